@@ -1,4 +1,8 @@
-import { Hono } from 'hono';
-const app = new Hono();
-app.get('/healthz', (c) => c.json({ ok: true }));
-export default { fetch: app.fetch } satisfies ExportedHandler;
+import { createApp } from './app.ts';
+import type { Env } from './env.ts';
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;

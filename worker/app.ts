@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv } from './env.ts';
+import { ApiError, problemResponse } from './http/errors.ts';
+import { maxUrlLength, requestId, requireApiKey } from './http/middleware.ts';
+import { catalog } from './routes/catalog.ts';
+import { meta } from './routes/meta.ts';
+import { rows } from './routes/rows.ts';
+
+/** Everything a failure can be, as the one ApiError shape; unexpected ones never show internals. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof HTTPException) {
+    return new ApiError(err.status === 500 ? 500 : (err.status as 400), err.status === 413 ? 'limit-exceeded' : 'bad-request', err.message || 'Bad request');
+  }
+  if (err instanceof URIError) return new ApiError(400, 'bad-request', 'The URL has invalid percent-encoding.');
+  console.error('unhandled error', err instanceof Error ? (err.stack ?? err.message) : String(err));
+  return new ApiError(500, 'internal', 'Something went wrong on our side. Try again; if it persists, contact support with the request id.');
+}
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+  app.use('*', requestId);
+  app.use('*', maxUrlLength);
+  app.route('/', meta);
+  app.use('/v1/*', requireApiKey);
+  app.route('/v1/views', catalog);
+  app.route('/v1/views', rows);
+
+  app.notFound((c) => {
+    const err = new ApiError(404, 'not-found', `No route ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 200)}. See /docs for the API.`);
+    return problemResponse(err, c.get('requestId'));
+  });
+  app.onError((err, c) => {
+    const apiError = toApiError(err);
+    const res = problemResponse(apiError, c.get('requestId'), new URL(c.req.url).pathname.slice(0, 200));
+    res.headers.set('x-request-id', c.get('requestId') ?? '');
+    return res;
+  });
+  return app;
+}

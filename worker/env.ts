@@ -1,0 +1,32 @@
+import type { Caller } from './tenants/tenants.ts';
+
+/**
+ * Bindings and variables: wrangler.toml's, as `npm run types` generates them into
+ * worker-configuration.d.ts, plus the secrets, which wrangler cannot see. Secrets (CURSOR_SECRET,
+ * ADMIN_TOKEN, GOOGLE_SERVICE_ACCOUNT_JSON) are set with `wrangler secret put`.
+ */
+export interface Env extends Omit<Cloudflare.Env, 'ENVIRONMENT'> {
+  /** 'development' locally, 'test' under vitest, 'production' when deployed. */
+  readonly ENVIRONMENT: string;
+  readonly CURSOR_SECRET?: string;
+}
+
+export interface AppVariables {
+  caller: Caller;
+  requestId: string;
+}
+
+export type AppEnv = { Bindings: Env; Variables: AppVariables };
+
+/** Local development runs without secrets; production refuses to sign cursors with a known key. */
+const DEVELOPMENT_CURSOR_SECRET = 'activconnect-bridge development cursor secret';
+
+export function isDevelopment(env: Env): boolean {
+  return env.ENVIRONMENT === 'development' || env.ENVIRONMENT === 'test';
+}
+
+export function cursorSecret(env: Env): string {
+  if (env.CURSOR_SECRET) return env.CURSOR_SECRET;
+  if (isDevelopment(env)) return DEVELOPMENT_CURSOR_SECRET;
+  throw new Error('CURSOR_SECRET is not set');
+}

@@ -1,0 +1,88 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** Problem types: stable URIs a client can switch on (RFC 9457 `type`). */
+export const PROBLEM_TYPES = {
+  'bad-request': 'Bad request',
+  'invalid-parameter': 'Invalid parameter',
+  'unknown-view': 'Unknown view',
+  'unknown-column': 'Unknown column',
+  'plan-required': 'Your plan does not include this',
+  'unauthorized': 'Missing or invalid API key',
+  'not-found': 'Not found',
+  'method-not-allowed': 'Method not allowed',
+  'limit-exceeded': 'Request too large',
+  'uri-too-long': 'URL too long',
+  'not-acceptable': 'Format not available',
+  'unsupported-media-type': 'Unsupported media type',
+  'invalid-cursor': 'Invalid cursor',
+  'warehouse-error': 'The data warehouse could not answer',
+  'warehouse-unavailable': 'The data warehouse is unavailable',
+  'quota-exceeded': 'Warehouse quota exceeded',
+  'rate-limited': 'Too many requests',
+  'conflict': 'Conflict',
+  'internal': 'Internal error',
+} as const;
+export type ProblemType = keyof typeof PROBLEM_TYPES;
+
+export const PROBLEM_BASE = 'https://activconnect-bridge.dev/problems/';
+
+/**
+ * The one error type of the API. Everything a caller can get wrong or the warehouse can
+ * fail at becomes an ApiError with a status and a message a spreadsheet user can act on;
+ * `onError` turns it into application/problem+json.
+ */
+export class ApiError extends Error {
+  readonly status: ContentfulStatusCode;
+  readonly type: ProblemType;
+  readonly extensions: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    status: ContentfulStatusCode,
+    type: ProblemType,
+    detail: string,
+    extensions: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+    this.status = status;
+    this.type = type;
+    this.extensions = extensions;
+    this.headers = headers;
+  }
+
+  get title(): string {
+    return PROBLEM_TYPES[this.type];
+  }
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  request_id?: string;
+  [extension: string]: unknown;
+}
+
+export function problemBody(err: ApiError, requestId?: string, instance?: string): ProblemBody {
+  return {
+    ...err.extensions,
+    type: PROBLEM_BASE + err.type,
+    title: err.title,
+    status: err.status,
+    detail: err.message,
+    ...(instance ? { instance } : {}),
+    ...(requestId ? { request_id: requestId } : {}),
+  };
+}
+
+/** A problem+json Response, for code paths outside Hono's onError (queue, scheduled). */
+export function problemResponse(err: ApiError, requestId?: string, instance?: string): Response {
+  return new Response(JSON.stringify(problemBody(err, requestId, instance)), {
+    status: err.status,
+    headers: { 'content-type': 'application/problem+json; charset=utf-8', ...err.headers },
+  });
+}

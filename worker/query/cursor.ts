@@ -1,0 +1,82 @@
+import { ApiError } from '../http/errors.ts';
+import type { Query, TypedValue } from './model.ts';
+import { normalForm } from './normalize.ts';
+
+/**
+ * Opaque, tamper-proof keyset cursors. A cursor holds the order values of the last row
+ * returned, bound to the query it belongs to and the tenant, and signed with HMAC-SHA256:
+ * a forged or edited cursor, or one reused on another query, is a 400, not a wrong page.
+ */
+interface CursorPayload {
+  /** Fingerprint of the query and tenant. */
+  q: string;
+  /** Order values of the last row returned. */
+  k: (TypedValue | null)[];
+}
+
+const encoder = new TextEncoder();
+
+function b64url(bytes: Uint8Array): string {
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+function fromB64url(text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  try {
+    const bin = atob(text.replaceAll('-', '+').replaceAll('_', '/') + '='.repeat((4 - (text.length % 4)) % 4));
+    return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+const keys = new Map<string, Promise<CryptoKey>>();
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+async function fingerprint(query: Query, tenantId: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(`${tenantId}\n${normalForm(query)}`));
+  return b64url(new Uint8Array(digest).slice(0, 12));
+}
+
+export async function encodeCursor(secret: string, tenantId: string, query: Query, after: readonly (TypedValue | null)[]): Promise<string> {
+  const payload: CursorPayload = { q: await fingerprint(query, tenantId), k: [...after] };
+  const body = encoder.encode(JSON.stringify(payload));
+  const sig = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), body));
+  return `${b64url(body)}.${b64url(sig.slice(0, 16))}`;
+}
+
+const badCursor = (detail: string) => new ApiError(400, 'invalid-cursor', detail);
+
+/** Checks a cursor against the query it is used with and returns the keyset position. */
+export async function decodeCursor(secret: string, tenantId: string, query: Query, cursor: string): Promise<(TypedValue | null)[]> {
+  const [bodyText, sigText, extra] = cursor.split('.');
+  const body = bodyText === undefined ? null : fromB64url(bodyText);
+  const sig = sigText === undefined ? null : fromB64url(sigText);
+  if (extra !== undefined || !body || !sig || sig.length !== 16 || cursor.length > 4096) {
+    throw badCursor('This cursor is not one the API issued. Use the next link from the previous page as it is.');
+  }
+  const expected = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), body)).slice(0, 16);
+  let diff = 0;
+  for (let i = 0; i < 16; i++) diff |= expected[i]! ^ sig[i]!;
+  if (diff !== 0) throw badCursor('This cursor has been altered or was issued by another server. Use the next link as it is.');
+  let payload: CursorPayload;
+  try {
+    payload = JSON.parse(new TextDecoder().decode(body)) as CursorPayload;
+  } catch {
+    throw badCursor('This cursor cannot be read.');
+  }
+  if (payload.q !== (await fingerprint(query, tenantId))) {
+    throw badCursor('This cursor belongs to a different query. Keep select, filters, order and group_by the same while paging.');
+  }
+  if (!Array.isArray(payload.k) || payload.k.length !== query.order.length) throw badCursor('This cursor does not match the query order.');
+  return payload.k;
+}

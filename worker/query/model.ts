@@ -1,0 +1,72 @@
+import type { Plan } from '../../shared/plans.ts';
+import type { ScalarType, ViewDef } from '../../shared/types.ts';
+
+/** A column as the query layer sees it: a leaf of the view, dotted for nested fields. */
+export type { LeafColumn } from '../../shared/columns.ts';
+import type { LeafColumn } from '../../shared/columns.ts';
+
+/**
+ * A value typed by its column, in the canonical text form both warehouses bind:
+ * INT64 and NUMERIC as exact decimal strings, FLOAT64 as number, BOOL as boolean,
+ * DATE 'YYYY-MM-DD', DATETIME 'YYYY-MM-DDTHH:MM:SS', TIMESTAMP 'YYYY-MM-DDTHH:MM:SSZ',
+ * TIME 'HH:MM:SS', STRING as is.
+ */
+export type TypedValue = string | number | boolean;
+
+export type ComparisonOp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte';
+export type FilterOp = ComparisonOp | 'like' | 'ilike' | 'in' | 'is';
+
+export type Filter =
+  | { readonly column: LeafColumn; readonly op: ComparisonOp; readonly negated: boolean; readonly value: TypedValue }
+  | { readonly column: LeafColumn; readonly op: 'like' | 'ilike'; readonly negated: boolean; readonly pattern: string }
+  | { readonly column: LeafColumn; readonly op: 'in'; readonly negated: boolean; readonly values: readonly TypedValue[] }
+  | { readonly column: LeafColumn; readonly op: 'is'; readonly negated: boolean; readonly value: null | boolean };
+
+export const AGGREGATES = ['sum', 'avg', 'min', 'max', 'count'] as const;
+export type AggregateFn = (typeof AGGREGATES)[number];
+
+export type OutputItem =
+  | { readonly kind: 'column'; readonly name: string; readonly type: ScalarType; readonly column: LeafColumn }
+  | {
+      readonly kind: 'aggregate';
+      readonly name: string;
+      readonly type: ScalarType;
+      readonly fn: AggregateFn;
+      readonly column: LeafColumn | null;
+    };
+
+export interface OrderTerm {
+  readonly item: OutputItem;
+  readonly direction: 'asc' | 'desc';
+}
+
+export const FORMATS = ['json', 'csv', 'ndjson', 'values'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/**
+ * The one query model: what a request asks for, validated and typed. Both warehouses
+ * compile it; the cache keys on its normal form; nothing from the request reaches SQL
+ * except through it.
+ */
+export interface Query {
+  readonly view: ViewDef;
+  readonly plan: Plan;
+  /** What the caller receives, in order. */
+  readonly output: readonly OutputItem[];
+  readonly filters: readonly Filter[];
+  readonly groupBy: readonly LeafColumn[];
+  /** Total order: the caller's terms, then tie-breakers that make rows unique. */
+  readonly order: readonly OrderTerm[];
+  readonly limit: number;
+  /** True when the caller did not give a limit (streamed formats then export all rows). */
+  readonly limitDefaulted: boolean;
+  /** Keyset position: the order values of the last row already returned. */
+  readonly after: readonly (TypedValue | null)[] | null;
+  readonly format: Format;
+}
+
+/** The output column descriptor every format and both warehouses agree on. */
+export interface OutputColumn {
+  readonly name: string;
+  readonly type: ScalarType;
+}

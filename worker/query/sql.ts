@@ -1,0 +1,171 @@
+import type { ScalarType, ViewDef } from '../../shared/types.ts';
+import type { AggregateFn, Filter, LeafColumn, OutputItem, Query, TypedValue } from './model.ts';
+
+export interface BoundParam {
+  readonly value: TypedValue;
+  readonly type: ScalarType;
+}
+
+/**
+ * What differs between SQLite (D1) and BigQuery Standard SQL. Everything else about a
+ * query (filters, keyset, grouping) is compiled once, in compileSelect.
+ */
+export interface Dialect {
+  /** FROM clause for the view; `source` comes from the tenant's configuration, never the request. */
+  from(view: ViewDef, source: string): string;
+  /** Reference to a leaf column (a physical column in D1, `record.field` over UNNEST in BigQuery). */
+  column(column: LeafColumn): string;
+  /** Placeholder for the parameter at `index` (`?` or `@p3`). */
+  placeholder(index: number, param: BoundParam): string;
+  /** Wraps a selected expression so its value survives the trip exactly (INT64 as text...). */
+  output(expr: string, type: ScalarType): string;
+  aggregate(fn: AggregateFn, expr: string | null): string;
+  /** Case-sensitive (like) and ASCII case-insensitive (ilike) pattern match, `%` and `_` wildcards. */
+  like(expr: string, placeholder: string, caseInsensitive: boolean): string;
+  /** Dialects differ in how LIKE is written for case-sensitivity; they may rewrite the pattern. */
+  likePattern(pattern: string, caseInsensitive: boolean): string;
+  /** A boolean constant as a BOOL value is stored (1/0 in SQLite, TRUE/FALSE in BigQuery). */
+  bool(value: boolean): TypedValue;
+}
+
+export interface CompiledQuery {
+  readonly sql: string;
+  readonly params: readonly BoundParam[];
+  /** Aliases of the output columns, then of the hidden keyset columns (`__k0`...). */
+  readonly outputAliases: readonly string[];
+  readonly keyAliases: readonly string[];
+}
+
+/** Output alias for the i-th output item: plain and safe in both dialects. */
+export const outputAlias = (i: number) => `c${i}`;
+export const keyAlias = (i: number) => `k${i}`;
+
+/**
+ * Compiles the query model to one SELECT. Identifiers come only from the definitions;
+ * every value is a bound parameter. `limit` rows are asked for (callers ask for one
+ * more than a page to learn whether a next page exists).
+ */
+export function compileSelect(query: Query, dialect: Dialect, source: string, limit: number): CompiledQuery {
+  const params: BoundParam[] = [];
+  const bind = (value: TypedValue, type: ScalarType) => {
+    params.push({ value, type });
+    return dialect.placeholder(params.length - 1, { value, type });
+  };
+  const aggregated = query.groupBy.length > 0 || query.output.some((o) => o.kind === 'aggregate');
+
+  const rawExpr = (item: OutputItem): string =>
+    item.kind === 'column'
+      ? dialect.column(item.column)
+      : dialect.aggregate(item.fn, item.column ? dialect.column(item.column) : null);
+
+  const select: string[] = [];
+  const outputAliases = query.output.map((item, i) => {
+    select.push(`${dialect.output(rawExpr(item), item.type)} AS ${outputAlias(i)}`);
+    return outputAlias(i);
+  });
+  const keyAliases = query.order.map((term, i) => {
+    select.push(`${dialect.output(rawExpr(term.item), term.item.type)} AS ${keyAlias(i)}`);
+    return keyAlias(i);
+  });
+
+  const where = query.filters.map((f) => compileFilter(f, dialect, bind));
+  const having: string[] = [];
+  if (query.after) {
+    const keyset = compileKeyset(query, dialect, bind, rawExpr);
+    const onAggregate = query.order.some((t) => t.item.kind === 'aggregate');
+    (aggregated && onAggregate ? having : where).push(keyset);
+  }
+
+  let sql = `SELECT ${select.join(', ')} FROM ${dialect.from(query.view, source)}`;
+  if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
+  if (query.groupBy.length) sql += ` GROUP BY ${query.groupBy.map((c) => dialect.column(c)).join(', ')}`;
+  if (having.length) sql += ` HAVING ${having.join(' AND ')}`;
+  if (query.order.length) {
+    sql += ` ORDER BY ${query.order
+      .map((t) => `${rawExpr(t.item)} ${t.direction === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST'}`)
+      .join(', ')}`;
+  }
+  sql += ` LIMIT ${bind(String(limit), 'INT64')}`;
+  return { sql, params, outputAliases, keyAliases };
+}
+
+type Bind = (value: TypedValue, type: ScalarType) => string;
+
+function compileFilter(f: Filter, dialect: Dialect, bind: Bind): string {
+  const col = dialect.column(f.column);
+  const type = f.column.type;
+  const value = (v: TypedValue) => bind(type === 'BOOL' ? dialect.bool(v === true) : v, type);
+  let expr: string;
+  switch (f.op) {
+    case 'eq':
+      expr = `${col} = ${value(f.value)}`;
+      break;
+    case 'neq':
+      expr = `${col} <> ${value(f.value)}`;
+      break;
+    case 'gt':
+      expr = `${col} > ${value(f.value)}`;
+      break;
+    case 'gte':
+      expr = `${col} >= ${value(f.value)}`;
+      break;
+    case 'lt':
+      expr = `${col} < ${value(f.value)}`;
+      break;
+    case 'lte':
+      expr = `${col} <= ${value(f.value)}`;
+      break;
+    case 'like':
+    case 'ilike': {
+      const ci = f.op === 'ilike';
+      expr = dialect.like(col, bind(dialect.likePattern(f.pattern, ci), 'STRING'), ci);
+      break;
+    }
+    case 'in':
+      expr = `${col} IN (${f.values.map(value).join(', ')})`;
+      break;
+    case 'is':
+      expr = f.value === null ? `${col} IS NULL` : `${col} = ${value(f.value)}`;
+      if (f.value !== null) expr = `(${col} IS NOT NULL AND ${expr})`;
+      break;
+  }
+  return f.negated ? `NOT (${expr})` : `(${expr})`;
+}
+
+/**
+ * Rows strictly after the cursor position in the query's total order, with NULLs sorting
+ * first ascending and last descending (the ORDER BY above says the same), so pages neither
+ * skip nor repeat rows and stay stable while rows are appended.
+ */
+function compileKeyset(query: Query, dialect: Dialect, bind: Bind, rawExpr: (item: OutputItem) => string): string {
+  const after = query.after!;
+  const alternatives: string[] = [];
+  for (let i = 0; i < query.order.length; i++) {
+    const parts: string[] = [];
+    for (let j = 0; j < i; j++) {
+      const term = query.order[j]!;
+      const v = after[j] ?? null;
+      parts.push(v === null ? `${rawExpr(term.item)} IS NULL` : `${rawExpr(term.item)} = ${keyParam(term.item, v, dialect, bind)}`);
+    }
+    const term = query.order[i]!;
+    const v = after[i] ?? null;
+    const expr = rawExpr(term.item);
+    if (term.direction === 'asc') {
+      parts.push(v === null ? `${expr} IS NOT NULL` : `${expr} > ${keyParam(term.item, v, dialect, bind)}`);
+    } else {
+      if (v === null) continue; // nothing sorts after NULL when descending
+      parts.push(`(${expr} < ${keyParam(term.item, v, dialect, bind)} OR ${expr} IS NULL)`);
+    }
+    alternatives.push(`(${parts.join(' AND ')})`);
+  }
+  return alternatives.length ? `(${alternatives.join(' OR ')})` : '(1 = 0)';
+}
+
+function keyParam(item: OutputItem, value: TypedValue, dialect: Dialect, bind: Bind): string {
+  if (item.type === 'BOOL') return bind(dialect.bool(value === true), 'BOOL');
+  // Aggregates have no column affinity in SQLite, so numbers must be bound as numbers.
+  if (item.kind === 'aggregate' && (item.type === 'INT64' || item.type === 'NUMERIC' || item.type === 'FLOAT64')) {
+    return bind(typeof value === 'number' ? value : Number(value), 'FLOAT64');
+  }
+  return bind(value, item.type);
+}

@@ -1,0 +1,42 @@
+/**
+ * API keys: random, shown once, stored only as SHA-256 hashes. SHA-256 without a salt or
+ * work factor is enough here because keys are 190 random bits, not passwords.
+ */
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+export const KEY_PREFIX = 'acb_';
+
+/** A new key: `acb_` and 32 base62 characters. */
+export function generateApiKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(64));
+  let out = '';
+  for (const b of bytes) {
+    if (b >= 248) continue; // 248 = 4 * 62: keeps the distribution uniform
+    out += ALPHABET[b % 62];
+    if (out.length === 32) break;
+  }
+  return out.length === 32 ? KEY_PREFIX + out : generateApiKey();
+}
+
+export async function hashApiKey(key: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Compares two equal-length hex strings in time independent of where they differ. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+/** What a listing may show of a key. */
+export function keyPrefix(key: string): string {
+  return key.slice(0, 12);
+}
+
+/** Demo keys are derived from the seed so `npm start` can print them every time. Demo only. */
+export async function demoApiKey(tenantId: string, seed: number): Promise<string> {
+  const hash = await hashApiKey(`activconnect-bridge demo key\n${tenantId}\n${seed}`);
+  return `${KEY_PREFIX}demo_${tenantId}_${hash.slice(0, 24)}`;
+}

@@ -1,0 +1,28 @@
+import type { ViewDef } from '../../../shared/types.ts';
+import type { Dialect } from '../../query/sql.ts';
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** SQLite as D1 runs it, over the demo layout: one table per tenant and view, nested fields flattened. */
+export const sqliteDialect: Dialect = {
+  from: (_view: ViewDef, source: string) => quote(source),
+  column: (column) => quote(column.name),
+  placeholder: () => '?',
+  // INT64 travels as text so values beyond 2^53 are not rounded by JavaScript numbers.
+  output: (expr, type) => (type === 'INT64' ? `CAST(${expr} AS TEXT)` : expr),
+  aggregate: (fn, expr) => (expr === null ? 'COUNT(*)' : `${fn.toUpperCase()}(${expr})`),
+  // SQLite's LIKE ignores ASCII case, so case-sensitive `like` becomes GLOB.
+  like: (expr, placeholder, caseInsensitive) => (caseInsensitive ? `${expr} LIKE ${placeholder} ESCAPE '\\'` : `${expr} GLOB ${placeholder}`),
+  likePattern: (pattern, caseInsensitive) => {
+    if (caseInsensitive) return pattern;
+    let glob = '';
+    for (const ch of pattern) {
+      if (ch === '%') glob += '*';
+      else if (ch === '_') glob += '?';
+      else if (ch === '*' || ch === '?' || ch === '[') glob += `[${ch}]`;
+      else glob += ch;
+    }
+    return glob;
+  },
+  bool: (value) => (value ? 1 : 0),
+};

@@ -1,0 +1,85 @@
+import type { ScalarType } from '../../../shared/types.ts';
+import { tableName } from '../../demo/schema.ts';
+import { ApiError } from '../../http/errors.ts';
+import type { Query, TypedValue } from '../../query/model.ts';
+import { compileSelect, type BoundParam } from '../../query/sql.ts';
+import type { Cell, Page, Warehouse } from '../types.ts';
+import { sqliteDialect } from './dialect.ts';
+
+/** Turns a stored SQLite value into the Cell the formats expect for the column type. */
+export function decodeSqlite(value: unknown, type: ScalarType): Cell {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'BOOL':
+      return value === 1 || value === true || value === '1';
+    case 'FLOAT64':
+      return typeof value === 'number' ? value : Number(value);
+    case 'INT64':
+      return typeof value === 'number' ? (Number.isInteger(value) ? value.toString() : String(Math.trunc(value))) : String(value);
+    case 'NUMERIC':
+      return typeof value === 'number' ? numberToDecimal(value) : String(value);
+    default:
+      return String(value);
+  }
+}
+
+/** A float as a plain decimal string (no exponent), for NUMERIC sums computed by SQLite. */
+function numberToDecimal(n: number): string {
+  if (Number.isInteger(n)) return n.toFixed(0);
+  return String(Number(n.toPrecision(15)));
+}
+
+function toSqliteParam(p: BoundParam): unknown {
+  if (typeof p.value === 'boolean') return p.value ? 1 : 0;
+  if (p.type === 'INT64' && typeof p.value === 'string') {
+    const n = Number(p.value);
+    return Number.isSafeInteger(n) ? n : p.value;
+  }
+  return p.value;
+}
+
+/** The embedded demo warehouse: a tenant's tables in D1, named from its dataset. */
+export class D1Warehouse implements Warehouse {
+  readonly kind = 'd1' as const;
+  constructor(
+    private readonly db: D1Database,
+    private readonly dataset: string,
+  ) {}
+
+  async page(query: Query, limit: number): Promise<Page> {
+    const compiled = compileSelect(query, sqliteDialect, tableName(this.dataset, query.view.name), limit);
+    let raw: unknown[][];
+    try {
+      raw = await this.db
+        .prepare(compiled.sql)
+        .bind(...compiled.params.map(toSqliteParam))
+        .raw();
+    } catch (err) {
+      throw d1Error(err);
+    }
+    const outputs = query.output.length;
+    const rows: Cell[][] = [];
+    const keys: (TypedValue | null)[][] = [];
+    for (const r of raw) {
+      const row: Cell[] = new Array(outputs);
+      for (let i = 0; i < outputs; i++) row[i] = decodeSqlite(r[i], query.output[i]!.type);
+      rows.push(row);
+      keys.push(query.order.map((t, i) => decodeSqlite(r[outputs + i], t.item.type)));
+    }
+    return { rows, keys };
+  }
+
+  async dryRun(): Promise<{ bytesProcessed: number | null }> {
+    return { bytesProcessed: null };
+  }
+}
+
+/** D1 failures become a 503 without the SQL or the driver's message, which may quote it. */
+function d1Error(err: unknown): ApiError {
+  const message = err instanceof Error ? err.message : String(err);
+  console.error('d1 query failed', message);
+  if (/no such table/i.test(message)) {
+    return new ApiError(503, 'warehouse-unavailable', 'The demo warehouse has no data for this account yet. Run `npm run seed` and try again.');
+  }
+  return new ApiError(502, 'warehouse-error', 'The warehouse could not run this query. Try again; if it keeps failing, narrow the query (fewer columns, a date range).');
+}
