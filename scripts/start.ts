@@ -1,0 +1,24 @@
+/**
+ * `npm start`: the whole API on http://localhost:8787 over the demo warehouse, with no
+ * account, login or network. Seeds the warehouse on first run, prints the demo keys, then
+ * runs `wrangler dev`.
+ */
+import { printDemoKeys, seedCommand } from './seed.ts';
+import { parseArgs, persistArgs, spawnWrangler } from './lib/wrangler.ts';
+
+try {
+  const args = parseArgs(process.argv.slice(2), { port: 'string', 'persist-to': 'string' });
+  const port = (args.port as string | undefined) ?? process.env.PORT ?? '8787';
+  const local = args['persist-to'] ? { persistTo: args['persist-to'] as string } : {};
+  await seedCommand({ ...local, ifMissing: true });
+  await printDemoKeys();
+  console.log(`\nTry it:\n  curl -H "Authorization: Bearer <key>" http://localhost:${port}/v1/views\n  open http://localhost:${port}/docs\n`);
+  const child = spawnWrangler(['dev', '--port', port, '--ip', '127.0.0.1', '--local', ...persistArgs(local), '--show-interactive-dev-session=false']);
+  const stop = () => child.kill('SIGINT');
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  child.on('exit', (code) => process.exit(code ?? 0));
+} catch (err) {
+  console.error(`start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}

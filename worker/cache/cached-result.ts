@@ -1,0 +1,84 @@
+import type { Freshness } from '../../shared/types.ts';
+import { ApiError } from '../http/errors.ts';
+import { etagOf, type CacheStatus, type CachedResult } from './entry.ts';
+import { ageOf } from './policy.ts';
+import type { ResultStore } from './store.ts';
+
+export interface Computed {
+  readonly body: string;
+  readonly headers: Record<string, string>;
+}
+
+export interface CacheOutcome {
+  readonly result: CachedResult;
+  readonly status: CacheStatus;
+  /** Why a stale copy was served instead of a fresh one, when it was. */
+  readonly staleReason?: string;
+}
+
+/** Identical concurrent misses in one isolate share one warehouse query. */
+const inflight = new Map<string, Promise<CachedResult>>();
+
+/** Warehouse trouble (down, over quota, timing out) as opposed to a bad request. */
+function isWarehouseFailure(err: unknown): boolean {
+  if (!(err instanceof ApiError)) return true;
+  return err.status >= 500 || err.type === 'quota-exceeded' || err.type === 'rate-limited';
+}
+
+export interface CachedResultOptions {
+  readonly store: ResultStore;
+  readonly key: string;
+  readonly freshness: Freshness;
+  readonly compute: () => Promise<Computed>;
+  readonly waitUntil: (promise: Promise<unknown>) => void;
+  readonly now?: () => number;
+}
+
+/**
+ * Serves a result from the Cache API with stale-while-revalidate and stale-if-error built
+ * on top, and one warehouse query per key at a time.
+ */
+export async function cachedResult(options: CachedResultOptions): Promise<CacheOutcome> {
+  const { store, key, freshness, compute, waitUntil } = options;
+  const now = options.now ?? Date.now;
+
+  const refresh = (): Promise<CachedResult> => {
+    let running = inflight.get(key);
+    if (!running) {
+      running = (async () => {
+        const computed = await compute();
+        const result: CachedResult = { ...computed, etag: await etagOf(computed.body), storedAt: now() };
+        await store.put(key, result);
+        return result;
+      })().finally(() => inflight.delete(key));
+      inflight.set(key, running);
+    }
+    return running;
+  };
+
+  const existing = await store.get(key);
+  if (!existing) {
+    // Another request in this isolate may already be computing it; refresh() joins it.
+    return { result: await refresh(), status: 'MISS' };
+  }
+  switch (ageOf(existing.storedAt, now(), freshness)) {
+    case 'fresh':
+      return { result: existing, status: 'HIT' };
+    case 'stale':
+      waitUntil(refresh().catch((err) => console.warn('background revalidation failed', err instanceof Error ? err.message : err)));
+      return { result: existing, status: 'STALE', staleReason: 'revalidating' };
+    case 'expired':
+      try {
+        const fresh = await refresh();
+        return { result: fresh, status: fresh.etag === existing.etag ? 'REVALIDATED' : 'MISS' };
+      } catch (err) {
+        if (!isWarehouseFailure(err)) throw err;
+        return { result: existing, status: 'STALE', staleReason: err instanceof ApiError ? err.type : 'warehouse-error' };
+      }
+  }
+}
+
+/** For tests: forget in-flight computations. */
+export function inflightCount(): number {
+  return inflight.size;
+}

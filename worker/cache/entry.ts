@@ -1,0 +1,30 @@
+/**
+ * A computed result as the cache keeps it: the body and the headers that describe it,
+ * plus when it was made, because the Cache API implements neither stale-while-revalidate
+ * nor stale-if-error and both need the entry's age.
+ */
+export interface CachedResult {
+  readonly body: string;
+  readonly etag: string;
+  /** Headers that belong to the content (content-type, link, x-row-count...). */
+  readonly headers: Record<string, string>;
+  /** Epoch milliseconds when the warehouse produced it. */
+  readonly storedAt: number;
+}
+
+export type CacheStatus = 'HIT' | 'MISS' | 'STALE' | 'REVALIDATED' | 'BYPASS';
+
+/** Strong ETag over the exact bytes served. */
+export async function etagOf(body: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));
+  const hex = [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `"${hex}"`;
+}
+
+/** RFC 9110 If-None-Match: a list of entity tags or `*`; weak comparison. */
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const bare = etag.replace(/^W\//, '');
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === bare);
+}

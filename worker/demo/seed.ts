@@ -1,0 +1,53 @@
+import { demoApiKey } from '../tenants/keys.ts';
+import { createKey, run, upsertTenant } from '../tenants/admin.ts';
+import { DEMO_SIZES, generateDemo, type DemoSize } from './generate.ts';
+import { loadDemoData } from './load.ts';
+import { DEFAULT_DEMO_SEED, DEMO_TENANTS, type DemoTenantId } from './tenants.ts';
+
+export interface SeedOptions {
+  readonly size: DemoSize;
+  readonly seed?: number;
+  /** Last day with data; defaults to yesterday (UTC), so `npm start` shows recent data. */
+  readonly endDate?: string;
+  readonly onProgress?: (message: string) => void;
+}
+
+export function yesterday(now = new Date()): string {
+  return new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Creates the demo tenants, their keys and their warehouse tables, replacing any earlier
+ * demo data. Same seed and end date, same data. Returns each tenant's demo API key.
+ */
+export async function seedDemo(db: D1Database, options: SeedOptions): Promise<Record<DemoTenantId, string>> {
+  const seed = options.seed ?? DEFAULT_DEMO_SEED;
+  const endDate = options.endDate ?? yesterday();
+  const keys = {} as Record<DemoTenantId, string>;
+  for (const tenant of DEMO_TENANTS) {
+    const key = await demoApiKey(tenant.id, seed);
+    const created = await createKey(tenant.id, tenant.plan, 'demo key', key);
+    await run(db, upsertTenant({ id: tenant.id, name: tenant.name, plan: tenant.plan, timeZone: tenant.timeZone }), created.statement);
+    keys[tenant.id] = key;
+    const data = generateDemo({ seed: `${seed}:${tenant.id}`, accountId: tenant.accountId, endDate, ...DEMO_SIZES[options.size] });
+    options.onProgress?.(`${tenant.id}: generating and loading ${options.size} demo data ending ${endDate}`);
+    await loadDemoData(db, tenant.id, data, {
+      onProgress: (view: string, rows: number) => options.onProgress?.(`${tenant.id}: ${view} ${rows.toLocaleString('en-US')} rows`),
+    });
+  }
+  return keys;
+}
+
+/** True when the demo tenants exist and have data. */
+export async function isSeeded(db: D1Database): Promise<boolean> {
+  try {
+    const row = await db.prepare(`SELECT count(*) AS n FROM tenants WHERE id IN (${DEMO_TENANTS.map(() => '?').join(',')})`)
+      .bind(...DEMO_TENANTS.map((t) => t.id))
+      .first<{ n: number }>();
+    if ((row?.n ?? 0) < DEMO_TENANTS.length) return false;
+    const data = await db.prepare(`SELECT count(*) AS n FROM "${DEMO_TENANTS[0].id}__events"`).first<{ n: number }>();
+    return (data?.n ?? 0) > 0;
+  } catch {
+    return false;
+  }
+}

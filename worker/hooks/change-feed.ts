@@ -1,0 +1,154 @@
+/**
+ * A view as a feed of changes: rows ordered by the view's change column, then its row key,
+ * each with a stable `id`. Polling (`GET /v1/views/{view}/changes`, newest first) and REST
+ * hooks (oldest first, past a cursor) both read it, and both go through parseQuery, so a
+ * filter or select means exactly what it means on /rows.
+ */
+import type { Plan } from '../../shared/plans.ts';
+import type { ViewDef } from '../../shared/types.ts';
+import { ApiError } from '../http/errors.ts';
+import type { Query, TypedValue } from '../query/model.ts';
+import { parseQuery } from '../query/parse.ts';
+import { parseValue } from '../query/values.ts';
+import type { Cell, Page } from '../warehouse/types.ts';
+import { leafColumns } from '../../shared/columns.ts';
+
+/** Polling pages: small by default because Zapier and Make only look at the first page. */
+export const CHANGES_DEFAULT_LIMIT = 100;
+export const CHANGES_MAX_LIMIT = 1000;
+
+/** Parameters of /rows that have no meaning on a feed whose order is fixed. */
+const NOT_FOR_FEEDS = ['order', 'group_by', 'cursor', 'format', 'dry_run'] as const;
+
+export type Direction = 'asc' | 'desc';
+
+export interface FeedOptions {
+  readonly direction: Direction;
+  readonly limit: number;
+  /** Only rows whose change value is greater than this (raw text, typed by the column). */
+  readonly since?: string | undefined;
+}
+
+/** A keyset position in feed order: the change value, then the rest of the row key. */
+export type Position = readonly (TypedValue | null)[];
+
+/**
+ * The view's change column name, or a 400 saying why the view cannot be followed, quoting the
+ * view definition's own reasoning so the answer is the same everywhere it is asked.
+ */
+export function requireChangeColumn(view: ViewDef): string {
+  if (view.changeColumn !== null) return view.changeColumn;
+  throw new ApiError(
+    400,
+    'invalid-parameter',
+    `${view.name} cannot be polled or followed with a webhook: it has no column that moves forward when rows are added or changed. ${view.decisions.changeColumn} Read it with /v1/views/${view.name}/rows instead.`,
+    { view: view.name, change_column: null },
+  );
+}
+
+/**
+ * Feed order: the change column, then every row-key column not already named. Together they
+ * are unique (the row key is), which is what makes a position a cursor.
+ */
+export function feedColumns(view: ViewDef): string[] {
+  const change = requireChangeColumn(view);
+  return [change, ...view.rowKey.filter((k) => k !== change)];
+}
+
+/**
+ * Turns the subscriber's filter and select entries into the feed Query. Everything goes
+ * through parseQuery (the order and the `since` filter are fed to it as entries), so there is
+ * one parser and one set of error messages.
+ */
+export function feedQuery(view: ViewDef, plan: Plan, entries: Iterable<readonly [string, string]>, options: FeedOptions): Query {
+  const columns = feedColumns(view);
+  const change = columns[0]!;
+  const passed: [string, string][] = [];
+  for (const [key, value] of entries) {
+    if ((NOT_FOR_FEEDS as readonly string[]).includes(key)) {
+      throw new ApiError(
+        400,
+        'invalid-parameter',
+        `'${key}' does not apply to changes: rows always come ${options.direction === 'desc' ? 'newest first' : 'oldest first'} by ${change}, then the row key.`,
+        { parameter: key },
+      );
+    }
+    if (key === 'limit') throw new ApiError(400, 'invalid-parameter', `'limit' is set by the feed, not by a filter.`);
+    passed.push([key, value]);
+  }
+  if (options.since !== undefined) passed.push([change, `gt.${sinceValue(view, options.since)}`]);
+  passed.push(['order', columns.map((c) => `${c}.${options.direction}`).join(',')]);
+  passed.push(['limit', String(options.limit)]);
+  const { query } = parseQuery(passed, { view, plan, impliedFormat: 'json' });
+  if (query.output.some((o) => o.kind === 'aggregate')) {
+    throw new ApiError(400, 'invalid-parameter', 'Aggregates do not apply to changes: each change is one row. Select plain columns.');
+  }
+  return query;
+}
+
+/** `since` typed by the change column, with an error that names `since`, not a filter. */
+function sinceValue(view: ViewDef, raw: string): TypedValue {
+  const change = leafColumns(view).find((c) => c.name === view.changeColumn)!;
+  const parsed = parseValue(change.type, raw);
+  if (!parsed.ok) {
+    throw new ApiError(
+      400,
+      'invalid-parameter',
+      `since='${raw.slice(0, 80)}' is not a valid ${change.name} (${change.type}) in ${view.name}: expected ${parsed.expected}. Pass the "latest" value of the previous response.`,
+      { parameter: 'since', column: change.name, expected: parsed.expected },
+    );
+  }
+  return parsed.value;
+}
+
+/**
+ * The limit given as `limit=`: 1 to CHANGES_MAX_LIMIT, CHANGES_DEFAULT_LIMIT when absent.
+ */
+export function feedLimit(raw: string | undefined): number {
+  if (raw === undefined) return CHANGES_DEFAULT_LIMIT;
+  const n = /^\d{1,9}$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!(n >= 1)) throw new ApiError(400, 'invalid-parameter', `limit must be a whole number from 1 to ${CHANGES_MAX_LIMIT}; got '${raw.slice(0, 40)}'.`);
+  if (n > CHANGES_MAX_LIMIT) {
+    throw new ApiError(400, 'limit-exceeded', `limit is at most ${CHANGES_MAX_LIMIT} for changes; got ${n}. Use /rows to read more.`, {
+      limit: 'changesMaxLimit',
+      maximum: CHANGES_MAX_LIMIT,
+    });
+  }
+  return n;
+}
+
+/**
+ * A row's stable id: the row-key values in the view's rowKey order, as the canonical text the
+ * API serves them in, joined with '|'. A '\' or '|' inside a value is escaped with '\', and
+ * NULL is written '\N', so two different keys can never produce the same id. A one-column key
+ * is just that value (`row_id` 123 → "123").
+ *
+ * @example rowId(dailyUserSummary, query, keys) // "1042|2026-11-19"
+ */
+export function rowId(view: ViewDef, query: Query, position: Position): string {
+  return view.rowKey
+    .map((name) => {
+      const index = query.order.findIndex((t) => t.item.kind === 'column' && t.item.name === name);
+      const value = position[index] ?? null;
+      if (value === null) return '\\N';
+      return String(value).replaceAll('\\', '\\\\').replaceAll('|', '\\|');
+    })
+    .join('|');
+}
+
+/** One row as subscribers receive it: `id` first, then the selected columns. */
+export type FeedRow = { id: string } & Record<string, Cell>;
+
+/** The page's rows as objects with ids, paired with their positions. */
+export function feedRows(view: ViewDef, query: Query, page: Page): { row: FeedRow; position: Position }[] {
+  return page.rows.map((cells, i) => {
+    const position = page.keys[i]!;
+    // No view has a column called `id`; if one ever does, the row id still wins, because
+    // it is what Zapier and Make de-duplicate on.
+    const row: FeedRow = { id: rowId(view, query, position) };
+    query.output.forEach((item, j) => {
+      if (item.name !== 'id') row[item.name] = cells[j] ?? null;
+    });
+    return { row, position };
+  });
+}
