@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.ts';
-import { authenticate } from '../tenants/tenants.ts';
+import { authenticate, touchKey } from '../tenants/tenants.ts';
 import { ApiError } from './errors.ts';
 import { LIMITS } from '../query/limits.ts';
 
@@ -43,6 +43,8 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
       'www-authenticate': 'Bearer realm="activconnect-bridge"',
     });
   }
-  c.set('caller', await authenticate(c.env.DB, key));
+  const caller = await authenticate(c.env.DB, key);
+  c.set('caller', caller);
+  c.executionCtx.waitUntil(touchKey(c.env.DB, caller).catch(() => undefined));
   await next();
 });

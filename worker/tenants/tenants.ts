@@ -20,12 +20,15 @@ export interface Caller {
   readonly tenant: Tenant;
   readonly plan: Plan;
   readonly keyId: string;
+  /** When the key was last recorded as used (recorded at most hourly, to spare D1 a write per request). */
+  readonly lastUsedAt: string | null;
 }
 
 export const TENANT_ID = /^[a-z][a-z0-9_]{0,30}$/;
 
 interface KeyRow {
   key_id: string;
+  last_used_at: string | null;
   key_hash: string;
   key_plan: string;
   revoked_at: string | null;
@@ -41,7 +44,7 @@ interface KeyRow {
   data_version: number;
 }
 
-export function tenantFromRow(row: Omit<KeyRow, 'key_id' | 'key_hash' | 'key_plan' | 'revoked_at'>): Tenant {
+export function tenantFromRow(row: Omit<KeyRow, 'key_id' | 'key_hash' | 'key_plan' | 'revoked_at' | 'last_used_at'>): Tenant {
   if (!isPlan(row.plan) || !TENANT_ID.test(row.id) || !TENANT_ID.test(row.dataset)) {
     // A corrupt control-plane row must not become a query against an arbitrary table.
     throw new ApiError(500, 'internal', 'This account is misconfigured. Contact the administrator.');
@@ -71,7 +74,7 @@ export async function authenticate(db: D1Database, key: string): Promise<Caller>
   const hash = await hashApiKey(key);
   const row = await db
     .prepare(
-      `SELECT k.id AS key_id, k.key_hash, k.plan AS key_plan, k.revoked_at, t.*
+      `SELECT k.id AS key_id, k.key_hash, k.plan AS key_plan, k.revoked_at, k.last_used_at, t.*
        FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.key_hash = ?`,
     )
     .bind(hash)
@@ -81,5 +84,11 @@ export async function authenticate(db: D1Database, key: string): Promise<Caller>
   const tenant = tenantFromRow(row);
   const keyPlan = isPlan(row.key_plan) ? row.key_plan : PLANS[0];
   const plan = planRank(keyPlan) < planRank(tenant.plan) ? keyPlan : tenant.plan;
-  return { tenant, plan, keyId: row.key_id };
+  return { tenant, plan, keyId: row.key_id, lastUsedAt: row.last_used_at };
+}
+
+/** Records that a key was used, at most once an hour, so admins can find unused keys. */
+export async function touchKey(db: D1Database, caller: Caller, now = new Date()): Promise<void> {
+  if (caller.lastUsedAt && now.getTime() - Date.parse(caller.lastUsedAt) < 3_600_000) return;
+  await db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').bind(now.toISOString().slice(0, 19) + 'Z', caller.keyId).run();
 }
