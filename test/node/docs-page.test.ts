@@ -1,0 +1,248 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, ConsoleMessage, Page } from 'playwright-core';
+import { hasChromium, launchChromium, NO_CHROMIUM_REASON } from '../support/chromium.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leafColumns } from '../../shared/columns.ts';
+import { PLAN_LABELS } from '../../shared/plans.ts';
+import { VIEW_NAMES, VIEWS } from '../../shared/views/index.ts';
+import { PROBLEM_BASE, PROBLEM_TYPES } from '../../worker/http/errors.ts';
+import { docsContentSecurityPolicy, docsPage, DOCS_SCRIPT } from '../../worker/openapi/docs-page.ts';
+import { openApiDocument } from '../../worker/openapi/document.ts';
+import { LIMITS } from '../../worker/query/limits.ts';
+
+// Integration: the real page in headless Chromium against a loopback server that serves it
+// with its real CSP, the real generated document, and canned API answers.
+
+const KEY = 'test-key';
+const HOSTILE = '<img src=x onerror="window.__xss=1">';
+const UNAUTHORIZED_DETAIL = 'This API key is not recognised. Check it for typos, or ask your admin for a new one.';
+const UNKNOWN_COLUMN_DETAIL = "Unknown column 'usr_name' in events. Did you mean 'user_name'?";
+
+interface Seen {
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly authorization: string | undefined;
+}
+
+let server: Server;
+let origin: string;
+let browser: Browser;
+const seen: Seen[] = [];
+
+function problem(res: ServerResponse, status: number, type: keyof typeof PROBLEM_TYPES, detail: string, extra: object = {}) {
+  res.writeHead(status, { 'content-type': 'application/problem+json; charset=utf-8', 'x-request-id': 'req-0001' });
+  res.end(JSON.stringify({ type: PROBLEM_BASE + type, title: PROBLEM_TYPES[type], status, detail, request_id: 'req-0001', ...extra }));
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, csp: string, documentText: string) {
+  const url = new URL(req.url ?? '/', origin);
+  if (url.pathname === '/docs') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
+    return res.end(docsPage());
+  }
+  if (url.pathname === '/openapi.json') {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    return res.end(documentText);
+  }
+  if (url.pathname === '/v1/views/events/rows') {
+    seen.push({ path: url.pathname, query: url.searchParams, authorization: req.headers.authorization });
+    if (req.headers.authorization !== `Bearer ${KEY}`) return problem(res, 401, 'unauthorized', UNAUTHORIZED_DETAIL);
+    if (url.searchParams.get('select')?.includes('usr_name')) {
+      return problem(res, 400, 'unknown-column', UNKNOWN_COLUMN_DETAIL, { view: 'events', column: 'usr_name', suggestions: ['user_name'] });
+    }
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': 'req-0002' });
+    return res.end(
+      JSON.stringify({
+        view: 'events',
+        columns: [
+          { name: 'user_id', type: 'INT64' },
+          { name: 'local_date', type: 'DATE' },
+          { name: 'productivity', type: 'STRING' },
+        ],
+        rows: [
+          { user_id: 101, local_date: '2026-09-01', productivity: 'Productive' },
+          { user_id: 102, local_date: '2026-09-01', productivity: HOSTILE },
+          { user_id: 103, local_date: '2026-09-02', productivity: null },
+        ],
+        row_count: 3,
+        next: null,
+        next_cursor: 'c1',
+      }),
+    );
+  }
+  res.writeHead(404, { 'content-type': 'text/plain' });
+  res.end('not found');
+}
+
+beforeAll(async () => {
+  const csp = await docsContentSecurityPolicy();
+  // The document names the server URL, which is known only once the port is.
+  let documentText = '';
+  server = createServer((req, res) => void handle(req, res, csp, documentText));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  documentText = JSON.stringify(openApiDocument(origin));
+  if (hasChromium) browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+interface Session {
+  readonly page: Page;
+  readonly consoleErrors: ConsoleMessage[];
+  readonly pageErrors: Error[];
+  readonly urls: string[];
+}
+
+/** A fresh context per test, so no test sees another's storage or page state. */
+async function openDocs(): Promise<Session> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const session: Session = { page: await context.newPage(), consoleErrors: [], pageErrors: [], urls: [] };
+  // Anything not loopback is recorded and refused, so a stray CDN reference fails the test offline too.
+  await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
+  session.page.on('request', (r) => session.urls.push(r.url()));
+  session.page.on('console', (m) => m.type() === 'error' && session.consoleErrors.push(m));
+  session.page.on('pageerror', (e) => session.pageErrors.push(e));
+  await session.page.goto(`${origin}/docs`);
+  await session.page.locator('#view-list [data-view]').first().waitFor();
+  return session;
+}
+
+/** No script errors, no CSP violations, and nothing fetched beyond loopback; deliberate error answers are logged by Chromium and allowed. */
+async function expectCleanRun(session: Session, allowedStatuses: number[] = []) {
+  const unexpected = session.consoleErrors.filter((m) => {
+    const status = /status of (\d{3})/.exec(m.text())?.[1];
+    return !(status && allowedStatuses.includes(Number(status)) && m.location().url.includes('/v1/views/'));
+  });
+  expect(unexpected.map((m) => m.text())).toEqual([]);
+  expect(session.pageErrors.map((e) => e.message)).toEqual([]);
+  const remote = session.urls.filter((u) => !u.startsWith('data:') && new URL(u).hostname !== '127.0.0.1');
+  expect(remote).toEqual([]);
+  await session.page.context().close();
+}
+
+// A skipped run says why: NO_CHROMIUM_REASON is printed by test/support/chromium.ts.
+describe.skipIf(!hasChromium)(hasChromium ? 'the /docs page' : `the /docs page (${NO_CHROMIUM_REASON})`, () => {
+  it('keeps its inline script free of a closing tag', () => {
+    expect(DOCS_SCRIPT).not.toContain('</');
+  });
+
+  it('lists every view with its column count, and renders the overview with the limits', async () => {
+    const session = await openDocs();
+    const { page } = session;
+    const links = page.locator('#view-list [data-view]');
+    await expect.poll(() => links.count()).toBe(VIEW_NAMES.length);
+    expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute('data-view')))).toEqual([...VIEW_NAMES]);
+    for (const name of VIEW_NAMES) {
+      await expect
+        .poll(() => page.locator(`#view-list [data-view="${name}"] .count`).textContent())
+        .toBe(String(leafColumns(VIEWS[name]).length));
+    }
+    const overview = await page.locator('#overview').textContent();
+    expect(overview).toContain('ActivConnect Bridge API');
+    expect(await page.locator('#overview table').textContent()).toContain(String(LIMITS.maxPageSize));
+    await expectCleanRun(session);
+  });
+
+  it("shows a view's columns with type, plan and description, and the search narrows them", async () => {
+    const session = await openDocs();
+    const { page } = session;
+    await page.click('[data-view="events"]');
+    await expect.poll(() => page.locator('#view-title').textContent()).toBe('events');
+    const rows = page.locator('#columns tbody tr[data-search]');
+    const columns = leafColumns(VIEWS.events);
+    await expect.poll(() => rows.count()).toBe(columns.length);
+    const first = rows.first().locator('td');
+    expect(await first.allTextContents()).toEqual([
+      columns[0]!.name,
+      columns[0]!.type,
+      PLAN_LABELS[columns[0]!.minPlan].label,
+      columns[0]!.description,
+    ]);
+
+    await page.fill('#column-search', 'alarm');
+    const expected = columns
+      .filter((c) => [c.name, c.type, PLAN_LABELS[c.minPlan].label, c.description].join(' ').toLowerCase().includes('alarm'))
+      .map((c) => c.name);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(columns.length);
+    const visible = page.locator('#columns tbody tr[data-search]:visible td.name');
+    await expect.poll(() => visible.allTextContents()).toEqual(expected);
+    expect(await page.locator('#column-count').textContent()).toBe(`${expected.length} of ${columns.length} columns`);
+
+    await page.fill('#column-search', 'no-such-column-anywhere');
+    await expect.poll(() => page.locator('#columns-empty').isVisible()).toBe(true);
+    await page.fill('#column-search', '');
+    await expect.poll(() => visible.count()).toBe(columns.length);
+    await expectCleanRun(session);
+  });
+
+  it('sends the Try-it request with the key and shows the rows in a table, text escaped', async () => {
+    const session = await openDocs();
+    const { page } = session;
+    await page.click('[data-view="events"]');
+    await expect.poll(() => page.locator('#try-view').inputValue()).toBe('events');
+    await page.fill('#try-key', KEY);
+    await page.fill('#try-select', 'user_id,local_date,productivity');
+    await page.fill('#try-from', '2026-09-01');
+    await page.fill('#try-limit', '3');
+    await page.click('#try-add-filter');
+    await page.selectOption('#try-filters .f-col', 'productivity');
+    await page.selectOption('#try-filters .f-op', 'in');
+    await page.fill('#try-filters .f-val', '(Productive,Unproductive)');
+    const before = seen.length;
+    await page.click('#try-run');
+
+    const cells = page.locator('#try-result table tbody tr');
+    await expect.poll(() => cells.count()).toBe(3);
+    expect(await page.locator('#try-result thead th').allTextContents()).toEqual(['user_id', 'local_date', 'productivity']);
+    expect(await cells.nth(0).locator('td').allTextContents()).toEqual(['101', '2026-09-01', 'Productive']);
+    expect(await cells.nth(1).locator('td').nth(2).textContent()).toBe(HOSTILE);
+    expect(await page.locator('#try-result img').count()).toBe(0);
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+    expect(await cells.nth(2).locator('td .null').textContent()).toBe('null');
+
+    const request = seen.slice(before).at(-1)!;
+    expect(request.authorization).toBe(`Bearer ${KEY}`);
+    expect(Object.fromEntries(request.query)).toEqual({
+      select: 'user_id,local_date,productivity',
+      productivity: 'in.(Productive,Unproductive)',
+      from: '2026-09-01',
+      limit: '3',
+    });
+
+    const curl = await page.locator('#try-curl').textContent();
+    expect(curl).toContain(
+      `'${origin}/v1/views/events/rows?select=user_id,local_date,productivity&productivity=in.(Productive,Unproductive)&from=2026-09-01&limit=3'`,
+    );
+    expect(curl).toContain('Authorization: Bearer $ACTIVCONNECT_API_KEY');
+    expect(curl).not.toContain(KEY);
+    expect(await page.evaluate(() => sessionStorage.getItem('activconnect-bridge.api-key'))).toBe(KEY);
+
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: '/tmp/docs.png', fullPage: true });
+    await expectCleanRun(session);
+  });
+
+  it('shows a problem+json answer as its title and detail, with suggestions', async () => {
+    const session = await openDocs();
+    const { page } = session;
+    await page.click('[data-view="events"]');
+    await page.fill('#try-key', 'wrong-key');
+    await page.click('#try-run');
+    await expect.poll(() => page.locator('#try-result .problem-detail').textContent()).toBe(UNAUTHORIZED_DETAIL);
+    expect(await page.locator('#try-result .problem-title').textContent()).toBe(`${PROBLEM_TYPES.unauthorized} (401)`);
+    expect(await page.locator('#try-result .problem-meta').textContent()).toContain('req-0001');
+
+    await page.fill('#try-key', KEY);
+    await page.fill('#try-select', 'usr_name');
+    await page.click('#try-run');
+    await expect.poll(() => page.locator('#try-result .problem-detail').textContent()).toBe(UNKNOWN_COLUMN_DETAIL);
+    expect(await page.locator('#try-result .problem-suggest code').allTextContents()).toEqual(['user_name']);
+    await expectCleanRun(session, [400, 401]);
+  });
+});
