@@ -4,6 +4,9 @@ import type { AppEnv } from './env.ts';
 import { ApiError, problemResponse } from './http/errors.ts';
 import { maxUrlLength, requestId, requireApiKey } from './http/middleware.ts';
 import { catalog } from './routes/catalog.ts';
+import { changes } from './routes/changes.ts';
+import { docs } from './routes/docs.ts';
+import { hooks } from './routes/hooks.ts';
 import { meta } from './routes/meta.ts';
 import { rows } from './routes/rows.ts';
 
@@ -23,9 +26,12 @@ export function createApp() {
   app.use('*', requestId);
   app.use('*', maxUrlLength);
   app.route('/', meta);
+  app.route('/', docs);
   app.use('/v1/*', requireApiKey);
   app.route('/v1/views', catalog);
   app.route('/v1/views', rows);
+  app.route('/v1/views', changes);
+  app.route('/v1/hooks', hooks);
 
   app.notFound((c) => {
     const err = new ApiError(404, 'not-found', `No route ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 200)}. See /docs for the API.`);

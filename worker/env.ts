@@ -1,3 +1,4 @@
+import type { DeliveryMessage } from './hooks/message.ts';
 import type { Caller } from './tenants/tenants.ts';
 
 /**
@@ -5,9 +6,11 @@ import type { Caller } from './tenants/tenants.ts';
  * worker-configuration.d.ts, plus the secrets, which wrangler cannot see. Secrets (CURSOR_SECRET,
  * ADMIN_TOKEN, GOOGLE_SERVICE_ACCOUNT_JSON) are set with `wrangler secret put`.
  */
-export interface Env extends Omit<Cloudflare.Env, 'ENVIRONMENT'> {
+export interface Env extends Omit<Cloudflare.Env, 'ENVIRONMENT' | 'DELIVERIES'> {
   /** 'development' locally, 'test' under vitest, 'production' when deployed. */
   readonly ENVIRONMENT: string;
+  /** wrangler.toml's DELIVERIES producer, with the message type wrangler cannot know. */
+  readonly DELIVERIES: Queue<DeliveryMessage>;
   readonly CURSOR_SECRET?: string;
 }
 

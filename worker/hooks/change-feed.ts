@@ -4,14 +4,15 @@
  * hooks (oldest first, past a cursor) both read it, and both go through parseQuery, so a
  * filter or select means exactly what it means on /rows.
  */
+import { leafColumns } from '../../shared/columns.ts';
 import type { Plan } from '../../shared/plans.ts';
 import type { ViewDef } from '../../shared/types.ts';
+import { jsonCell } from '../format/cells.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Query, TypedValue } from '../query/model.ts';
 import { parseQuery } from '../query/parse.ts';
 import { parseValue } from '../query/values.ts';
-import type { Cell, Page } from '../warehouse/types.ts';
-import { leafColumns } from '../../shared/columns.ts';
+import type { Page } from '../warehouse/types.ts';
 
 /** Polling pages: small by default because Zapier and Make only look at the first page. */
 export const CHANGES_DEFAULT_LIMIT = 100;
@@ -76,18 +77,20 @@ export function feedQuery(view: ViewDef, plan: Plan, entries: Iterable<readonly 
     if (key === 'limit') throw new ApiError(400, 'invalid-parameter', `'limit' is set by the feed, not by a filter.`);
     passed.push([key, value]);
   }
+  // Parsed once as given, so an aggregate in select gets this answer rather than a complaint
+  // about the feed's own order; the second parse adds that order.
+  const given = parseQuery(passed, { view, plan, impliedFormat: 'json' }).query;
+  if (given.output.some((o) => o.kind === 'aggregate')) {
+    throw new ApiError(400, 'invalid-parameter', 'Aggregates do not apply to changes: each change is one row. Select plain columns.');
+  }
   if (options.since !== undefined) passed.push([change, `gt.${sinceValue(view, options.since)}`]);
   passed.push(['order', columns.map((c) => `${c}.${options.direction}`).join(',')]);
   passed.push(['limit', String(options.limit)]);
-  const { query } = parseQuery(passed, { view, plan, impliedFormat: 'json' });
-  if (query.output.some((o) => o.kind === 'aggregate')) {
-    throw new ApiError(400, 'invalid-parameter', 'Aggregates do not apply to changes: each change is one row. Select plain columns.');
-  }
-  return query;
+  return parseQuery(passed, { view, plan, impliedFormat: 'json' }).query;
 }
 
 /** `since` typed by the change column, with an error that names `since`, not a filter. */
-function sinceValue(view: ViewDef, raw: string): TypedValue {
+export function sinceValue(view: ViewDef, raw: string): TypedValue {
   const change = leafColumns(view).find((c) => c.name === view.changeColumn)!;
   const parsed = parseValue(change.type, raw);
   if (!parsed.ok) {
@@ -123,32 +126,38 @@ export function feedLimit(raw: string | undefined): number {
  * NULL is written '\N', so two different keys can never produce the same id. A one-column key
  * is just that value (`row_id` 123 → "123").
  *
- * @example rowId(dailyUserSummary, query, keys) // "1042|2026-11-19"
+ * @example rowId(dailyUserSummary, ['2026-11-19', '1042']) // "1042|2026-11-19"
  */
-export function rowId(view: ViewDef, query: Query, position: Position): string {
+export function rowId(view: ViewDef, position: Position): string {
+  const columns = feedColumns(view);
   return view.rowKey
     .map((name) => {
-      const index = query.order.findIndex((t) => t.item.kind === 'column' && t.item.name === name);
-      const value = position[index] ?? null;
+      const value = position[columns.indexOf(name)] ?? null;
       if (value === null) return '\\N';
       return String(value).replaceAll('\\', '\\\\').replaceAll('|', '\\|');
     })
     .join('|');
 }
 
-/** One row as subscribers receive it: `id` first, then the selected columns. */
-export type FeedRow = { id: string } & Record<string, Cell>;
+/** One row of a feed: its id, its JSON text as subscribers receive it, and its position. */
+export interface FeedRow {
+  readonly id: string;
+  /** `{"id": ..., then the selected columns}`, cells written as /rows writes them (INT64 digit for digit). */
+  readonly json: string;
+  readonly position: Position;
+}
 
-/** The page's rows as objects with ids, paired with their positions. */
-export function feedRows(view: ViewDef, query: Query, page: Page): { row: FeedRow; position: Position }[] {
+/** The page's rows with their ids and positions. */
+export function feedRows(view: ViewDef, query: Query, page: Page): FeedRow[] {
   return page.rows.map((cells, i) => {
     const position = page.keys[i]!;
-    // No view has a column called `id`; if one ever does, the row id still wins, because
-    // it is what Zapier and Make de-duplicate on.
-    const row: FeedRow = { id: rowId(view, query, position) };
+    const id = rowId(view, position);
+    let json = `{"id":${JSON.stringify(id)}`;
     query.output.forEach((item, j) => {
-      if (item.name !== 'id') row[item.name] = cells[j] ?? null;
+      // No view has a column called `id`; if one ever does, the row id still wins, because
+      // it is what Zapier and Make de-duplicate on.
+      if (item.name !== 'id') json += `,${JSON.stringify(item.name)}:${jsonCell(cells[j] ?? null, item.type)}`;
     });
-    return { row, position };
+    return { id, json: `${json}}`, position };
   });
 }

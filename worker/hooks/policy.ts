@@ -5,7 +5,7 @@
 export const HOOK_POLICY = {
   /** Rows per delivery: what Zapier and Make handle comfortably in one webhook call. */
   batchRows: 100,
-  /** Bytes per delivery body; a batch of wide rows is cut short rather than sent huge. */
+  /** Characters per delivery body (JSON, mostly ASCII, so about bytes); a batch of wide rows is cut short rather than sent huge. */
   batchBytes: 256 * 1024,
   /** Batches one subscription may get per scheduler run, so one busy hook cannot starve the rest. */
   batchesPerRun: 5,

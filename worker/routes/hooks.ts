@@ -1,0 +1,228 @@
+import { Hono, type Context } from 'hono';
+import type { ViewDef } from '../../shared/types.ts';
+import { getView } from '../../shared/views/index.ts';
+import { isDevelopment, type AppEnv } from '../env.ts';
+import { ApiError } from '../http/errors.ts';
+import { feedQuery, requireChangeColumn, rowId, type Position } from '../hooks/change-feed.ts';
+import { HOOK_POLICY, isoSeconds } from '../hooks/policy.ts';
+import { generateSecret } from '../hooks/signature.ts';
+import {
+  deleteSubscription,
+  getSubscription,
+  insertSubscription,
+  listDeliveries,
+  listSubscriptions,
+  subscriptionEntries,
+  type Delivery,
+  type HookFilters,
+  type Subscription,
+} from '../hooks/store.ts';
+import { checkTargetUrl } from '../hooks/target-url.ts';
+import { RESERVED_PARAMS } from '../query/parse.ts';
+import { warehouseFor } from '../warehouse/for-tenant.ts';
+import { resolveView } from './catalog.ts';
+
+type Ctx = Context<AppEnv>;
+
+/** Hooks per account: far above what Zapier or Make create, low enough to bound a cron run. */
+export const MAX_HOOKS_PER_TENANT = 100;
+const MAX_BODY_BYTES = 16_384;
+const FIELDS = ['target_url', 'view', 'filters', 'select'] as const;
+
+const bad = (detail: string, extensions: Record<string, unknown> = {}) => new ApiError(400, 'bad-request', detail, extensions);
+
+interface HookInput {
+  targetUrl: string;
+  view: string;
+  filters: HookFilters;
+  select: string[] | null;
+}
+
+/**
+ * The subscribe body, checked field by field: `{ target_url, view, filters?, select? }` where
+ * filters are `{column: "op.value"}` (or a list of them) exactly as /rows takes them.
+ */
+async function readHookInput(c: Ctx): Promise<HookInput> {
+  if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
+    throw new ApiError(415, 'unsupported-media-type', 'Send the hook as JSON with "Content-Type: application/json".');
+  }
+  const text = await c.req.text();
+  if (text.length > MAX_BODY_BYTES) throw new ApiError(413, 'limit-exceeded', `The hook body is larger than ${MAX_BODY_BYTES} bytes.`);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw bad('The body is not valid JSON.');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw bad('The body must be a JSON object, like {"target_url": "https://hooks.zapier.com/...", "view": "daily_user_summary"}.');
+  }
+  const record = body as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!(FIELDS as readonly string[]).includes(key)) throw bad(`Unknown field "${key.slice(0, 60)}". Fields: ${FIELDS.join(', ')}.`);
+  }
+  const { target_url: targetUrl, view, filters = {}, select = null } = record;
+  if (typeof targetUrl !== 'string' || targetUrl.trim() === '') throw bad('"target_url" is required: the URL deliveries are POSTed to.', { field: 'target_url' });
+  if (typeof view !== 'string' || view === '') throw bad('"view" is required: the view whose new rows are sent, like "daily_user_summary".', { field: 'view' });
+
+  if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) {
+    throw bad('"filters" must be an object like {"user_id": "eq.42"}.', { field: 'filters' });
+  }
+  const cleanFilters: HookFilters = {};
+  for (const [column, spec] of Object.entries(filters)) {
+    if ((RESERVED_PARAMS as readonly string[]).includes(column)) {
+      throw bad(`"filters" takes column names; '${column}' is a query parameter, not a column.`, { field: 'filters' });
+    }
+    const list = Array.isArray(spec) ? spec : [spec];
+    if (list.length === 0 || !list.every((v): v is string => typeof v === 'string')) {
+      throw bad(`"filters.${column.slice(0, 60)}" must be a filter string like "eq.42", or a list of them.`, { field: 'filters' });
+    }
+    cleanFilters[column] = Array.isArray(spec) ? list : list[0]!;
+  }
+
+  let cleanSelect: string[] | null = null;
+  if (select !== null) {
+    const list = typeof select === 'string' ? select.split(',') : select;
+    if (!Array.isArray(list) || !list.every((v): v is string => typeof v === 'string')) {
+      throw bad('"select" must be a list of column names, like ["user_id", "local_date"].', { field: 'select' });
+    }
+    cleanSelect = list.map((s) => s.trim()).filter((s) => s !== '');
+    if (cleanSelect.length === 0) throw bad('"select" is empty; name columns, or leave it out for all of them.', { field: 'select' });
+  }
+  return { targetUrl, view, filters: cleanFilters, select: cleanSelect };
+}
+
+/** A hook as the API shows it. The secret is not part of it: it is shown once, at creation. */
+function hookJson(sub: Subscription) {
+  const view = getView(sub.view);
+  const position = JSON.parse(sub.cursor) as Position | null;
+  return {
+    id: sub.id,
+    view: sub.view,
+    target_url: sub.targetUrl,
+    filters: sub.filters,
+    select: sub.select,
+    status: sub.status,
+    status_reason: sub.statusReason,
+    // Rows after this point are (or will be) delivered; it moves only when a delivery lands.
+    cursor: position && view ? { change_value: position[0] ?? null, row_id: rowId(view, position) } : null,
+    failing_since: sub.failingSince,
+    consecutive_failures: sub.consecutiveFailures,
+    dead_letters: sub.deadLetters,
+    last_success_at: sub.lastSuccessAt,
+    created_at: sub.createdAt,
+    updated_at: sub.updatedAt,
+  };
+}
+
+function deliveryJson(d: Delivery) {
+  return {
+    id: d.id,
+    created_at: d.createdAt,
+    rows: d.rowCount,
+    outcome: d.status,
+    attempts: d.attempts,
+    last_attempt_at: d.lastAttemptAt,
+    status_code: d.lastStatusCode,
+    error: d.lastError,
+    finished_at: d.finishedAt,
+  };
+}
+
+const HOOK_ID = /^hook_[0-9a-f]{24}$/;
+
+/** The caller's hook, or a 404 that does not say whether another account has one by that id. */
+async function ownHook(c: Ctx): Promise<Subscription> {
+  const id = c.req.param('id') ?? '';
+  const sub = HOOK_ID.test(id) ? await getSubscription(c.env.DB, c.get('caller').tenant.id, id) : null;
+  if (!sub) throw new ApiError(404, 'not-found', `No hook '${id.slice(0, 40)}' in this account. GET /v1/hooks lists yours.`);
+  return sub;
+}
+
+/** The current newest position, so a new hook starts from now rather than replaying history. */
+async function currentPosition(c: Ctx, view: ViewDef, input: HookInput): Promise<Position | null> {
+  const caller = c.get('caller');
+  const newest = feedQuery(view, caller.plan, subscriptionEntries(input.filters, input.select), { direction: 'desc', limit: 1 });
+  const page = await warehouseFor(c.env, caller.tenant).page(newest, 1);
+  return page.keys[0] ?? null;
+}
+
+/**
+ * REST-hook subscriptions (Zapier's subscribe/unsubscribe, Make's custom webhooks). Every
+ * route is scoped to the caller's tenant.
+ */
+export const hooks = new Hono<AppEnv>()
+  .post('/', async (c) => {
+    const caller = c.get('caller');
+    const input = await readHookInput(c);
+    const view = resolveView(input.view, caller.plan);
+    requireChangeColumn(view);
+    // Same parser, same errors as /rows: an unknown column or one above the plan fails here, now.
+    feedQuery(view, caller.plan, subscriptionEntries(input.filters, input.select), { direction: 'asc', limit: HOOK_POLICY.batchRows });
+
+    const target = checkTargetUrl(input.targetUrl, { allowInsecureLocal: isDevelopment(c.env) });
+    if (!target.ok) throw new ApiError(400, 'invalid-parameter', target.reason, { field: 'target_url' });
+
+    const count = await c.env.DB.prepare('SELECT COUNT(*) AS n FROM hook_subscriptions WHERE tenant_id = ?')
+      .bind(caller.tenant.id)
+      .first<{ n: number }>();
+    if ((count?.n ?? 0) >= MAX_HOOKS_PER_TENANT) {
+      throw new ApiError(409, 'conflict', `This account already has ${MAX_HOOKS_PER_TENANT} hooks, the most it may have. Delete unused ones first.`, {
+        limit: 'maxHooksPerTenant',
+      });
+    }
+
+    const secret = generateSecret();
+    const sub = await insertSubscription(c.env.DB, {
+      id: `hook_${crypto.randomUUID().replaceAll('-', '').slice(0, 24)}`,
+      tenantId: caller.tenant.id,
+      keyId: caller.keyId,
+      plan: caller.plan,
+      view: view.name,
+      targetUrl: target.url.href,
+      secret,
+      filters: input.filters,
+      select: input.select,
+      cursor: await currentPosition(c, view, input),
+    });
+    c.header('location', new URL(`/v1/hooks/${sub.id}`, c.req.url).toString());
+    return c.json({ ...hookJson(sub), secret }, 201);
+  })
+  .get('/', async (c) => {
+    const subs = await listSubscriptions(c.env.DB, c.get('caller').tenant.id);
+    return c.json({ hooks: subs.map(hookJson) });
+  })
+  .get('/:id', async (c) => c.json(hookJson(await ownHook(c))))
+  .delete('/:id', async (c) => {
+    const sub = await ownHook(c);
+    await deleteSubscription(c.env.DB, sub.tenantId, sub.id);
+    return c.json({ id: sub.id, deleted: true });
+  })
+  .get('/:id/deliveries', async (c) => {
+    const sub = await ownHook(c);
+    const raw = c.req.query('limit');
+    const limit = raw === undefined ? 50 : Number(raw);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new ApiError(400, 'invalid-parameter', 'limit must be a whole number from 1 to 200.');
+    const deliveries = await listDeliveries(c.env.DB, sub.id, limit);
+    return c.json({ hook_id: sub.id, status: sub.status, status_reason: sub.statusReason, deliveries: deliveries.map(deliveryJson) });
+  })
+  .post('/:id/resume', async (c) => {
+    const sub = await ownHook(c);
+    if (sub.status === 'unsubscribed') {
+      throw new ApiError(409, 'conflict', 'The target answered 410 Gone, so this hook ended for good. Create a new hook to follow the view again.');
+    }
+    const at = isoSeconds(new Date());
+    // Batches that died are cancelled so the scheduler reads them afresh from the cursor,
+    // which never moved past them.
+    await c.env.DB.batch([
+      c.env.DB.prepare(
+        `UPDATE hook_subscriptions SET status = 'active', status_reason = NULL, failing_since = NULL, consecutive_failures = 0,
+           dead_letters = 0, updated_at = ? WHERE id = ? AND tenant_id = ?`,
+      ).bind(at, sub.id, sub.tenantId),
+      c.env.DB.prepare(`UPDATE hook_deliveries SET status = 'cancelled', finished_at = ?, payload = NULL WHERE subscription_id = ? AND status = 'dead'`).bind(
+        at,
+        sub.id,
+      ),
+    ]);
+    return c.json(hookJson((await getSubscription(c.env.DB, sub.tenantId, sub.id))!));
+  });
