@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env.ts';
 import { ApiError, problemResponse } from './http/errors.ts';
 import { maxUrlLength, requestId, requireApiKey } from './http/middleware.ts';
+import { admin } from './routes/admin.ts';
 import { catalog } from './routes/catalog.ts';
 import { changes } from './routes/changes.ts';
 import { docs } from './routes/docs.ts';
@@ -27,6 +28,7 @@ export function createApp() {
   app.use('*', maxUrlLength);
   app.route('/', meta);
   app.route('/', docs);
+  app.route('/admin', admin);
   app.use('/v1/*', requireApiKey);
   app.route('/v1/views', catalog);
   app.route('/v1/views', rows);

@@ -12,6 +12,8 @@ export interface Env extends Omit<Cloudflare.Env, 'ENVIRONMENT' | 'DELIVERIES'> 
   /** wrangler.toml's DELIVERIES producer, with the message type wrangler cannot know. */
   readonly DELIVERIES: Queue<DeliveryMessage>;
   readonly CURSOR_SECRET?: string;
+  /** Bearer token of the /admin endpoints; unset disables them. */
+  readonly ADMIN_TOKEN?: string;
 }
 
 export interface AppVariables {

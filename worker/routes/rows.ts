@@ -5,7 +5,9 @@ import { resultCacheKey } from '../cache/key.ts';
 import { cacheControl } from '../cache/policy.ts';
 import { ResultStore } from '../cache/store.ts';
 import { STALE_IF_ERROR_SECONDS } from '../cache/policy.ts';
-import { cursorSecret, type AppEnv } from '../env.ts';
+import { cursorSecret, type AppEnv, type Env } from '../env.ts';
+import { recordUsage } from '../cache/usage.ts';
+import type { Caller } from '../tenants/tenants.ts';
 import { ApiError } from '../http/errors.ts';
 import { ENCODERS, formatFromAccept } from '../format/encoders.ts';
 import { canonicalParams } from '../query/canonical.ts';
@@ -31,21 +33,33 @@ function impliedFormat(c: Ctx, suffix: string | undefined): Format | undefined {
   return formatFromAccept(c.req.header('accept')) ?? undefined;
 }
 
+/** One rows request, from a client or from the cache pre-warmer. */
+export interface RowsRequest {
+  readonly env: Env;
+  readonly caller: Caller;
+  readonly viewName: string;
+  readonly entries: Iterable<readonly [string, string]>;
+  readonly format?: Format | undefined;
+  /** Where next links point. */
+  readonly origin: string;
+  readonly ifNoneMatch?: string | undefined;
+  readonly waitUntil: (promise: Promise<unknown>) => void;
+}
+
 /** Parses, authorises and answers one rows request, from a query string or a JSON body. */
-async function handle(c: Ctx, viewName: string, entries: Iterable<readonly [string, string]>, format: Format | undefined) {
-  const caller = c.get('caller');
-  const view = resolveView(viewName, caller.plan);
-  const parsed = parseQuery(entries, { view, plan: caller.plan, ...(format ? { impliedFormat: format } : {}) });
-  const secret = cursorSecret(c.env);
+export async function answerRows(req: RowsRequest): Promise<Response> {
+  const { env, caller, origin } = req;
+  const view = resolveView(req.viewName, caller.plan);
+  const parsed = parseQuery(req.entries, { view, plan: caller.plan, ...(req.format ? { impliedFormat: req.format } : {}) });
+  const secret = cursorSecret(env);
   let query = parsed.query;
   if (parsed.cursor !== null) query = { ...query, after: await decodeCursor(secret, caller.tenant.id, query, parsed.cursor) };
-  const warehouse = warehouseFor(c.env, caller.tenant);
+  const warehouse = warehouseFor(env, caller.tenant);
   if (parsed.dryRun) {
     const { bytesProcessed } = await warehouse.dryRun(query);
-    return c.json({ view: view.name, dry_run: true, warehouse: warehouse.kind, bytes_processed: bytesProcessed });
+    return Response.json({ view: view.name, dry_run: true, warehouse: warehouse.kind, bytes_processed: bytesProcessed });
   }
 
-  const origin = new URL(c.req.url).origin;
   const nextLink = async (position: NonNullable<Query['after']>) => {
     const cursor = await encodeCursor(secret, caller.tenant.id, query, position);
     const params = canonicalParams(query);
@@ -54,15 +68,16 @@ async function handle(c: Ctx, viewName: string, entries: Iterable<readonly [stri
   };
 
   const streamed = (query.format === 'csv' || query.format === 'ndjson') && (query.limitDefaulted || query.limit > LIMITS.maxPageSize);
-  if (streamed) return streamExport(c, warehouse, query);
+  if (streamed) return streamExport(warehouse, query, req.waitUntil);
 
   const outcome = await cachedResult({
     store: new ResultStore(caches.default, query.view.freshness.maxAgeSeconds + STALE_IF_ERROR_SECONDS),
     key: await resultCacheKey(caller, query, origin),
     freshness: query.view.freshness,
     compute: () => buildPage(warehouse, query, nextLink),
-    waitUntil: (p) => c.executionCtx.waitUntil(p),
+    waitUntil: req.waitUntil,
   });
+  if (query.after === null) req.waitUntil(recordUsage(env.DB, caller, query, origin, outcome.status).catch(() => undefined));
   const { result } = outcome;
   const headers: Record<string, string> = {
     etag: result.etag,
@@ -72,8 +87,21 @@ async function handle(c: Ctx, viewName: string, entries: Iterable<readonly [stri
     vary: 'Authorization, X-API-Key, Accept',
   };
   if (outcome.staleReason) headers['x-cache-stale-reason'] = outcome.staleReason;
-  if (matchesIfNoneMatch(c.req.header('if-none-match'), result.etag)) return c.body(null, 304, headers);
-  return c.body(result.body, 200, { ...result.headers, ...headers });
+  if (matchesIfNoneMatch(req.ifNoneMatch, result.etag)) return new Response(null, { status: 304, headers });
+  return new Response(result.body, { status: 200, headers: { ...result.headers, ...headers } });
+}
+
+function handle(c: Ctx, entries: Iterable<readonly [string, string]>, format: Format | undefined): Promise<Response> {
+  return answerRows({
+    env: c.env,
+    caller: c.get('caller'),
+    viewName: c.req.param('view') ?? '',
+    entries,
+    format,
+    origin: new URL(c.req.url).origin,
+    ifNoneMatch: c.req.header('if-none-match'),
+    waitUntil: (p) => c.executionCtx.waitUntil(p),
+  });
 }
 
 const outputColumns = (query: Query): OutputColumn[] => query.output.map((o) => ({ name: o.name, type: o.type }));
@@ -107,7 +135,7 @@ async function buildPage(warehouse: Warehouse, query: Query, nextLink: NextLink)
  * A whole csv/ndjson export, streamed in chunks so the isolate never holds it. Not cached:
  * exports are large and read once.
  */
-async function streamExport(c: Ctx, warehouse: Warehouse, query: Query): Promise<Response> {
+async function streamExport(warehouse: Warehouse, query: Query, waitUntil: (p: Promise<unknown>) => void): Promise<Response> {
   const encoder = ENCODERS[query.format];
   const columns = outputColumns(query);
   const read = readRows(warehouse, query);
@@ -137,20 +165,17 @@ async function streamExport(c: Ctx, warehouse: Warehouse, query: Query): Promise
       await writer.abort(err);
     }
   };
-  c.executionCtx.waitUntil(pump());
+  waitUntil(pump());
   const headers: Record<string, string> = {
     'content-type': encoder.contentType,
     'cache-control': 'private, no-store',
     'x-cache': 'BYPASS',
   };
   if (query.format === 'csv') headers['content-disposition'] = `attachment; filename="${query.view.name}.csv"`;
-  return c.body(readable, 200, headers);
+  return new Response(readable, { status: 200, headers });
 }
 
 export const rows = new Hono<AppEnv>()
-  .get('/:view/rows', (c) => handle(c, c.req.param('view'), new URL(c.req.url).searchParams, impliedFormat(c, undefined)))
-  .get('/:view/rows.:format', (c) => handle(c, c.req.param('view'), new URL(c.req.url).searchParams, impliedFormat(c, c.req.param('format'))))
-  .post('/:view/query', async (c) => {
-    const entries = await bodyEntries(c);
-    return handle(c, c.req.param('view'), entries, impliedFormat(c, undefined));
-  });
+  .get('/:view/rows', (c) => handle(c, new URL(c.req.url).searchParams, impliedFormat(c, undefined)))
+  .get('/:view/rows.:format', (c) => handle(c, new URL(c.req.url).searchParams, impliedFormat(c, c.req.param('format'))))
+  .post('/:view/query', async (c) => handle(c, await bodyEntries(c), impliedFormat(c, undefined)));

@@ -1,0 +1,71 @@
+import { isPlan, planRank } from '../../shared/plans.ts';
+import type { Env } from '../env.ts';
+import { answerRows } from '../routes/rows.ts';
+import { tenantFromRow, type Caller } from '../tenants/tenants.ts';
+
+/** How many of the most used queries each cron run keeps warm. */
+export const PREWARM_QUERIES = 20;
+/** Queries not asked for in this long are left to go cold. */
+const RECENT_HOURS = 48;
+
+interface UsageRow {
+  tenant_id: string;
+  plan: string;
+  key_id: string;
+  view: string;
+  query: string;
+  origin: string;
+}
+
+export interface PrewarmReport {
+  readonly considered: number;
+  readonly warmed: number;
+  readonly failed: number;
+}
+
+/**
+ * Runs the most used first pages through the same path a client's request takes, so a
+ * missing or expired entry is recomputed and a stale one is refreshed before the next
+ * scheduled sheet refresh or trigger poll asks for it. Keys revoked since are skipped.
+ */
+export async function prewarm(env: Env, waitUntil: (p: Promise<unknown>) => void, now = new Date()): Promise<PrewarmReport> {
+  const since = new Date(now.getTime() - RECENT_HOURS * 3_600_000).toISOString().slice(0, 19) + 'Z';
+  const { results } = await env.DB.prepare(
+    `SELECT u.tenant_id, u.plan, u.key_id, u.view, u.query, u.origin, t.*
+     FROM query_usage u
+     JOIN tenants t ON t.id = u.tenant_id
+     JOIN api_keys k ON k.id = u.key_id AND k.revoked_at IS NULL
+     WHERE u.last_used_at >= ?
+     ORDER BY u.uses DESC, u.last_used_at DESC
+     LIMIT ?`,
+  )
+    .bind(since, PREWARM_QUERIES)
+    .all<UsageRow & Parameters<typeof tenantFromRow>[0]>();
+  let warmed = 0;
+  let failed = 0;
+  for (const row of results) {
+    try {
+      const tenant = tenantFromRow(row);
+      if (!isPlan(row.plan)) continue;
+      // The account may have moved to a lower plan since the query was recorded.
+      const plan = planRank(row.plan) <= planRank(tenant.plan) ? row.plan : tenant.plan;
+      const caller: Caller = { tenant, plan, keyId: row.key_id, lastUsedAt: null };
+      const res = await answerRows({
+        env,
+        caller,
+        viewName: row.view,
+        entries: new URLSearchParams(row.query),
+        origin: row.origin,
+        waitUntil,
+      });
+      await res.body?.cancel();
+      if (res.ok) warmed++;
+      else failed++;
+    } catch (err) {
+      failed++;
+      console.warn('prewarm failed', row.tenant_id, row.view, err instanceof Error ? err.message : err);
+    }
+  }
+  await env.DB.prepare(`UPDATE query_usage SET last_warmed_at = ? WHERE last_used_at >= ?`).bind(now.toISOString().slice(0, 19) + 'Z', since).run();
+  return { considered: results.length, warmed, failed };
+}
