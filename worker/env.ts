@@ -12,6 +12,8 @@ export interface Env extends Omit<Cloudflare.Env, 'ENVIRONMENT' | 'DELIVERIES'> 
   /** wrangler.toml's DELIVERIES producer, with the message type wrangler cannot know. */
   readonly DELIVERIES: Queue<DeliveryMessage>;
   readonly CURSOR_SECRET?: string;
+  /** The BigQuery service account's JSON key, for tenants whose warehouse is BigQuery. */
+  readonly GOOGLE_SERVICE_ACCOUNT_JSON?: string;
   /** Bearer token of the /admin endpoints; unset disables them. */
   readonly ADMIN_TOKEN?: string;
 }

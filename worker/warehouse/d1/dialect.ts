@@ -15,10 +15,18 @@ export const sqliteDialect: Dialect = {
   like: (expr, placeholder, caseInsensitive) => (caseInsensitive ? `${expr} LIKE ${placeholder} ESCAPE '\\'` : `${expr} GLOB ${placeholder}`),
   likePattern: (pattern, caseInsensitive) => {
     if (caseInsensitive) return pattern;
+    // LIKE's backslash escape (`\_` is a literal underscore) becomes a GLOB character class.
     let glob = '';
-    for (const ch of pattern) {
-      if (ch === '%') glob += '*';
-      else if (ch === '_') glob += '?';
+    const chars = [...pattern];
+    for (let i = 0; i < chars.length; i++) {
+      let ch = chars[i]!;
+      let literal = false;
+      if (ch === '\\' && i + 1 < chars.length) {
+        ch = chars[++i]!;
+        literal = true;
+      }
+      if (!literal && ch === '%') glob += '*';
+      else if (!literal && ch === '_') glob += '?';
       else if (ch === '*' || ch === '?' || ch === '[') glob += `[${ch}]`;
       else glob += ch;
     }

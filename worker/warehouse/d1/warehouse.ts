@@ -17,10 +17,19 @@ export function decodeSqlite(value: unknown, type: ScalarType): Cell {
     case 'INT64':
       return typeof value === 'number' ? (Number.isInteger(value) ? value.toString() : String(Math.trunc(value))) : String(value);
     case 'NUMERIC':
-      return typeof value === 'number' ? numberToDecimal(value) : String(value);
+      return typeof value === 'number' ? numberToDecimal(value) : canonicalDecimal(String(value));
     default:
       return String(value);
   }
+}
+
+/**
+ * NUMERIC as BigQuery's API writes it: no trailing fractional zeros ('6.0' is '6'), so both
+ * warehouses give the same bytes, ETags and CSV. Exact: only zeros are dropped.
+ */
+function canonicalDecimal(text: string): string {
+  if (!/^-?\d+\.\d*$/.test(text)) return text;
+  return text.replace(/\.?0+$/, '') || '0';
 }
 
 /** A float as a plain decimal string (no exponent), for NUMERIC sums computed by SQLite. */

@@ -1,0 +1,62 @@
+/**
+ * Serves the BigQuery stand-in over real HTTP from Node, for clients that cannot take an
+ * injected fetch (the Apps Script or Zapier test harnesses, `wrangler dev` pointed at it):
+ * the same handler as in workerd, over a node:sqlite database with the demo layout.
+ *
+ * @example
+ * const server = await serveStandIn(new BigQueryStandIn({ db: nodeSqliteExecutor('.wrangler/demo.sqlite'), ... }));
+ * // token_uri: `${server.url}/token`, API base: `${server.url}/bigquery/v2`
+ * await server.close();
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DatabaseSync } from 'node:sqlite';
+import type { BigQueryStandIn, SqlExecutor } from './standin.ts';
+
+/** A SqlExecutor over a SQLite file (or ':memory:') through node:sqlite. */
+export function nodeSqliteExecutor(path: string): SqlExecutor & { close(): void } {
+  const db = new DatabaseSync(path);
+  return {
+    all: async (sql, params) =>
+      // Rows come back as objects keyed by the select aliases, which are unique (c0, k0...).
+      db
+        .prepare(sql)
+        .all(...(params as (string | number | null)[]))
+        .map((row) => Object.values(row as Record<string, unknown>)),
+    close: () => db.close(),
+  };
+}
+
+async function body(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Listens on 127.0.0.1 (a free port unless given) and answers every request with the stand-in. */
+export async function serveStandIn(standIn: BigQueryStandIn, port = 0): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(async (req, res) => {
+    try {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
+      const method = req.method ?? 'GET';
+      const payload = method === 'GET' || method === 'HEAD' ? undefined : await body(req);
+      const answer = await standIn.handle(
+        new Request(`http://127.0.0.1${req.url ?? '/'}`, { method, headers, ...(payload ? { body: payload } : {}) }),
+      );
+      res.writeHead(answer.status, Object.fromEntries(answer.headers));
+      res.end(Buffer.from(await answer.arrayBuffer()));
+    } catch (err) {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ error: { code: 500, message: String(err), errors: [{ reason: 'internalError' }], status: 'INTERNAL' } }),
+      );
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+  };
+}

@@ -1,0 +1,134 @@
+import { ApiError } from '../../http/errors.ts';
+import type { Query, TypedValue } from '../../query/model.ts';
+import { compileSelect } from '../../query/sql.ts';
+import type { Tenant } from '../../tenants/tenants.ts';
+import type { Cell, Page, Warehouse } from '../types.ts';
+import { CREDENTIALS_SECRET, sharedTokenSource, type TokenSource } from './auth.ts';
+import { BigQueryClient, type BigQueryClientOptions, type QuerySpec } from './client.ts';
+import { bigQueryDialect, bigQuerySource } from './dialect.ts';
+import { cellFor, decodeRow, RowFormatError } from './rows.ts';
+
+/** Where a tenant's ActivConnect views live in BigQuery, and what a query may cost. */
+export interface BigQueryTenantConfig {
+  readonly project: string;
+  readonly dataset: string;
+  readonly location: string | null;
+  /** Passed as maximumBytesBilled; null leaves BigQuery's project default. */
+  readonly maxBytesBilled: number | null;
+}
+
+/**
+ * The BigQuery settings of a tenant record, checked before any query is built: a tenant
+ * without a project, or with ids that are not BigQuery identifiers, is a configuration
+ * problem to report, not SQL to send.
+ */
+export function bigQueryConfig(tenant: Tenant): BigQueryTenantConfig {
+  const misconfigured = (what: string) =>
+    new ApiError(
+      503,
+      'warehouse-unavailable',
+      `This account is set up for BigQuery but ${what}. An administrator should fix the account's BigQuery settings.`,
+    );
+  if (!tenant.bqProject) throw misconfigured('has no BigQuery project');
+  try {
+    bigQuerySource(tenant.bqProject, tenant.dataset);
+  } catch {
+    throw misconfigured(
+      `its project '${tenant.bqProject.slice(0, 40)}' or dataset '${tenant.dataset}' is not a valid BigQuery id`,
+    );
+  }
+  if (tenant.bqLocation !== null && !/^[A-Za-z0-9-]{2,40}$/.test(tenant.bqLocation))
+    throw misconfigured('its location is not a BigQuery location');
+  return {
+    project: tenant.bqProject,
+    dataset: tenant.dataset,
+    location: tenant.bqLocation,
+    maxBytesBilled: tenant.maxBytesBilled !== null && tenant.maxBytesBilled > 0 ? tenant.maxBytesBilled : null,
+  };
+}
+
+/** A tenant's ActivConnect dataset in BigQuery, reached through the REST API with a service account. */
+export class BigQueryWarehouse implements Warehouse {
+  readonly kind = 'bigquery' as const;
+  private readonly client_: BigQueryClient;
+
+  constructor(
+    private readonly config: BigQueryTenantConfig,
+    tokens: TokenSource,
+    options: BigQueryClientOptions = {},
+  ) {
+    this.client_ = new BigQueryClient(tokens, options);
+  }
+
+  async page(query: Query, limit: number): Promise<Page> {
+    const spec = this.spec_(query, limit);
+    const result = await this.client_.query(spec);
+    const outputs = query.output.length;
+    const width = outputs + query.order.length;
+    if (result.schema.fields.length !== width) throw shapeError(`${result.schema.fields.length} columns, expected ${width}`);
+    const rows: Cell[][] = [];
+    const keys: (TypedValue | null)[][] = [];
+    try {
+      for (const raw of result.rows) {
+        const values = decodeRow(raw, result.schema, result.timestamps);
+        const row: Cell[] = new Array(outputs);
+        for (let i = 0; i < outputs; i++) row[i] = cellFor(values[i]!, query.output[i]!.type);
+        rows.push(row);
+        keys.push(query.order.map((term, i) => cellFor(values[outputs + i]!, term.item.type)));
+      }
+    } catch (err) {
+      if (err instanceof RowFormatError) throw shapeError(err.message);
+      throw err;
+    }
+    return { rows, keys };
+  }
+
+  async dryRun(query: Query): Promise<{ bytesProcessed: number | null }> {
+    const { totalBytesProcessed } = await this.client_.dryRun(this.spec_(query, query.limit));
+    return { bytesProcessed: totalBytesProcessed };
+  }
+
+  private spec_(query: Query, limit: number): QuerySpec {
+    const source = bigQuerySource(this.config.project, this.config.dataset);
+    const compiled = compileSelect(query, bigQueryDialect, source, limit);
+    return {
+      sql: compiled.sql,
+      params: compiled.params,
+      project: this.config.project,
+      dataset: this.config.dataset,
+      location: this.config.location,
+      maximumBytesBilled: this.config.maxBytesBilled,
+    };
+  }
+}
+
+function shapeError(detail: string): ApiError {
+  console.error('bigquery result has an unexpected shape', detail);
+  return new ApiError(
+    502,
+    'warehouse-error',
+    'BigQuery returned data in a form this server does not expect. Try again; if it persists, tell the administrator.',
+  );
+}
+
+/** The bindings the BigQuery backend reads: the service-account key, set with `wrangler secret put`. */
+export interface BigQueryEnv {
+  readonly GOOGLE_SERVICE_ACCOUNT_JSON?: string;
+}
+
+/**
+ * The warehouse for a BigQuery tenant in a deployed Worker: the shared token source for the
+ * configured key, and default client options.
+ * @example if (tenant.warehouse === 'bigquery') return bigQueryWarehouseFor(env, tenant);
+ */
+export function bigQueryWarehouseFor(env: BigQueryEnv, tenant: Tenant, options: BigQueryClientOptions = {}): BigQueryWarehouse {
+  const config = bigQueryConfig(tenant);
+  if (!env.GOOGLE_SERVICE_ACCOUNT_JSON) {
+    throw new ApiError(
+      503,
+      'warehouse-unavailable',
+      `This account is set up for BigQuery, but the server has no ${CREDENTIALS_SECRET} secret. An administrator should set it to the service account's JSON key.`,
+    );
+  }
+  return new BigQueryWarehouse(config, sharedTokenSource(env.GOOGLE_SERVICE_ACCOUNT_JSON), options);
+}
