@@ -4,16 +4,17 @@
  * runs `wrangler dev`.
  */
 import { printDemoKeys, seedCommand } from './seed.ts';
-import { parseArgs, persistArgs, spawnWrangler } from './lib/wrangler.ts';
+import { devServerArgs } from './lib/dev-server.ts';
+import { parseArgs, spawnWrangler } from './lib/wrangler.ts';
 
 try {
   const args = parseArgs(process.argv.slice(2), { port: 'string', 'persist-to': 'string' });
   const port = (args.port as string | undefined) ?? process.env.PORT ?? '8787';
-  const local = args['persist-to'] ? { persistTo: args['persist-to'] as string } : {};
+  const local: { persistTo?: string } = args['persist-to'] ? { persistTo: args['persist-to'] as string } : {};
   await seedCommand({ ...local, ifMissing: true });
   await printDemoKeys();
   console.log(`\nTry it:\n  curl -H "Authorization: Bearer <key>" http://localhost:${port}/v1/views\n  open http://localhost:${port}/docs\n`);
-  const child = spawnWrangler(['dev', '--port', port, '--ip', '127.0.0.1', '--local', ...persistArgs(local), '--show-interactive-dev-session=false']);
+  const child = spawnWrangler(devServerArgs(Number(port), local.persistTo));
   const stop = () => child.kill('SIGINT');
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
