@@ -19,7 +19,7 @@ export const CHANGES_DEFAULT_LIMIT = 100;
 export const CHANGES_MAX_LIMIT = 1000;
 
 /** Parameters of /rows that have no meaning on a feed whose order is fixed. */
-const NOT_FOR_FEEDS = ['order', 'group_by', 'cursor', 'format', 'dry_run'] as const;
+export const NOT_FOR_FEEDS = ['order', 'group_by', 'cursor', 'format', 'dry_run'] as const;
 
 export type Direction = 'asc' | 'desc';
 

@@ -6,8 +6,8 @@
  * deliveries with any of the published Standard Webhooks libraries.
  */
 
-const SECRET_PREFIX = 'whsec_';
-const SIGNATURE_VERSION = 'v1';
+export const SECRET_PREFIX = 'whsec_';
+export const SIGNATURE_VERSION = 'v1';
 
 /** 32 bytes: SHA-256's output length, the key size RFC 2104 recommends, inside the spec's 24–64. */
 const SECRET_BYTES = 32;

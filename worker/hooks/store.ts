@@ -5,8 +5,10 @@
 import { isPlan, type Plan } from '../../shared/plans.ts';
 import type { Position } from './change-feed.ts';
 
-export type SubscriptionStatus = 'active' | 'failing' | 'disabled' | 'unsubscribed';
-export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'cancelled';
+export const SUBSCRIPTION_STATUSES = ['active', 'failing', 'disabled', 'unsubscribed'] as const;
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'cancelled'] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** Filters as the subscriber wrote them: `{column: "op.value"}`, a list for several on one column. */
 export type HookFilters = Record<string, string | string[]>;

@@ -313,7 +313,9 @@ export const DOCS_SCRIPT = String.raw`
 
     var ep = $('view-endpoints');
     clear(ep);
-    [['GET', '/v1/views/' + v.name + '/rows'], ['POST', '/v1/views/' + v.name + '/query'], ['GET', '/v1/views/' + v.name]].forEach(function (e) {
+    var endpoints = [['GET', '/v1/views/' + v.name + '/rows'], ['POST', '/v1/views/' + v.name + '/query'], ['GET', '/v1/views/' + v.name]];
+    if (v.changeColumn) endpoints.push(['GET', '/v1/views/' + v.name + '/changes']);
+    endpoints.forEach(function (e) {
       ep.appendChild(h('span', { className: 'endpoint mono' }, [h('span', { className: 'method ' + e[0].toLowerCase(), text: e[0] }), e[1]]));
     });
 

@@ -4,11 +4,27 @@ import { SCALAR_TYPES, type ScalarType, type ViewDef } from '../../shared/types.
 import { VIEW_NAMES, VIEWS } from '../../shared/views/index.ts';
 import { neutraliseFormula } from '../format/cells.ts';
 import { ENCODERS } from '../format/encoders.ts';
+import { CHANGES_DEFAULT_LIMIT, CHANGES_MAX_LIMIT, NOT_FOR_FEEDS, feedColumns, feedLimit, requireChangeColumn, rowId } from '../hooks/change-feed.ts';
+import { HOOK_POLICY, backoffSeconds } from '../hooks/policy.ts';
+import { DEFAULT_TOLERANCE_SECONDS, SECRET_PREFIX, SIGNATURE_VERSION } from '../hooks/signature.ts';
+import { DELIVERY_STATUSES, SUBSCRIPTION_STATUSES, type DeliveryStatus, type SubscriptionStatus } from '../hooks/store.ts';
+import { MAX_TARGET_URL_LENGTH } from '../hooks/target-url.ts';
 import { ApiError, PROBLEM_BASE, PROBLEM_TYPES, problemBody } from '../http/errors.ts';
 import { LIMITS } from '../query/limits.ts';
 import { AGGREGATES, FORMATS, type FilterOp } from '../query/model.ts';
 import { RESERVED_PARAMS, parseQuery } from '../query/parse.ts';
 import { parseValue } from '../query/values.ts';
+import { OWN_PARAMS, SHAPES } from '../routes/changes.ts';
+import {
+  DELIVERIES_DEFAULT_LIMIT,
+  DELIVERIES_MAX_LIMIT,
+  FIELDS as HOOK_FIELDS,
+  HOOK_ID,
+  MAX_BODY_BYTES as MAX_HOOK_BODY_BYTES,
+  MAX_HOOKS_PER_TENANT,
+  type deliveryJson,
+  type hookJson,
+} from '../routes/hooks.ts';
 import { API_VERSION } from '../routes/meta.ts';
 
 /**
@@ -16,6 +32,8 @@ import { API_VERSION } from '../routes/meta.ts';
  * limits and the encoders at run time: nothing in it is written twice, so it cannot drift
  * from what the server does. Served at /openapi.json and read by the /docs page, which
  * also uses the `x-` extensions below (plans, operators, each column's BigQuery type).
+ * The trigger and webhook parts quote worker/hooks/ and the /changes and /v1/hooks routes
+ * the same way: their limits, statuses and signature scheme are imported, never retyped.
  */
 
 type Json = Record<string, unknown>;
@@ -257,8 +275,11 @@ function sharedSchemas(): Record<string, Json> {
         column: { type: 'string' },
         required_plan: { type: 'string', enum: [...PLANS] },
         your_plan: { type: 'string', enum: [...PLANS] },
-        limit: { type: 'string', enum: Object.keys(LIMITS), description: 'The exceeded limit, as named in `x-limits`.' },
+        // Not an enum: /changes, /v1/hooks and the warehouses report limits of their own.
+        limit: { type: 'string', examples: Object.keys(LIMITS), description: 'The exceeded limit: a name in `x-limits`, or a limit of the endpoint that answered.' },
         maximum: { type: 'integer' },
+        parameter: { type: 'string', description: 'The query parameter at fault, such as `since`.' },
+        field: { type: 'string', description: 'The body field at fault, such as `target_url`.' },
       },
       additionalProperties: true,
     },
@@ -305,7 +326,7 @@ function sharedSchemas(): Record<string, Json> {
         columns: { type: 'integer', description: 'Columns your plan can read.' },
         row_key: { type: 'array', items: { type: 'string' } },
         date_column: { type: ['string', 'null'] },
-        change_column: { type: ['string', 'null'] },
+        change_column: { type: ['string', 'null'], description: CHANGE_COLUMN_NOTE },
         freshness: {
           type: 'object',
           properties: { kind: { type: 'string', enum: ['daily', 'streaming', 'reference'] }, max_age_seconds: { type: 'integer' } },
@@ -344,7 +365,7 @@ function sharedSchemas(): Record<string, Json> {
         plan: { type: 'string', enum: [...PLANS] },
         row_key: { type: 'array', items: { type: 'string' } },
         date_column: { type: ['string', 'null'] },
-        change_column: { type: ['string', 'null'] },
+        change_column: { type: ['string', 'null'], description: CHANGE_COLUMN_NOTE },
         freshness: { type: 'object' },
         columns: { type: 'array', items: ref('schemas', 'ColumnInfo') },
       },
@@ -538,7 +559,7 @@ function sharedResponses(): Record<string, Json> {
     NotFound: problemAnswer('No such view, route or format suffix.'),
     PayloadTooLarge: problemAnswer(`The query body is larger than ${LIMITS.maxQueryBodyBytes} bytes.`),
     UriTooLong: problemAnswer(`The URL is longer than ${LIMITS.maxUrlLength} characters; send the query to POST /v1/views/{view}/query.`),
-    UnsupportedMediaType: problemAnswer('The query body must be sent as `Content-Type: application/json`.'),
+    UnsupportedMediaType: problemAnswer('The body must be sent as `Content-Type: application/json`.'),
     WarehouseError: problemAnswer('The warehouse could not run the query.'),
     WarehouseUnavailable: problemAnswer('The warehouse is unavailable for this account.'),
   };
@@ -613,7 +634,7 @@ function viewPaths(view: ViewDef): Record<string, Json> {
       get: {
         operationId: `get${p}View`,
         summary: `Describe ${view.name}`,
-        description: `${view.description}\n\nThe view's columns, each with its type, description, minimum plan and whether your plan can read it.`,
+        description: `${view.description}\n\n${followNote(view)}\n\nThe view's columns, each with its type, description, minimum plan and whether your plan can read it.`,
         tags,
         responses: {
           '200': { description: `The ${view.name} view.`, content: { 'application/json': { schema: ref('schemas', 'ViewDetail') } } },
@@ -745,6 +766,531 @@ function servicePaths(): Record<string, Json> {
 }
 
 // ---------------------------------------------------------------------------------------
+// Triggers and webhooks: GET /v1/views/{view}/changes, /v1/hooks and the delivery POST
+
+const CHANGE_COLUMN_NOTE =
+  'The column `/changes` and hooks follow: it moves forward as rows are added or changed. null when the view cannot be polled or followed.';
+
+/** What each hook status means; `satisfies` makes a new status fail to compile until it is documented. */
+const SUBSCRIPTION_STATUS_NOTES = {
+  active: 'new rows are sent as they arrive',
+  failing: `a batch exhausted its retries; it is kept, nothing newer is sent, and it is tried again after ${duration(HOOK_POLICY.deadLetterCooldownSeconds)}`,
+  disabled:
+    `stopped after ${HOOK_POLICY.maxDeadLetters} dead batches in a row or ${duration(HOOK_POLICY.maxFailingSeconds)} without a success, ` +
+    'or because the key that created it was revoked, its target URL is no longer allowed or its filters no longer fit the plan; ' +
+    'undelivered rows are kept, and `POST /v1/hooks/{id}/resume` continues from the first of them',
+  unsubscribed: 'the target answered 410 Gone, so the hook ended for good; it cannot be resumed',
+} satisfies Record<SubscriptionStatus, string>;
+
+/** What each delivery outcome in the log means. */
+const DELIVERY_STATUS_NOTES = {
+  pending: 'on the queue, or between retries',
+  delivered: 'the target answered 2xx; the hook moved past these rows',
+  dead: `every retry failed; the rows are kept and the batch is sent again after ${duration(HOOK_POLICY.deadLetterCooldownSeconds)}`,
+  cancelled: 'not sent: the hook stopped (disabled, or 410 Gone), or was resumed, which reads the rows afresh',
+} satisfies Record<DeliveryStatus, string>;
+
+function duration(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
+/** The first retry delays, computed by the policy itself: "30 s, 1 min, 2 min, 4 min ...". */
+function retrySchedule(): string {
+  return `${[1, 2, 3, 4].map((n) => duration(backoffSeconds(n))).join(', ')} ..., doubling up to ${duration(HOOK_POLICY.backoffMaxSeconds)}`;
+}
+
+/** A Markdown list, one `name`: note per line. */
+const notes = (entries: Record<string, string>) =>
+  Object.entries(entries)
+    .map(([name, note]) => `- \`${name}\`: ${note}.`)
+    .join('\n');
+
+/** The views /changes and hooks can follow: those with a change column. */
+function followableViews(views: readonly ViewDef[]): ViewDef[] {
+  return views.filter((v) => v.changeColumn !== null);
+}
+
+function changeColumnOf(view: ViewDef): LeafColumn {
+  const name = requireChangeColumn(view);
+  return leafColumns(view).find((c) => c.name === name)!;
+}
+
+/** One sentence for a view's description: how to follow it, or why it cannot be followed. */
+function followNote(view: ViewDef): string {
+  if (view.changeColumn === null) {
+    return `Polling (\`/changes\`) and webhooks are not available for ${view.name}: it has no change column. ${view.decisions.changeColumn}`;
+  }
+  return `New rows by \`${view.changeColumn}\`: poll \`GET /v1/views/${view.name}/changes\` or subscribe with \`POST /v1/hooks\`.`;
+}
+
+/** A `since` the server accepts, taken from the filter examples of the column's type. */
+function sinceExample(view: ViewDef): string {
+  return FILTER_EXAMPLES[changeColumnOf(view).type][0].replace(/^(not\.)?[a-z]+\./, '');
+}
+
+/** How the id is built, shown by rowId itself on placeholders: "<user_id>|<local_date>". */
+function idDescription(view: ViewDef): string {
+  const shape = rowId(view, feedColumns(view).map((c) => `<${c}>`));
+  return (
+    `The row's stable, unique id: its row key (${list(view.rowKey)}) joined with \`|\`, as in \`${shape}\`. ` +
+    'A `|` or `\\` inside a value is escaped with `\\`, and a null is `\\N`. Zapier and Make de-duplicate on it.'
+  );
+}
+
+/** A row of /changes and of deliveries: `id`, then the view's columns as its Row schema has them. */
+function changeRowSchema(view: ViewDef): Json {
+  const pointer = (name: string) => name.replaceAll('~', '~0').replaceAll('/', '~1');
+  const properties: Record<string, Json> = { id: { type: 'string', description: idDescription(view) } };
+  for (const column of leafColumns(view)) properties[column.name] = { $ref: `#/components/schemas/${view.name}Row/properties/${pointer(column.name)}` };
+  return {
+    type: 'object',
+    title: `${view.name} change`,
+    description: `A row of ${view.name} with its \`id\`: the selected columns your plan can read, named as in ${view.name}Row. Aggregates do not apply.`,
+    required: ['id'],
+    properties,
+    additionalProperties: false,
+    'x-view': view.name,
+  };
+}
+
+function changesSchema(view: ViewDef): Json {
+  const change = changeColumnOf(view);
+  return {
+    type: 'object',
+    title: `${view.name} changes`,
+    required: ['view', 'change_column', 'rows', 'latest', 'has_more'],
+    additionalProperties: false,
+    properties: {
+      view: { const: view.name },
+      change_column: { const: change.name },
+      rows: {
+        type: 'array',
+        maxItems: CHANGES_MAX_LIMIT,
+        items: ref('schemas', `${view.name}ChangeRow`),
+        description: `Newest first by \`${change.name}\`, then the row key descending; at most \`limit\`.`,
+      },
+      latest: {
+        ...nullable(JSON_SCHEMAS[change.type]),
+        description: `The newest \`${change.name}\` in \`rows\`, or your \`since\` when nothing is newer (null when neither): pass it as \`since\` next time.`,
+      },
+      has_more: {
+        type: 'boolean',
+        description: 'More than `limit` rows are newer than `since`: raise `limit`, or read the gap with /rows.',
+      },
+    },
+  };
+}
+
+/** The body POSTed to a hook's target_url for one view. */
+function deliverySchema(view: ViewDef): Json {
+  return {
+    type: 'object',
+    title: `${view.name} delivery`,
+    required: ['view', 'subscription_id', 'rows'],
+    additionalProperties: false,
+    properties: {
+      view: { const: view.name },
+      subscription_id: { type: 'string', pattern: HOOK_ID.source, description: 'The `id` of the hook this delivery is for.' },
+      rows: {
+        type: 'array',
+        minItems: 1,
+        maxItems: HOOK_POLICY.batchRows,
+        items: ref('schemas', `${view.name}ChangeRow`),
+        description:
+          `Oldest first by \`${changeColumnOf(view).name}\`, then the row key: at most ${HOOK_POLICY.batchRows} rows, ` +
+          `fewer when wide rows would make the body longer than ${HOOK_POLICY.batchBytes} characters.`,
+      },
+    },
+  };
+}
+
+function hookSchemas(followable: readonly ViewDef[]): Record<string, Json> {
+  const viewNames = followable.map((v) => v.name);
+  const timestamp = (description?: string): Json => ({
+    type: description ? ['string', 'null'] : 'string',
+    format: 'date-time',
+    ...(description ? { description } : {}),
+  });
+  const filters: Json = {
+    type: 'object',
+    description: "Column name to a filter (`op.value`) or a list of filters that must all hold, exactly as the view's `/rows` takes them.",
+    additionalProperties: { type: ['string', 'array'], items: { type: 'string' }, minItems: 1 },
+    examples: [{ user_id: FILTER_EXAMPLES.INT64[0] }],
+  };
+  const example = followable[0];
+  const input = {
+    target_url: {
+      type: 'string',
+      format: 'uri',
+      maxLength: MAX_TARGET_URL_LENGTH,
+      description:
+        'Where deliveries are POSTed: a public `https://` URL. Loopback, private, link-local and cloud-metadata addresses are refused with a 400 that names the rule.',
+    },
+    view: { type: 'string', enum: viewNames, description: 'A view with a change column; its new rows are sent, oldest first.' },
+    filters,
+    select: {
+      type: ['array', 'string'],
+      items: { type: 'string' },
+      maxItems: LIMITS.maxSelectItems,
+      description: 'Columns to send (a list or a comma-separated string); default: every column your plan can read. `id` is always sent.',
+    },
+  } satisfies Record<(typeof HOOK_FIELDS)[number], Json>;
+  const hook = {
+    id: { type: 'string', pattern: HOOK_ID.source },
+    view: { type: 'string', enum: viewNames },
+    target_url: { type: 'string', format: 'uri' },
+    filters,
+    select: { type: ['array', 'null'], items: { type: 'string' }, description: 'null: every column the plan can read.' },
+    status: { type: 'string', enum: [...SUBSCRIPTION_STATUSES], description: notes(SUBSCRIPTION_STATUS_NOTES) },
+    status_reason: {
+      type: ['string', 'null'],
+      description:
+        'Why the hook is failing, disabled or unsubscribed, in words fit to show: the revoked key, the refused target, the 410, or the failed batches and the last error. null while active.',
+    },
+    cursor: {
+      type: ['object', 'null'],
+      description:
+        'The last row the target accepted; rows after it are (or will be) delivered. It moves only when a delivery lands. null when the view had no rows when the hook was created.',
+      required: ['change_value', 'row_id'],
+      properties: {
+        change_value: {
+          type: [...new Set(followable.map((v) => JSON_SCHEMAS[changeColumnOf(v).type].type)), 'null'],
+          description: "That row's change column value.",
+        },
+        row_id: { type: 'string', description: "That row's `id`." },
+      },
+    },
+    failing_since: timestamp('The first failed attempt since the last success; null while deliveries succeed.'),
+    consecutive_failures: { type: 'integer', minimum: 0, description: 'Failed attempts since the last success.' },
+    dead_letters: {
+      type: 'integer',
+      minimum: 0,
+      description: `Batches in a row that exhausted their retries; at ${HOOK_POLICY.maxDeadLetters} the hook is disabled.`,
+    },
+    last_success_at: timestamp('The last delivery the target accepted.'),
+    created_at: timestamp(),
+    updated_at: timestamp(),
+  } satisfies Record<keyof ReturnType<typeof hookJson>, Json>;
+  const entry = {
+    id: { type: 'string', description: 'The batch id, sent as `webhook-id`: the same on every attempt of the batch.' },
+    created_at: timestamp(),
+    rows: { type: 'integer', minimum: 1, maximum: HOOK_POLICY.batchRows },
+    outcome: { type: 'string', enum: [...DELIVERY_STATUSES], description: notes(DELIVERY_STATUS_NOTES) },
+    attempts: { type: 'integer', minimum: 0 },
+    last_attempt_at: timestamp('When it was last sent.'),
+    status_code: { type: ['integer', 'null'], description: 'The HTTP status of the last attempt; null when there was no answer.' },
+    error: { type: ['string', 'null'], description: 'What went wrong on the last attempt: a status, a refused redirect, a timeout, a connection error.' },
+    finished_at: timestamp('When it was delivered, died or was cancelled.'),
+  } satisfies Record<keyof ReturnType<typeof deliveryJson>, Json>;
+  // Every field of these answers is always present, null where it has no value.
+  const object = (properties: Record<string, Json>, extra: Json = {}): Json => ({
+    type: 'object',
+    required: Object.keys(properties),
+    properties,
+    ...extra,
+  });
+  return {
+    HookCreate: {
+      type: 'object',
+      title: 'New hook',
+      required: ['target_url', 'view'],
+      additionalProperties: false,
+      properties: input,
+      ...(example
+        ? {
+            examples: [
+              { target_url: 'https://hooks.zapier.com/hooks/standard/123/abc', view: example.name, select: [...example.rowKey, changeColumnOf(example).name] },
+            ],
+          }
+        : {}),
+    },
+    Hook: object(hook, { title: 'Hook', description: `A REST-hook subscription. An account may have at most ${MAX_HOOKS_PER_TENANT}.` }),
+    HookCreated: {
+      title: 'New hook, with its secret',
+      allOf: [ref('schemas', 'Hook')],
+      required: ['secret'],
+      properties: {
+        secret: {
+          type: 'string',
+          pattern: `^${SECRET_PREFIX}[A-Za-z0-9+/]+={0,2}$`,
+          description: 'The signing secret, shown this once: keep it to verify `webhook-signature` on deliveries.',
+        },
+      },
+    },
+    HookList: object({ hooks: { type: 'array', maxItems: MAX_HOOKS_PER_TENANT, items: ref('schemas', 'Hook') } }),
+    HookDeleted: object({ id: { type: 'string', pattern: HOOK_ID.source }, deleted: { const: true } }),
+    DeliveryLogEntry: object(entry, { title: 'Delivery (log entry)', description: 'One batch of rows sent, or being sent, to the target.' }),
+    DeliveryLog: object({
+      hook_id: { type: 'string', pattern: HOOK_ID.source },
+      status: hook.status,
+      status_reason: hook.status_reason,
+      deliveries: { type: 'array', maxItems: DELIVERIES_MAX_LIMIT, items: ref('schemas', 'DeliveryLogEntry'), description: 'Newest first.' },
+    }),
+    Delivery: {
+      title: 'Delivery (webhook body)',
+      description: 'What a hook POSTs to its target_url: the view, the hook id and the new rows.',
+      oneOf: followable.map((v) => ref('schemas', `${v.name}Delivery`)),
+      discriminator: { propertyName: 'view', mapping: Object.fromEntries(followable.map((v) => [v.name, `#/components/schemas/${v.name}Delivery`])) },
+    },
+  };
+}
+
+function changesParameters(view: ViewDef): Record<string, Json> {
+  const change = changeColumnOf(view);
+  const names = leafColumns(view).map((c) => c.name);
+  return {
+    [`${view.name}.since`]: {
+      name: 'since',
+      in: 'query',
+      description:
+        `Only rows whose \`${change.name}\` (${change.type}) is greater. Value: ${expectedValue(change.type)}. ` +
+        'Pass the `latest` of the previous answer; absent or empty means from the start.',
+      schema: { ...JSON_SCHEMAS[change.type] },
+      example: sinceExample(view),
+      'x-change-column': change.name,
+      'x-bigquery-type': change.type,
+    },
+    [`${view.name}.changes.select`]: {
+      name: 'select',
+      in: 'query',
+      description: `Comma-separated columns, at most ${LIMITS.maxSelectItems}; default: every column your plan can read. \`id\` is always included; aggregates do not apply. Columns: ${list(names)}.`,
+      schema: { type: 'string' },
+      example: view.rowKey.join(','),
+      'x-columns': names,
+    },
+  };
+}
+
+function sharedChangesParameters(): Record<string, Json> {
+  return {
+    'changes.limit': {
+      name: 'limit',
+      in: 'query',
+      description: `Rows per answer: default ${CHANGES_DEFAULT_LIMIT}, at most ${CHANGES_MAX_LIMIT}. \`has_more\` says whether more are newer than \`since\`.`,
+      schema: { type: 'integer', minimum: 1, maximum: CHANGES_MAX_LIMIT, default: CHANGES_DEFAULT_LIMIT },
+    },
+    'changes.shape': {
+      name: 'shape',
+      in: 'query',
+      description: '`object`: `{view, change_column, rows, latest, has_more}`. `array`: the bare list of rows, what a Zapier polling trigger returns.',
+      schema: { type: 'string', enum: [...SHAPES], default: SHAPES[0] },
+    },
+    'hook.id': {
+      name: 'id',
+      in: 'path',
+      required: true,
+      description: 'The `id` that POST /v1/hooks answered with.',
+      schema: { type: 'string', pattern: HOOK_ID.source },
+    },
+    'hook.deliveries.limit': {
+      name: 'limit',
+      in: 'query',
+      description: `Log entries, newest first: default ${DELIVERIES_DEFAULT_LIMIT}, at most ${DELIVERIES_MAX_LIMIT}.`,
+      schema: { type: 'integer', minimum: 1, maximum: DELIVERIES_MAX_LIMIT, default: DELIVERIES_DEFAULT_LIMIT },
+    },
+  };
+}
+
+function feedResponses(views: readonly ViewDef[]): Record<string, Json> {
+  const unfollowable = views.find((v) => v.changeColumn === null);
+  return {
+    ChangesBadRequest: problemAnswer(
+      `The poll cannot be run as given: a \`since\` that is not a value of the change column, \`limit\` outside 1 to ${CHANGES_MAX_LIMIT}, ` +
+        `an unknown \`shape\`, a /rows parameter that does not apply (${list(NOT_FOR_FEEDS)}), an aggregate, or a filter /rows would refuse.`,
+      problemExample(() => feedLimit(String(CHANGES_MAX_LIMIT + 1))),
+    ),
+    HookRefused: problemAnswer(
+      'The hook cannot be created as given: a missing or unknown field, a target URL that is not a public https:// address, ' +
+        'a view without a change column, or a filter or select the view\'s /rows would refuse.',
+      unfollowable && problemExample(() => requireChangeColumn(unfollowable)),
+    ),
+    HookNotFound: problemAnswer('No hook with this id in your account. GET /v1/hooks lists yours.'),
+    TooManyHooks: problemAnswer(`The account already has ${MAX_HOOKS_PER_TENANT} hooks, the most it may have; delete unused ones first.`),
+    HookEnded: problemAnswer('The target answered 410 Gone, so the hook ended for good (`unsubscribed`). Create a new hook instead.'),
+    HookBodyTooLarge: problemAnswer(`The hook body is larger than ${MAX_HOOK_BODY_BYTES} bytes.`),
+  };
+}
+
+function changesPath(view: ViewDef): Record<string, Json> {
+  const change = changeColumnOf(view);
+  const base = `/v1/views/${view.name}`;
+  const own = {
+    since: ref('parameters', `${view.name}.since`),
+    shape: ref('parameters', 'changes.shape'),
+    limit: ref('parameters', 'changes.limit'),
+  } satisfies Record<(typeof OWN_PARAMS)[number], Json>;
+  const filters = filterableColumns(view)
+    .filter((c) => !(OWN_PARAMS as readonly string[]).includes(c.name))
+    .map((c) => ref('parameters', `${view.name}.filter.${c.name}`));
+  const rows = { type: 'array', items: ref('schemas', `${view.name}ChangeRow`), title: 'shape=array' };
+  return {
+    [`${base}/changes`]: {
+      get: {
+        operationId: `get${pascal(view.name)}Changes`,
+        summary: `Poll ${view.name} for new rows`,
+        description:
+          `A polling trigger (Zapier, Make): rows newest first by \`${change.name}\`, then the row key descending, each with a stable \`id\`. ` +
+          `Pass the previous answer's \`latest\` as \`since\` to get only newer rows. Filters and \`select\` are those of \`GET ${base}/rows\`; ` +
+          `${list(NOT_FOR_FEEDS)} and aggregates do not apply.\n\nExample: \`${base}/changes?since=${sinceExample(view)}&limit=${CHANGES_DEFAULT_LIMIT}\`.`,
+        tags: [view.name],
+        parameters: [own.since, ref('parameters', `${view.name}.changes.select`), own.limit, own.shape, ...filters],
+        responses: {
+          '200': {
+            description: `New rows of ${view.name}, newest first.`,
+            headers: { 'X-Request-Id': ref('headers', 'X-Request-Id') },
+            content: { 'application/json': { schema: { oneOf: [ref('schemas', `${view.name}Changes`), rows] } } },
+          },
+          ...queryErrors,
+          '400': ref('responses', 'ChangesBadRequest'),
+        },
+      },
+    },
+  };
+}
+
+function hookPaths(): Record<string, Json> {
+  const tags = ['Hooks'];
+  const json = (description: string, schema: string): Json => ({
+    description,
+    headers: { 'X-Request-Id': ref('headers', 'X-Request-Id') },
+    content: { 'application/json': { schema: ref('schemas', schema) } },
+  });
+  const id = ref('parameters', 'hook.id');
+  const unauthorized = { '401': ref('responses', 'Unauthorized') };
+  const notFound = { '404': ref('responses', 'HookNotFound') };
+  const created = json('The hook, with its signing `secret`: shown this once.', 'HookCreated');
+  return {
+    '/v1/hooks': {
+      post: {
+        operationId: 'createHook',
+        summary: 'Follow a view: POST its new rows to a URL',
+        description:
+          "Zapier's subscribe, Make's custom webhook. The hook starts at the view's newest row, so history is not replayed; " +
+          'from then on new rows are POSTed to `target_url` in signed batches (see `webhooks`). The filters and select are checked ' +
+          `now, with the messages /rows gives. At most ${MAX_HOOKS_PER_TENANT} hooks per account.`,
+        tags,
+        requestBody: { required: true, content: { 'application/json': { schema: ref('schemas', 'HookCreate') } } },
+        responses: {
+          '201': { ...created, headers: { ...(created.headers as Json), Location: ref('headers', 'Location') } },
+          '400': ref('responses', 'HookRefused'),
+          ...unauthorized,
+          '403': ref('responses', 'Forbidden'),
+          '404': ref('responses', 'NotFound'),
+          '409': ref('responses', 'TooManyHooks'),
+          '413': ref('responses', 'HookBodyTooLarge'),
+          '415': ref('responses', 'UnsupportedMediaType'),
+          '502': ref('responses', 'WarehouseError'),
+          '503': ref('responses', 'WarehouseUnavailable'),
+        },
+      },
+      get: {
+        operationId: 'listHooks',
+        summary: "List your account's hooks",
+        tags,
+        responses: { '200': json('Your hooks, oldest first, with their status and cursor.', 'HookList'), ...unauthorized },
+      },
+    },
+    '/v1/hooks/{id}': {
+      get: {
+        operationId: 'getHook',
+        summary: 'Show a hook',
+        tags,
+        parameters: [id],
+        responses: { '200': json('The hook.', 'Hook'), ...unauthorized, ...notFound },
+      },
+      delete: {
+        operationId: 'deleteHook',
+        summary: 'Delete a hook',
+        description: "Zapier's unsubscribe. Deletes the hook and its delivery log; nothing more is sent.",
+        tags,
+        parameters: [id],
+        responses: { '200': json('Deleted.', 'HookDeleted'), ...unauthorized, ...notFound },
+      },
+    },
+    '/v1/hooks/{id}/resume': {
+      post: {
+        operationId: 'resumeHook',
+        summary: 'Resume a failing or disabled hook',
+        description: 'Makes the hook active again; delivery continues from the first row the target has not accepted. An `unsubscribed` hook cannot be resumed.',
+        tags,
+        parameters: [id],
+        responses: { '200': json('The hook, active again.', 'Hook'), ...unauthorized, ...notFound, '409': ref('responses', 'HookEnded') },
+      },
+    },
+    '/v1/hooks/{id}/deliveries': {
+      get: {
+        operationId: 'listHookDeliveries',
+        summary: "A hook's delivery log",
+        description: 'Recent batches, newest first: when, how many rows, the outcome, the attempts and the last status code and error.',
+        tags,
+        parameters: [id, ref('parameters', 'hook.deliveries.limit')],
+        responses: {
+          '200': json('The log.', 'DeliveryLog'),
+          '400': ref('responses', 'BadRequest'),
+          ...unauthorized,
+          ...notFound,
+        },
+      },
+    },
+  };
+}
+
+/** The delivery POST as an OpenAPI 3.1 webhook: what a hook's target receives and must answer. */
+function webhooks(): Record<string, Json> {
+  const header = (name: string, description: string, schema: Json): Json => ({ name, in: 'header', required: true, description, schema });
+  const base64 = '[A-Za-z0-9+/]+={0,2}';
+  return {
+    newRows: {
+      post: {
+        operationId: 'receiveNewRows',
+        summary: "New rows of a followed view, POSTed to the hook's target_url",
+        description:
+          `About every minute, a hook sends the rows past its cursor, oldest first, in batches of at most ${HOOK_POLICY.batchRows}. ` +
+          'Deliveries are signed per Standard Webhooks (https://www.standardwebhooks.com), so its libraries verify them with the hook\'s `secret`. ' +
+          `To check by hand: take the bytes after \`${SECRET_PREFIX}\` in the secret, base64-decode them, and compute HMAC-SHA256 over ` +
+          '`{webhook-id}.{webhook-timestamp}.{body}` with the body exactly as received; base64 of the result must equal one ' +
+          `\`${SIGNATURE_VERSION},\` entry of \`webhook-signature\`.\n\n` +
+          `Answer within ${HOOK_POLICY.timeoutMs / 1000} s. Every attempt of a batch carries the same \`webhook-id\`, so drop one you have processed: ` +
+          'delivery is at least once.',
+        tags: ['Hooks'],
+        // Signed, not authenticated with an API key.
+        security: [],
+        parameters: [
+          header('webhook-id', 'The batch id: the same on every attempt, and the `id` in the delivery log. De-duplicate on it.', { type: 'string' }),
+          header(
+            'webhook-timestamp',
+            `Seconds since 1970 when this attempt was sent. Reject a timestamp more than ${DEFAULT_TOLERANCE_SECONDS} s from your clock: it may be a replay.`,
+            { type: 'string', pattern: '^\\d+$' },
+          ),
+          header(
+            'webhook-signature',
+            `\`${SIGNATURE_VERSION},\` then the base64 HMAC-SHA256 of \`{webhook-id}.{webhook-timestamp}.{body}\` keyed with the secret. ` +
+              'Several space-separated signatures may be listed; one that matches is enough.',
+            { type: 'string', pattern: `^${SIGNATURE_VERSION},${base64}( ${SIGNATURE_VERSION},${base64})*$` },
+          ),
+        ],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('schemas', 'Delivery') } } },
+        responses: {
+          '2XX': { description: 'Delivered: the hook moves past these rows and never sends them again. The answer body is ignored.' },
+          '3XX': { description: 'A failure, retried: redirects are not followed. Point the hook at the final URL.' },
+          '410': {
+            description: "Unsubscribe: the hook ends (`unsubscribed`) and nothing more is sent. Zapier's convention for a deleted Zap.",
+          },
+          default: {
+            description:
+              `Any other answer, or none within ${HOOK_POLICY.timeoutMs / 1000} s, is a failure. The batch is retried after ${retrySchedule()}; ` +
+              `when its retries run out it is kept, the hook turns \`failing\`, and it is tried again after ${duration(HOOK_POLICY.deadLetterCooldownSeconds)}. ` +
+              `After ${HOOK_POLICY.maxDeadLetters} such batches in a row, or ${duration(HOOK_POLICY.maxFailingSeconds)} without a success, the hook is \`disabled\`.`,
+          },
+        },
+      },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
 // The document
 
 function description(views: readonly ViewDef[]): string {
@@ -774,6 +1320,8 @@ function description(views: readonly ViewDef[]): string {
     `Aggregates in \`select\`: ${AGGREGATES.map((a) => `\`${a}()\``).join(', ')}, with \`group_by\`. \`from\` and \`to\` are inclusive days on the view's date column. \`POST /v1/views/{view}/query\` takes the same query as JSON.`,
     '## Paging',
     `json and values pages hold at most \`limit\` rows (default ${LIMITS.defaultPageSize}, at most ${LIMITS.maxPageSize}). While more rows remain, \`next\` is the URL of the next page and \`next_cursor\` its cursor, also sent as \`Link: <...>; rel="next"\` and \`X-Next-Cursor\`. Cursors are keyset positions, so pages do not shift as new data arrives; they are signed for your account and bound to the query. csv and ndjson without a \`limit\` stream the whole result, up to ${LIMITS.maxExportRows} rows.`,
+    '## Triggers and webhooks',
+    followSection(views),
     '## Formats',
     'Choose with `format=`, a suffix (`rows.csv`), or the Accept header, in that order.',
     formatLines.join('\n'),
@@ -787,6 +1335,23 @@ function description(views: readonly ViewDef[]): string {
   ].join('\n\n');
 }
 
+function followSection(views: readonly ViewDef[]): string {
+  const followable = followableViews(views);
+  const others = views.filter((v) => v.changeColumn === null);
+  const paragraph =
+    `Views with a change column, a column that moves forward as rows arrive, can be followed: ${followable.map((v) => `${v.name} (\`${v.changeColumn}\`)`).join(', ')}. ` +
+      (others.length ? `${others.map((v) => v.name).join(', ')} cannot: each one's description says why; read them with /rows.` : '');
+  const items = [
+    `- \`GET /v1/views/{view}/changes\` (polling, Zapier and Make): rows newest first, each with a stable \`id\` built from the row key. ` +
+      `Pass the answer's \`latest\` as \`since\` next time. \`limit\` defaults to ${CHANGES_DEFAULT_LIMIT}, at most ${CHANGES_MAX_LIMIT}; ` +
+      '`shape=array` answers with the bare list. Filters and `select` are those of /rows.',
+    `- \`POST /v1/hooks\` (REST hooks, at most ${MAX_HOOKS_PER_TENANT} per account): about every minute, new rows are POSTed to your URL, ` +
+      `oldest first, at most ${HOOK_POLICY.batchRows} per batch, signed with the hook's \`secret\` (see \`webhooks\`). A 2xx answer delivers ` +
+      'the batch, 410 Gone ends the hook, anything else is retried with backoff; `GET /v1/hooks/{id}/deliveries` shows what happened.',
+  ];
+  return [paragraph, items.join('\n')].join('\n\n');
+}
+
 /**
  * Builds the OpenAPI 3.1 document for a server URL. Pure and deterministic for a given URL,
  * so the route caches the serialised result per URL.
@@ -794,8 +1359,9 @@ function description(views: readonly ViewDef[]): string {
  */
 export function openApiDocument(serverUrl: string): object {
   const views = VIEW_NAMES.map((n) => VIEWS[n] as ViewDef);
+  const followable = followableViews(views);
   const schemas: Record<string, Json> = sharedSchemas();
-  const parameters: Record<string, Json> = sharedParameters();
+  const parameters: Record<string, Json> = { ...sharedParameters(), ...sharedChangesParameters() };
   const paths: Record<string, Json> = servicePaths();
   for (const view of views) {
     schemas[`${view.name}Row`] = rowSchema(view);
@@ -803,7 +1369,15 @@ export function openApiDocument(serverUrl: string): object {
     schemas[`${view.name}Query`] = querySchema(view);
     Object.assign(parameters, viewParameters(view));
     Object.assign(paths, viewPaths(view));
+    if (view.changeColumn === null) continue;
+    schemas[`${view.name}ChangeRow`] = changeRowSchema(view);
+    schemas[`${view.name}Changes`] = changesSchema(view);
+    schemas[`${view.name}Delivery`] = deliverySchema(view);
+    Object.assign(parameters, changesParameters(view));
+    Object.assign(paths, changesPath(view));
   }
+  Object.assign(schemas, hookSchemas(followable));
+  Object.assign(paths, hookPaths());
   return {
     openapi: '3.1.0',
     info: {
@@ -819,9 +1393,13 @@ export function openApiDocument(serverUrl: string): object {
     tags: [
       { name: 'Service', description: 'Health, version and this documentation; no key needed.' },
       { name: 'Catalog', description: 'Which views your plan can read.' },
+      {
+        name: 'Hooks',
+        description: `REST hooks: new rows of a view POSTed to your URL, signed per Standard Webhooks. At most ${MAX_HOOKS_PER_TENANT} per account.`,
+      },
       ...views.map((view) => ({
         name: view.name,
-        description: view.description,
+        description: `${view.description} ${followNote(view)}`,
         'x-view': true,
         'x-min-plan': viewMinPlan(view),
         'x-date-column': view.dateColumn,
@@ -831,6 +1409,7 @@ export function openApiDocument(serverUrl: string): object {
       })),
     ],
     paths,
+    webhooks: webhooks(),
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'Your API key as a bearer token.' },
@@ -843,12 +1422,13 @@ export function openApiDocument(serverUrl: string): object {
       },
       schemas,
       parameters,
-      responses: sharedResponses(),
+      responses: { ...sharedResponses(), ...feedResponses(views) },
       headers: {
         'X-Request-Id': { description: 'Identifies the request in logs; quote it to support.', schema: { type: 'string' } },
         Link: { description: '`<url>; rel="next"` while more rows remain (GET only).', schema: { type: 'string' } },
         'X-Next-Cursor': { description: 'The cursor of the next page while more rows remain.', schema: { type: 'string' } },
         'X-Row-Count': { description: 'Rows in this page (paged responses).', schema: { type: 'integer' } },
+        Location: { description: 'The URL of what was created.', schema: { type: 'string', format: 'uri' } },
       },
     },
     'x-plans': PLANS.map((id) => ({ id, label: PLAN_LABELS[id].label, display: planDisplayName(id) })),

@@ -6,7 +6,9 @@ import { warehouseFor } from '../warehouse/for-tenant.ts';
 import { resolveView } from './catalog.ts';
 
 /** Parameters of /changes itself; everything else is a /rows filter or `select`. */
-const OWN_PARAMS = ['since', 'shape', 'limit'] as const;
+export const OWN_PARAMS = ['since', 'shape', 'limit'] as const;
+/** Values of `shape`: the default first. */
+export const SHAPES = ['object', 'array'] as const;
 type OwnParam = (typeof OWN_PARAMS)[number];
 
 /**
@@ -32,8 +34,8 @@ export const changes = new Hono<AppEnv>().get('/:view/changes', async (c) => {
     if (own.has(param)) throw new ApiError(400, 'invalid-parameter', `'${param}' was given twice; give it once.`);
     own.set(param, value);
   }
-  const shape = own.get('shape') ?? 'object';
-  if (shape !== 'object' && shape !== 'array') {
+  const shape = own.get('shape') ?? SHAPES[0];
+  if (!(SHAPES as readonly string[]).includes(shape)) {
     throw new ApiError(400, 'invalid-parameter', `shape must be 'object' (the default) or 'array' (the bare list of rows); got '${shape.slice(0, 40)}'.`);
   }
   // Make and Zapier send an empty `since` on the first poll when the stored value is blank.

@@ -26,8 +26,11 @@ type Ctx = Context<AppEnv>;
 
 /** Hooks per account: far above what Zapier or Make create, low enough to bound a cron run. */
 export const MAX_HOOKS_PER_TENANT = 100;
-const MAX_BODY_BYTES = 16_384;
-const FIELDS = ['target_url', 'view', 'filters', 'select'] as const;
+export const MAX_BODY_BYTES = 16_384;
+export const FIELDS = ['target_url', 'view', 'filters', 'select'] as const;
+/** Entries of the delivery log per GET /v1/hooks/{id}/deliveries. */
+export const DELIVERIES_DEFAULT_LIMIT = 50;
+export const DELIVERIES_MAX_LIMIT = 200;
 
 const bad = (detail: string, extensions: Record<string, unknown> = {}) => new ApiError(400, 'bad-request', detail, extensions);
 
@@ -93,7 +96,7 @@ async function readHookInput(c: Ctx): Promise<HookInput> {
 }
 
 /** A hook as the API shows it. The secret is not part of it: it is shown once, at creation. */
-function hookJson(sub: Subscription) {
+export function hookJson(sub: Subscription) {
   const view = getView(sub.view);
   const position = JSON.parse(sub.cursor) as Position | null;
   return {
@@ -115,7 +118,7 @@ function hookJson(sub: Subscription) {
   };
 }
 
-function deliveryJson(d: Delivery) {
+export function deliveryJson(d: Delivery) {
   return {
     id: d.id,
     created_at: d.createdAt,
@@ -129,7 +132,7 @@ function deliveryJson(d: Delivery) {
   };
 }
 
-const HOOK_ID = /^hook_[0-9a-f]{24}$/;
+export const HOOK_ID = /^hook_[0-9a-f]{24}$/;
 
 /** The caller's hook, or a 404 that does not say whether another account has one by that id. */
 async function ownHook(c: Ctx): Promise<Subscription> {
@@ -201,8 +204,10 @@ export const hooks = new Hono<AppEnv>()
   .get('/:id/deliveries', async (c) => {
     const sub = await ownHook(c);
     const raw = c.req.query('limit');
-    const limit = raw === undefined ? 50 : Number(raw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new ApiError(400, 'invalid-parameter', 'limit must be a whole number from 1 to 200.');
+    const limit = raw === undefined ? DELIVERIES_DEFAULT_LIMIT : Number(raw);
+    if (!Number.isInteger(limit) || limit < 1 || limit > DELIVERIES_MAX_LIMIT) {
+      throw new ApiError(400, 'invalid-parameter', `limit must be a whole number from 1 to ${DELIVERIES_MAX_LIMIT}.`);
+    }
     const deliveries = await listDeliveries(c.env.DB, sub.id, limit);
     return c.json({ hook_id: sub.id, status: sub.status, status_reason: sub.statusReason, deliveries: deliveries.map(deliveryJson) });
   })

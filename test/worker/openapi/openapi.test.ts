@@ -4,11 +4,27 @@ import { leafColumns } from '../../../shared/columns.ts';
 import { PLANS } from '../../../shared/plans.ts';
 import type { ScalarType, ViewDef } from '../../../shared/types.ts';
 import { VIEW_NAMES, VIEWS } from '../../../shared/views/index.ts';
+import { CHANGES_DEFAULT_LIMIT, CHANGES_MAX_LIMIT, NOT_FOR_FEEDS, feedLimit, sinceValue } from '../../../worker/hooks/change-feed.ts';
+import { deliveryId } from '../../../worker/hooks/message.ts';
+import { HOOK_POLICY } from '../../../worker/hooks/policy.ts';
+import { generateSecret, signatureHeaders, verify } from '../../../worker/hooks/signature.ts';
+import { DELIVERY_STATUSES, SUBSCRIPTION_STATUSES, type Delivery, type Subscription } from '../../../worker/hooks/store.ts';
+import { MAX_TARGET_URL_LENGTH } from '../../../worker/hooks/target-url.ts';
 import { DOCS_SCRIPT, DOCS_STYLE } from '../../../worker/openapi/docs-page.ts';
 import { LIMITS } from '../../../worker/query/limits.ts';
 import { FORMATS } from '../../../worker/query/model.ts';
 import { parseQuery, RESERVED_PARAMS } from '../../../worker/query/parse.ts';
+import { OWN_PARAMS, SHAPES } from '../../../worker/routes/changes.ts';
 import { docs } from '../../../worker/routes/docs.ts';
+import {
+  DELIVERIES_DEFAULT_LIMIT,
+  DELIVERIES_MAX_LIMIT,
+  deliveryJson,
+  FIELDS as HOOK_FIELDS,
+  HOOK_ID,
+  hookJson,
+  MAX_HOOKS_PER_TENANT,
+} from '../../../worker/routes/hooks.ts';
 import { API_VERSION } from '../../../worker/routes/meta.ts';
 
 // The document is JSON from the wire; the checks below walk it without trusting its shape.
@@ -16,6 +32,7 @@ type Doc = any;
 
 const ORIGIN = 'http://docs.test';
 const views = VIEW_NAMES.map((name) => VIEWS[name] as ViewDef);
+const followable = views.filter((v) => v.changeColumn !== null);
 const app = new Hono().route('/', docs);
 
 /** What each BigQuery type must look like in a Row schema, written out independently of document.ts. */
@@ -35,9 +52,10 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 const COMPONENT_KEY = /^[a-zA-Z0-9.\-_]+$/;
 
 /**
- * A structural check of an OpenAPI 3.1 document: every $ref resolves, every operation has
- * an operationId (unique), a summary, declared tags and described responses, parameters
- * are unique and complete, and templated path parameters are declared and required.
+ * A structural check of an OpenAPI 3.1 document: every $ref resolves, every operation (of
+ * `paths` and `webhooks`) has an operationId unique across both, a summary, declared tags and
+ * described responses, parameters are unique and complete, and templated path parameters are
+ * declared and required.
  * Returns the faults found, empty when there are none.
  */
 function structuralProblems(doc: Doc): string[] {
@@ -83,9 +101,14 @@ function structuralProblems(doc: Doc): string[] {
   const tags = new Set((doc.tags ?? []).map((t: { name: string }) => t.name));
   const operationIds = new Map<string, string>();
 
-  for (const [path, item] of Object.entries<Doc>(doc.paths ?? {})) {
-    if (!path.startsWith('/')) problems.push(`${path}: a path must start with /`);
-    const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  const items = [
+    ...Object.entries<Doc>(doc.paths ?? {}).map(([name, item]) => ({ name, item, isPath: true })),
+    // Webhook keys are names, not paths: no leading slash and no templated parameters.
+    ...Object.entries<Doc>(doc.webhooks ?? {}).map(([name, item]) => ({ name: `webhook ${name}`, item, isPath: false })),
+  ];
+  for (const { name: path, item, isPath } of items) {
+    if (isPath && !path.startsWith('/')) problems.push(`${path}: a path must start with /`);
+    const templated = isPath ? [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!) : [];
     const operations = METHODS.filter((m) => item[m]);
     if (operations.length === 0) problems.push(`${path}: no operations`);
     for (const method of operations) {
@@ -120,6 +143,7 @@ function structuralProblems(doc: Doc): string[] {
         seen.add(id);
         if (!p.schema && !p.content) problems.push(`${where}: parameter ${id} has neither schema nor content`);
         if (p.in === 'path') {
+          if (!isPath) problems.push(`${where}: a webhook has no path parameters`);
           if (p.required !== true) problems.push(`${where}: path parameter ${p.name} must be required`);
           if (!templated.includes(p.name)) problems.push(`${where}: path parameter ${p.name} is not in the path`);
         }
@@ -307,15 +331,239 @@ describe('GET /openapi.json', () => {
   });
 });
 
+describe('GET /openapi.json: triggers and webhooks', () => {
+  let doc: Doc;
+  beforeAll(async () => {
+    doc = (await fetchDocument()).doc;
+  });
+  const schema = (name: string): Doc => doc.components.schemas[name];
+  const changesOf = (view: ViewDef): Doc => doc.paths[`/v1/views/${view.name}/changes`]?.get;
+  const expectProblem = (response: Doc, where: string) => {
+    const answer = response.$ref ? doc.components.responses[response.$ref.split('/').pop()] : response;
+    expect(answer.content['application/problem+json'].schema, where).toEqual({ $ref: '#/components/schemas/Problem' });
+  };
+
+  it('documents GET /changes for exactly the views with a change column, and says why the others have none', () => {
+    expect(followable.length).toBeGreaterThan(0);
+    for (const view of views) {
+      const tag = doc.tags.find((t: Doc) => t.name === view.name);
+      if (view.changeColumn) {
+        expect(changesOf(view)?.tags, view.name).toEqual([view.name]);
+        expect(tag['x-change-column']).toBe(view.changeColumn);
+      } else {
+        expect(doc.paths[`/v1/views/${view.name}/changes`], view.name).toBeUndefined();
+        for (const description of [tag.description, doc.paths[`/v1/views/${view.name}`].get.description]) {
+          expect(description, view.name).toContain('not available');
+          expect(description, view.name).toContain(view.decisions.changeColumn);
+        }
+      }
+    }
+    const polled = Object.keys(doc.paths).filter((p) => p.endsWith('/changes'));
+    expect(polled.sort()).toEqual(followable.map((v) => `/v1/views/${v.name}/changes`).sort());
+  });
+
+  it('documents the /changes limit with the default and maximum change-feed.ts enforces', () => {
+    const limit = doc.components.parameters['changes.limit'];
+    expect(limit.schema).toMatchObject({ type: 'integer', minimum: 1, default: CHANGES_DEFAULT_LIMIT, maximum: CHANGES_MAX_LIMIT });
+    // The numbers are the server's: the default is what no limit gets, the maximum the last accepted.
+    expect(feedLimit(undefined)).toBe(limit.schema.default);
+    expect(feedLimit(String(limit.schema.maximum))).toBe(limit.schema.maximum);
+    expect(() => feedLimit(String(limit.schema.maximum + 1))).toThrow(/at most/);
+    for (const view of followable) expect(changesOf(view).parameters, view.name).toContainEqual({ $ref: '#/components/parameters/changes.limit' });
+  });
+
+  it('types `since` by the change column, with an example the server accepts', () => {
+    for (const view of followable) {
+      const column = leafColumns(view).find((c) => c.name === view.changeColumn)!;
+      const since = parametersOf(doc, changesOf(view)).find((p) => p.name === 'since');
+      const expected = EXPECTED[column.type];
+      expect(since.schema.type, view.name).toBe(expected.type);
+      expect(since.schema.format, view.name).toBe(expected.format);
+      expect(since['x-change-column']).toBe(column.name);
+      expect(since.description).toContain(column.name);
+      expect(() => sinceValue(view, since.example), `${view.name} since=${since.example}`).not.toThrow();
+    }
+  });
+
+  it('takes since, limit, shape, select and the filters of /rows on /changes, and none of the /rows parameters a feed refuses', () => {
+    for (const view of followable) {
+      const names = parametersOf(doc, changesOf(view)).map((p) => p.name);
+      expect(names, view.name).toEqual(expect.arrayContaining([...OWN_PARAMS, 'select']));
+      for (const refused of NOT_FOR_FEEDS) expect(names, `${view.name} ${refused}`).not.toContain(refused);
+      for (const column of leafColumns(view)) {
+        if (!(RESERVED_PARAMS as readonly string[]).includes(column.name)) expect(names, `${view.name}.${column.name}`).toContain(column.name);
+      }
+    }
+    expect(doc.components.parameters['changes.shape'].schema).toMatchObject({ enum: [...SHAPES], default: SHAPES[0] });
+  });
+
+  it('answers /changes with rows holding `id` and the view row columns, `latest` typed by the change column, and `has_more`', () => {
+    for (const view of followable) {
+      const row = schema(`${view.name}ChangeRow`);
+      expect(row.required, view.name).toEqual(['id']);
+      expect(row.properties.id.type).toBe('string');
+      expect(row.properties.id.description).toContain(view.rowKey.join('>|<'));
+      expect(Object.keys(row.properties).sort()).toEqual(['id', ...leafColumns(view).map((c) => c.name)].sort());
+      for (const column of leafColumns(view)) {
+        expect(row.properties[column.name]).toEqual({ $ref: `#/components/schemas/${view.name}Row/properties/${column.name}` });
+      }
+
+      const page = schema(`${view.name}Changes`);
+      expect(page.required.sort()).toEqual(['change_column', 'has_more', 'latest', 'rows', 'view']);
+      expect(page.properties.change_column).toEqual({ const: view.changeColumn });
+      expect(page.properties.rows.items).toEqual({ $ref: `#/components/schemas/${view.name}ChangeRow` });
+      expect(page.properties.has_more.type).toBe('boolean');
+      const column = leafColumns(view).find((c) => c.name === view.changeColumn)!;
+      expect(page.properties.latest.type).toEqual([EXPECTED[column.type].type, 'null']);
+
+      const ok = changesOf(view).responses['200'].content['application/json'].schema.oneOf;
+      expect(ok).toContainEqual({ $ref: `#/components/schemas/${view.name}Changes` });
+      expect(ok).toContainEqual(expect.objectContaining({ type: 'array', items: { $ref: `#/components/schemas/${view.name}ChangeRow` } }));
+      for (const code of ['400', '401', '403', '404']) expectProblem(changesOf(view).responses[code], `${view.name} ${code}`);
+    }
+  });
+
+  it('documents every hook route with its body, answers and problem responses', () => {
+    const routes: Record<string, string[]> = {
+      '/v1/hooks': ['get', 'post'],
+      '/v1/hooks/{id}': ['delete', 'get'],
+      '/v1/hooks/{id}/resume': ['post'],
+      '/v1/hooks/{id}/deliveries': ['get'],
+    };
+    for (const [path, methods] of Object.entries(routes)) {
+      expect(Object.keys(doc.paths[path] ?? {}).sort(), path).toEqual(methods);
+      for (const method of methods) {
+        expect(doc.paths[path][method].tags).toEqual(['Hooks']);
+        expect(doc.paths[path][method].security, path).toBeUndefined();
+        if (path.includes('{id}')) expectProblem(doc.paths[path][method].responses['404'], `${method} ${path} 404`);
+      }
+    }
+
+    const create = doc.paths['/v1/hooks'].post;
+    expect(create.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/HookCreate' });
+    const body = schema('HookCreate');
+    expect(Object.keys(body.properties).sort()).toEqual([...HOOK_FIELDS].sort());
+    expect(body.required.sort()).toEqual(['target_url', 'view']);
+    expect(body.properties.view.enum).toEqual(followable.map((v) => v.name));
+    expect(body.properties.target_url.maxLength).toBe(MAX_TARGET_URL_LENGTH);
+    expect(body.examples[0].view).toBe(followable[0]!.name);
+    for (const code of ['400', '401', '403', '409']) expectProblem(create.responses[code], `POST /v1/hooks ${code}`);
+    expect(doc.components.responses.TooManyHooks.description).toContain(String(MAX_HOOKS_PER_TENANT));
+
+    expect(create.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/HookCreated' });
+    const created = schema('HookCreated');
+    expect(created.allOf).toEqual([{ $ref: '#/components/schemas/Hook' }]);
+    expect(created.required).toEqual(['secret']);
+    expect(new RegExp(created.properties.secret.pattern).test(generateSecret())).toBe(true);
+    expect(create.responses['201'].headers.Location).toEqual({ $ref: '#/components/headers/Location' });
+
+    expectProblem(doc.paths['/v1/hooks/{id}/resume'].post.responses['409'], 'resume 409');
+    expect(doc.components.parameters['hook.id'].schema.pattern).toBe(HOOK_ID.source);
+    expect(doc.components.parameters['hook.deliveries.limit'].schema).toMatchObject({
+      default: DELIVERIES_DEFAULT_LIMIT,
+      maximum: DELIVERIES_MAX_LIMIT,
+    });
+  });
+
+  it('describes a hook and a delivery log entry with exactly the fields the routes answer, and the statuses store.ts knows', () => {
+    const sub: Subscription = {
+      id: 'hook_000000000000000000000000',
+      tenantId: 't',
+      keyId: 'k',
+      plan: 'professional',
+      view: followable[0]!.name,
+      targetUrl: 'https://example.com/hook',
+      secret: generateSecret(),
+      filters: {},
+      select: null,
+      cursor: 'null',
+      status: 'active',
+      statusReason: null,
+      failingSince: null,
+      consecutiveFailures: 0,
+      deadLetters: 0,
+      lastSuccessAt: null,
+      createdAt: '2026-11-20T00:00:00Z',
+      updatedAt: '2026-11-20T00:00:00Z',
+    };
+    const delivery: Delivery = {
+      id: 'msg_0',
+      subscriptionId: sub.id,
+      afterPosition: 'null',
+      lastPosition: 'null',
+      rowCount: 1,
+      payload: null,
+      status: 'pending',
+      attempts: 0,
+      lastStatusCode: null,
+      lastError: null,
+      enqueuedAt: null,
+      lastAttemptAt: null,
+      finishedAt: null,
+      createdAt: '2026-11-20T00:00:00Z',
+    };
+    const hook = schema('Hook');
+    expect(Object.keys(hook.properties).sort()).toEqual(Object.keys(hookJson(sub)).sort());
+    expect(hook.required.sort()).toEqual(Object.keys(hookJson(sub)).sort());
+    expect(new RegExp(hook.properties.id.pattern).test(sub.id)).toBe(true);
+    expect(hook.properties.status.enum).toEqual([...SUBSCRIPTION_STATUSES]);
+    for (const status of SUBSCRIPTION_STATUSES) expect(hook.properties.status.description).toContain(`\`${status}\`:`);
+    expect(hook.properties.dead_letters.description).toContain(String(HOOK_POLICY.maxDeadLetters));
+
+    const entry = schema('DeliveryLogEntry');
+    expect(Object.keys(entry.properties).sort()).toEqual(Object.keys(deliveryJson(delivery)).sort());
+    expect(entry.properties.outcome.enum).toEqual([...DELIVERY_STATUSES]);
+    for (const status of DELIVERY_STATUSES) expect(entry.properties.outcome.description).toContain(`\`${status}\`:`);
+    expect(schema('DeliveryLog').properties.deliveries.items).toEqual({ $ref: '#/components/schemas/DeliveryLogEntry' });
+  });
+
+  it('describes the delivery POST as a webhook: the body per view, the Standard Webhooks headers, and what each answer does', async () => {
+    const op = doc.webhooks.newRows.post;
+    expect(op.security).toEqual([]);
+    expect(op.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Delivery' });
+    const body = schema('Delivery');
+    expect(body.oneOf).toEqual(followable.map((v) => ({ $ref: `#/components/schemas/${v.name}Delivery` })));
+    expect(Object.keys(body.discriminator.mapping)).toEqual(followable.map((v) => v.name));
+    for (const view of followable) {
+      const one = schema(`${view.name}Delivery`);
+      expect(one.required.sort()).toEqual(['rows', 'subscription_id', 'view']);
+      expect(one.properties.view).toEqual({ const: view.name });
+      expect(one.properties.rows).toMatchObject({ maxItems: HOOK_POLICY.batchRows, items: { $ref: `#/components/schemas/${view.name}ChangeRow` } });
+    }
+
+    // Real signed headers match what is documented, and verify as the description says.
+    const params = parametersOf(doc, op);
+    expect(params.map((p) => [p.name, p.in, p.required])).toEqual([
+      ['webhook-id', 'header', true],
+      ['webhook-timestamp', 'header', true],
+      ['webhook-signature', 'header', true],
+    ]);
+    const secret = generateSecret();
+    const text = JSON.stringify({ view: followable[0]!.name, subscription_id: 'hook_000000000000000000000000', rows: [] });
+    const headers = await signatureHeaders([secret, generateSecret()], await deliveryId('hook_x', '[1]', '[2]'), text);
+    for (const p of params) {
+      if (p.schema.pattern) expect(new RegExp(p.schema.pattern).test(headers[p.name as keyof typeof headers]), p.name).toBe(true);
+    }
+    expect(await verify({ secret, headers, body: text })).toEqual({ ok: true });
+
+    expect(Object.keys(op.responses).sort()).toEqual(['2XX', '3XX', '410', 'default']);
+    expect(op.responses['410'].description).toContain('unsubscribed');
+    expect(op.responses['3XX'].description).toContain('redirects are not followed');
+    expect(op.responses.default.description).toContain(`${HOOK_POLICY.timeoutMs / 1000} s`);
+  });
+});
+
 describe('the structural check', () => {
   it('reports a dangling $ref, a duplicate operationId and an undeclared path parameter', async () => {
     const { doc } = await fetchDocument();
     doc.paths['/v1/views'].get.responses['200'] = { $ref: '#/components/responses/Nope' };
     doc.paths['/version'].get.operationId = 'getHealth';
+    doc.webhooks.newRows.post.operationId = 'createHook';
     doc.paths['/v1/views/events/rows.{format}'].get.parameters.shift();
     const problems = structuralProblems(doc);
     expect(problems).toContainEqual(expect.stringMatching(/\$ref #\/components\/responses\/Nope does not resolve/));
     expect(problems).toContainEqual(expect.stringMatching(/operationId getHealth also used/));
+    expect(problems).toContainEqual(expect.stringMatching(/webhook newRows: operationId createHook also used by POST \/v1\/hooks/));
     expect(problems).toContainEqual(expect.stringMatching(/\{format\} is not declared/));
   });
 });
