@@ -2,14 +2,21 @@
  * Loads generated demo data into D1: drops and recreates each view's table (schema.ts),
  * then inserts the rows.
  *
- * Two ways in, measured in workerd with the local D1 (test/worker/demo/load.test.ts):
- * - 'exec' (default): multi-row INSERTs with the values written as SQL literals, sent
- *   through `db.exec()` a few hundred kilobytes at a time. ~150k–250k rows/s for events (50 columns).
- * - 'batch': multi-row INSERTs with bound parameters through `db.batch()`, at most 100
- *   parameters per statement (D1's limit), which is only 2 event rows per statement. Roughly
- *   5–8x slower, but it never builds SQL text from values.
- * Literals are safe here because every value is produced by our generator, never by a request,
- * and `sqlLiteral` escapes whatever it is given (quotes, NUL, newlines, any Unicode).
+ * Two ways in, both measured against the local D1 on a busy 2-vCPU machine (events,
+ * 50 columns, small size = 125k rows):
+ * - 'exec' (default): multi-row INSERTs of up to ~90 KB (D1's statement limit is 100 KB)
+ *   with values written as SQL literals, sent through `db.exec()` about 2 MB at a time.
+ *   From Node through wrangler's platform proxy (the `npm run seed` path): 6k–16k rows/s;
+ *   a full `npm run seed` (3 tenants × small, 560k rows) took 88 s. sqlite3 itself ran the
+ *   same SQL at ~31k rows/s, so the local D1 plumbing, not the SQL, is the bottleneck.
+ *   Inside workerd: 14k–17k rows/s through the loader; exec of pre-built SQL alone reached
+ *   ~45k rows/s while the machine was quieter.
+ * - 'batch': multi-row INSERTs with bound parameters through `db.batch()`. D1 allows 100
+ *   parameters per statement, which is 2 event rows, so a million events is half a million
+ *   statements: ~640 rows/s through the platform proxy, 6k–9k rows/s inside workerd.
+ * Literals are safe here because every value is produced by our generator, never by a
+ * request, and `sqlLiteral` escapes whatever it is given (quotes, NUL, line breaks, any
+ * Unicode); load.test.ts checks each reads back exactly as a bound parameter does.
  */
 import type { ViewDef } from '../../shared/types.ts';
 import type { DemoTable } from './generators/table.ts';
@@ -23,6 +30,8 @@ export interface LoadOptions {
   method?: LoadMethod;
   /** Only these views (default: all the data has). */
   views?: readonly string[];
+  /** SQL text per exec() call (method 'exec'); for benchmarks. */
+  execChunkBytes?: number;
 }
 
 export interface LoadResult {
@@ -34,8 +43,11 @@ export interface LoadResult {
 /** D1's documented limits: bound parameters per statement, and SQL statement length. */
 export const D1_MAX_BOUND_PARAMETERS = 100;
 export const D1_MAX_STATEMENT_BYTES = 100_000;
-/** SQL text per exec() call: big enough to amortise the round trip, small enough to stream. */
-const EXEC_CHUNK_BYTES = 512 * 1024;
+/**
+ * SQL text per exec() call. Each call is a round trip and a transaction: 0.5 MB was clearly
+ * slower than 2–5 MB inside workerd; 0.25–8 MB were within noise through the proxy.
+ */
+const EXEC_CHUNK_BYTES = 2 * 1024 * 1024;
 /** Statements per db.batch() call. */
 const BATCH_STATEMENTS = 500;
 
@@ -60,7 +72,7 @@ export async function loadDemoData(
     await recreateTable(db, dataset, table.view);
     const count =
       method === 'exec'
-        ? await insertWithExec(db, dataset, table, options.onProgress)
+        ? await insertWithExec(db, dataset, table, options.onProgress, options.execChunkBytes ?? EXEC_CHUNK_BYTES)
         : await insertWithBatch(db, dataset, table, options.onProgress);
     rows[name] = count;
     totalRows += count;
@@ -82,6 +94,7 @@ async function insertWithExec(
   dataset: string,
   table: DemoTable,
   onProgress: LoadOptions['onProgress'],
+  chunkLimit: number,
 ): Promise<number> {
   const prefix = insertPrefix(dataset, table);
   const name = table.view.name;
@@ -90,7 +103,9 @@ async function insertWithExec(
   let chunkBytes = 0;
   let statement = '';
   let rows = 0;
-  let flushedRows = 0;
+  // One exec() in flight while the next chunk is generated: the generator's CPU time then
+  // overlaps D1's write time instead of adding to it.
+  let inFlight: Promise<unknown> | null = null;
   const endStatement = () => {
     if (statement === '') return;
     chunk.push(statement);
@@ -100,11 +115,12 @@ async function insertWithExec(
   const flush = async () => {
     endStatement();
     if (chunk.length === 0) return;
-    await db.exec(chunk.join('\n'));
+    const sql = chunk.join('\n');
+    const written = rows;
     chunk = [];
     chunkBytes = 0;
-    flushedRows = rows;
-    onProgress?.(name, rows);
+    await inFlight;
+    inFlight = db.exec(sql).then(() => onProgress?.(name, written));
   };
   for (const row of table.rows) {
     const tuple = tupleLiteral(row);
@@ -112,10 +128,10 @@ async function insertWithExec(
     if (statement !== '' && statement.length + tuple.length + 1 > D1_MAX_STATEMENT_BYTES * 0.9) endStatement();
     statement = statement === '' ? prefix + tuple : `${statement},${tuple}`;
     rows++;
-    if (chunkBytes + statement.length > EXEC_CHUNK_BYTES) await flush();
+    if (chunkBytes + statement.length > chunkLimit) await flush();
   }
   await flush();
-  if (flushedRows !== rows) throw new Error(`demo load of ${name}: wrote ${flushedRows} of ${rows} rows`);
+  await inFlight;
   return rows;
 }
 
@@ -183,14 +199,13 @@ function tupleLiteral(row: readonly StoredValue[]): string {
 // Fast path: text with none of these can go between quotes as it is.
 const NEEDS_CARE = /[\u0000-\u001f\u007f\ud800-\udfff]/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const encoder = new TextEncoder();
 
 /**
  * A stored value as an SQLite literal that reads back exactly as the same value bound as
  * a parameter would: NULL, integers and reals as numbers, text in single quotes with
  * quotes doubled, and text with control characters (NUL, CR, LF, ...) or unpaired UTF-16
  * surrogates as a UTF-8 blob cast to TEXT, because a NUL would end the SQL text and a line
- * break would split the statement in D1's exec(). Surrogate pairs (emoji) are kept as text.
+ * break would split the statement in D1's exec(). Surrogate pairs (emoji) stay plain text.
  * @example sqlLiteral("O'Brien") // "'O''Brien'"
  * @example sqlLiteral('a\nb')    // "CAST(X'610A62' AS TEXT)"
  */
@@ -205,11 +220,32 @@ export function sqlLiteral(value: StoredValue | boolean): string {
   if (!NEEDS_CARE.test(value) || (!CONTROL.test(value) && isWellFormedUtf16(value))) {
     return `'${value.replaceAll("'", "''")}'`;
   }
-  // Unpaired surrogates become U+FFFD, exactly as they do when bound as a parameter.
-  const bytes = encoder.encode(value);
   let hex = '';
-  for (const b of bytes) hex += (b < 16 ? '0' : '') + b.toString(16).toUpperCase();
+  for (const b of wtf8(value)) hex += (b < 16 ? '0' : '') + b.toString(16).toUpperCase();
   return `CAST(X'${hex}' AS TEXT)`;
+}
+
+/**
+ * UTF-8, except that an unpaired surrogate is encoded as its own 3-byte sequence (WTF-8)
+ * rather than replaced: that is what D1 stores for such a string bound as a parameter.
+ */
+function wtf8(s: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+        i++;
+      }
+    }
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 0x3f));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 0x3f), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
+  }
+  return out;
 }
 
 function isWellFormedUtf16(s: string): boolean {

@@ -29,7 +29,7 @@ export async function seedDemo(db: D1Database, options: SeedOptions): Promise<Re
     const created = await createKey(tenant.id, tenant.plan, 'demo key', key);
     await run(db, upsertTenant({ id: tenant.id, name: tenant.name, plan: tenant.plan, timeZone: tenant.timeZone }), created.statement);
     keys[tenant.id] = key;
-    const data = generateDemo({ seed: `${seed}:${tenant.id}`, accountId: tenant.accountId, endDate, ...DEMO_SIZES[options.size] });
+    const data = generateDemo({ seed: `${seed}:${tenant.id}`, accountId: tenant.accountId, timeZone: tenant.timeZone, endDate, ...DEMO_SIZES[options.size] });
     options.onProgress?.(`${tenant.id}: generating and loading ${options.size} demo data ending ${endDate}`);
     await loadDemoData(db, tenant.id, data, {
       onProgress: (view: string, rows: number) => options.onProgress?.(`${tenant.id}: ${view} ${rows.toLocaleString('en-US')} rows`),

@@ -170,7 +170,7 @@ const ALARMS = {
     action: 'Screenshot',
     rate: 0.5,
   },
-  jobSearch: { name: 'Job search sites', action: 'Email', rate: 0.6 },
+  jobSearch: { name: 'Job search sites', action: 'Email', rate: 0.08 },
   streaming: { name: 'Streaming video', action: 'Webhook', rate: 0.15 },
 } as const satisfies Record<string, Alarm>;
 
@@ -348,7 +348,7 @@ export const ACTIVITIES = {
     passiveShare: 0.1,
   }),
   terminal: app({
-    name: 'Windows Terminal',
+    name: 'Terminal',
     executable: { windows: 'WindowsTerminal.exe', mac: 'Terminal' },
     consolidated: 'Terminal',
     category: 'Software Development',

@@ -45,8 +45,10 @@ export interface DaySummary {
 
 /** A session or a focus stretch must last this long to count (the dictionary's one minute). */
 const SESSION_MIN_SECONDS = 60;
-/** Offline stretches longer than this are breaks. */
+/** Offline stretches longer than this are breaks... */
 const BREAK_MIN_SECONDS = 5 * 60;
+/** ...up to this long; beyond it the user had stopped for the day (before an evening check-in). */
+const BREAK_MAX_SECONDS = 2 * 3600;
 /** More distinct productive activities than this within a minute is an attention shift. */
 const SHIFT_THRESHOLD = 2;
 /** Time after an attention shift counted as multitasking (attention residue). */
@@ -135,7 +137,7 @@ export function summarize(ud: UserDay): DaySummary {
     let offline = to - from;
     // Time in an offline meeting is meeting time, not a break.
     for (const m of ud.meetings) offline -= overlap(from, to, m.start, m.start + m.duration);
-    if (offline > BREAK_MIN_SECONDS) {
+    if (offline > BREAK_MIN_SECONDS && offline <= BREAK_MAX_SECONDS) {
       breakCount++;
       breakSeconds += offline;
     }

@@ -57,6 +57,8 @@ const HOUR = 3600;
 const MIN = 60;
 /** Online seconds on a typical weekday, the day `eventsPerUserDay` describes. */
 const TYPICAL_ONLINE_SECONDS = 6.5 * HOUR;
+/** Sessions starting this late are from home, even on office days. */
+const EVENING = 18 * HOUR;
 /** Gaps at least this far apart, so every stretch between them is a real work session. */
 const GAP_MARGIN = 5 * MIN;
 
@@ -107,6 +109,12 @@ export function buildUserDay(world: World, user: DemoUser, day: number): UserDay
     cursor = g.end;
   }
   segments.push([cursor, end]);
+  // Some people check in again in the evening, from home.
+  if (!weekend && !timeOff && rng.chance(user.eveningRate)) {
+    const eveningStart = Math.max(end + 45 * MIN, 19 * HOUR + rng.int(0, 150) * MIN);
+    const eveningEnd = eveningStart + rng.int(10, 40) * MIN;
+    if (eveningEnd < 23 * HOUR + 59 * MIN) segments.push([eveningStart, eveningEnd]);
+  }
   const online = segments.reduce((s, [a, b]) => s + (b - a), 0);
   const target = Math.max(
     1,
@@ -128,7 +136,7 @@ export function buildUserDay(world: World, user: DemoUser, day: number): UserDay
     const [segStart, segEnd] = segments[s]!;
     const k = counts[s]!;
     if (k === 0) continue;
-    const office = officeDay && segStart < homeAfter;
+    const office = officeDay && segStart < Math.min(homeAfter, EVENING);
     const agent = pickAgent(rng, user, office);
     const durations = splitDurations(rng, segEnd - segStart, k);
     let t = segStart;

@@ -111,6 +111,8 @@ export interface DemoUser {
   readonly startMean: number;
   readonly hoursMean: number;
   readonly weekendRate: number;
+  /** Chance of an evening check-in on a workday. */
+  readonly eveningRate: number;
   readonly meetingRate: number;
   readonly activities: readonly UserActivity[];
   /** Running totals of activity weights, for weighted picks without allocation. */
@@ -164,6 +166,9 @@ export function buildWorld(options: DemoOptions): World {
   let desktopSerial = 100 + rng.int(0, 100);
 
   const users: DemoUser[] = names.map(([first, last], index) => {
+    // A stream per user, so a user stays the same person whatever the date range or the
+    // number of users after them.
+    const rng = new Random(seed, 'user', index);
     // The first users cover every department, so even the tiny demo has every team.
     const department =
       index < DEPARTMENT_GROUPS.length
@@ -302,6 +307,11 @@ export function buildWorld(options: DemoOptions): World {
         [0.1, 3],
         [0.35, 1],
       ]),
+      eveningRate: rng.weighted([
+        [0.03, 5],
+        [0.15, 3],
+        [0.4, 1],
+      ]),
       meetingRate: {
         Engineering: 0.9,
         Sales: 1.6,
@@ -310,7 +320,7 @@ export function buildWorld(options: DemoOptions): World {
         Finance: 0.8,
       }[department],
       ...userActivities(rng, department, group),
-      timeOff: drawTimeOff(rng, firstDay, lastDay),
+      timeOff: drawTimeOff(new Random(seed, 'time-off', index), firstDay, lastDay),
       insertedDay,
     };
   });
@@ -494,11 +504,4 @@ function capitalise(s: string): string {
 
 export function clamp(value: number, min: number, max: number): number {
   return value < min ? min : value > max ? max : value;
-}
-
-/** Every day of the demo, oldest first. */
-export function demoDays(world: World): number[] {
-  const days: number[] = [];
-  for (let d = world.firstDay; d <= world.lastDay; d++) days.push(d);
-  return days;
 }
