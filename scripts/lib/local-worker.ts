@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
+import { DEVELOPMENT_VARS } from './dev-server.ts';
 import { OFFLINE_ENV, ROOT, wrangler as runWrangler } from './wrangler.ts';
 
 export interface LocalWorkerOptions {
@@ -30,6 +31,8 @@ export interface LocalWorkerOptions {
 export interface LocalWorker {
   readonly url: string;
   readonly port: number;
+  /** wrangler's DevTools inspector (Chrome DevTools Protocol over WebSocket, /json lists targets). */
+  readonly inspectorPort: number;
   /** The wrangler process; workerd runs as its descendant. */
   readonly pid: number;
   /** RSS in bytes of every workerd process under this wrangler, summed. */
@@ -170,6 +173,7 @@ async function startOnce(options: LocalWorkerOptions, configPath: string): Promi
     '--inspector-port',
     String(inspectorPort),
   ];
+  args.push(...DEVELOPMENT_VARS);
   if (options.testScheduled) args.push('--test-scheduled');
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push('--var', `${name}:${value}`);
   // Its own process group, so stop() ends wrangler and workerd together and nothing else.
@@ -243,6 +247,7 @@ async function startOnce(options: LocalWorkerOptions, configPath: string): Promi
   return {
     url,
     port,
+    inspectorPort,
     pid: child.pid!,
     workerdRss: () => workerdMemory().rss,
     workerdMemory,
@@ -296,4 +301,81 @@ export function sampleMemory(read: () => Memory, intervalMs = 50): { stop(): Mem
       return { before, peak, last, samples };
     },
   };
+}
+
+export interface HeapUsage {
+  /** Bytes of live objects in the Worker isolate's V8 heap. */
+  readonly used: number;
+  /** Bytes the heap has reserved. */
+  readonly total: number;
+}
+
+/**
+ * The Worker isolate's own heap, read over wrangler's DevTools inspector (Chrome DevTools
+ * Protocol: Runtime.getHeapUsage, HeapProfiler.collectGarbage). Unlike process RSS, this is
+ * what the 128 MB isolate limit applies to, without workerd's local D1, cache and buffers.
+ */
+export class IsolateInspector {
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+
+  private readonly socket: WebSocket;
+
+  private constructor(socket: WebSocket) {
+    this.socket = socket;
+    socket.addEventListener('message', (event) => {
+      const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string } };
+      if (message.id === undefined) return;
+      const w = this.waiting.get(message.id);
+      if (!w) return;
+      this.waiting.delete(message.id);
+      if (message.error) w.reject(new Error(message.error.message));
+      else w.resolve(message.result);
+    });
+  }
+
+  static async connect(worker: Pick<LocalWorker, 'inspectorPort'>, timeoutMs = 10_000): Promise<IsolateInspector> {
+    const targets = (await (await fetch(`http://127.0.0.1:${worker.inspectorPort}/json`, { signal: AbortSignal.timeout(timeoutMs) })).json()) as { webSocketDebuggerUrl?: string }[];
+    const url = targets.find((t) => t.webSocketDebuggerUrl)?.webSocketDebuggerUrl;
+    if (!url || !url.startsWith('ws://127.0.0.1:')) throw new Error('the inspector lists no local Worker target');
+    // wrangler's inspector proxy accepts DevTools from a local Origin only; Node's WebSocket
+    // (undici) takes extra handshake headers as a non-standard option.
+    const socket = new WebSocket(url, { headers: { origin: 'http://localhost' } } as unknown as string[]);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('inspector connection timed out')), timeoutMs);
+      socket.addEventListener('open', () => (clearTimeout(timer), resolve()), { once: true });
+      socket.addEventListener('error', () => (clearTimeout(timer), reject(new Error('inspector connection failed'))), { once: true });
+    });
+    return new IsolateInspector(socket);
+  }
+
+  private send<T>(method: string, params: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(new Error(`${method} timed out`));
+      }, timeoutMs);
+      this.waiting.set(id, {
+        resolve: (v) => (clearTimeout(timer), resolve(v as T)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      this.socket.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  async heap(): Promise<HeapUsage> {
+    const r = await this.send<{ usedSize: number; totalSize: number }>('Runtime.getHeapUsage');
+    return { used: r.usedSize, total: r.totalSize };
+  }
+
+  /** A full GC first, so `used` is what is really still referenced. */
+  async heapAfterGc(): Promise<HeapUsage> {
+    await this.send('HeapProfiler.collectGarbage');
+    return this.heap();
+  }
+
+  close(): void {
+    this.socket.close();
+  }
 }
