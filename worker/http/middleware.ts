@@ -11,6 +11,8 @@ export const requestId = createMiddleware<AppEnv>(async (c, next) => {
   c.set('requestId', id);
   c.header('x-request-id', id);
   await next();
+  // Responses built outside the context (notFound, problemResponse) miss c.header's headers.
+  if (!c.res.headers.has('x-request-id')) c.res.headers.set('x-request-id', id);
 });
 
 export const maxUrlLength = createMiddleware<AppEnv>(async (c, next) => {

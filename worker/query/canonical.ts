@@ -6,7 +6,8 @@ function valueText(value: TypedValue): string {
 
 function listItem(value: TypedValue): string {
   const text = valueText(value);
-  return /[",()\\\s]/.test(text) ? `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : text;
+  // Quoted when a bare item would read differently: empty (`in.()` is an empty list), or with a separator.
+  return text === '' || /[",()\\\s]/.test(text) ? `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : text;
 }
 
 function filterText(f: Filter): string {

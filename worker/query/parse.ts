@@ -160,7 +160,9 @@ function parseFilter(view: ViewDef, column: LeafColumn, raw: string): Filter {
     case 'ilike': {
       if (column.type !== 'STRING') throw invalid(`'${op}' works on text columns; ${column.name} is ${column.type}.`, { column: column.name });
       if (operand.length > LIMITS.maxValueLength) {
-        throw new ApiError(400, 'limit-exceeded', `The pattern for '${column.name}' is longer than ${LIMITS.maxValueLength} characters.`);
+        throw new ApiError(400, 'limit-exceeded', `The pattern for '${column.name}' is longer than ${LIMITS.maxValueLength} characters.`, {
+          limit: 'maxValueLength',
+        });
       }
       // PostgREST spells the wildcard `*` because `%` must be escaped in URLs.
       return { column, op, negated, pattern: operand.replaceAll('*', '%') };
@@ -200,7 +202,7 @@ function parseLimit(raw: string | undefined, format: Format): { limit: number; d
   const n = Number(raw);
   if (n > max) {
     throw new ApiError(400, 'limit-exceeded', `limit is at most ${max} for format=${format}; got ${n}. Follow the next link for more rows.`, {
-      limit: 'maxPageSize',
+      limit: streamed ? 'maxExportRows' : 'maxPageSize',
       maximum: max,
     });
   }
@@ -294,7 +296,9 @@ export function parseQuery(entries: Iterable<readonly [string, string]>, ctx: Pa
   if (groupByRaw !== undefined) {
     const names = splitList(groupByRaw);
     if (names.length === 0) throw invalid('group_by is empty; name one or more columns.');
-    if (names.length > LIMITS.maxGroupBy) throw new ApiError(400, 'limit-exceeded', `group_by takes at most ${LIMITS.maxGroupBy} columns.`);
+    if (names.length > LIMITS.maxGroupBy) {
+      throw new ApiError(400, 'limit-exceeded', `group_by takes at most ${LIMITS.maxGroupBy} columns.`, { limit: 'maxGroupBy' });
+    }
     for (const name of names) {
       const column = resolveColumn(view, plan, name, columns);
       if (!groupBy.includes(column)) groupBy.push(column);
@@ -305,7 +309,7 @@ export function parseQuery(entries: Iterable<readonly [string, string]>, ctx: Pa
   const selectNames = selectRaw === undefined ? null : splitSelect(selectRaw);
   if (selectNames && selectNames.length === 0) throw invalid('select is empty; name columns, or leave select out for all of them.');
   if (selectNames && selectNames.length > LIMITS.maxSelectItems) {
-    throw new ApiError(400, 'limit-exceeded', `select takes at most ${LIMITS.maxSelectItems} items.`);
+    throw new ApiError(400, 'limit-exceeded', `select takes at most ${LIMITS.maxSelectItems} items.`, { limit: 'maxSelectItems' });
   }
 
   let output: OutputItem[] = [];
@@ -350,7 +354,9 @@ export function parseQuery(entries: Iterable<readonly [string, string]>, ctx: Pa
   if (orderRaw !== undefined) {
     const terms = splitList(orderRaw);
     if (terms.length === 0) throw invalid('order is empty; write order=column or order=column.desc.');
-    if (terms.length > LIMITS.maxOrderTerms) throw new ApiError(400, 'limit-exceeded', `order takes at most ${LIMITS.maxOrderTerms} terms.`);
+    if (terms.length > LIMITS.maxOrderTerms) {
+      throw new ApiError(400, 'limit-exceeded', `order takes at most ${LIMITS.maxOrderTerms} terms.`, { limit: 'maxOrderTerms' });
+    }
     for (const term of terms) {
       const m = /^(.*?)(?:\.(asc|desc))?$/i.exec(term)!;
       const item = findOrderItem(m[1]!);

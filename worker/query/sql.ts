@@ -24,6 +24,11 @@ export interface Dialect {
   like(expr: string, placeholder: string, caseInsensitive: boolean): string;
   /** Dialects differ in how LIKE is written for case-sensitivity; they may rewrite the pattern. */
   likePattern(pattern: string, caseInsensitive: boolean): string;
+  /**
+   * `expr IN (values)` where a dialect must not spend one parameter per value (D1 allows 100
+   * per query; an in-list may hold 500). Optional: the default binds each value.
+   */
+  inList?(expr: string, values: readonly TypedValue[], type: ScalarType, bind: (value: TypedValue, type: ScalarType) => string): string;
   /** A boolean constant as a BOOL value is stored (1/0 in SQLite, TRUE/FALSE in BigQuery). */
   bool(value: boolean): TypedValue;
 }
@@ -53,18 +58,21 @@ export function compileSelect(query: Query, dialect: Dialect, source: string, li
   };
   const aggregated = query.groupBy.length > 0 || query.output.some((o) => o.kind === 'aggregate');
 
+  // What rows are sorted and compared by; a NUMERIC column is compared as a number.
   const rawExpr = (item: OutputItem): string =>
     item.kind === 'column'
-      ? dialect.column(item.column)
-      : dialect.aggregate(item.fn, item.column ? dialect.column(item.column) : null);
+      ? comparable(dialect.column(item.column), item.type)
+      : dialect.aggregate(item.fn, item.column ? comparable(dialect.column(item.column), item.column.type) : null);
+  // What is returned: a column exactly as stored (NUMERIC text keeps its digits).
+  const outputExpr = (item: OutputItem): string => (item.kind === 'column' ? dialect.column(item.column) : rawExpr(item));
 
   const select: string[] = [];
   const outputAliases = query.output.map((item, i) => {
-    select.push(`${dialect.output(rawExpr(item), item.type)} AS ${outputAlias(i)}`);
+    select.push(`${dialect.output(outputExpr(item), item.type)} AS ${outputAlias(i)}`);
     return outputAlias(i);
   });
   const keyAliases = query.order.map((term, i) => {
-    select.push(`${dialect.output(rawExpr(term.item), term.item.type)} AS ${keyAlias(i)}`);
+    select.push(`${dialect.output(outputExpr(term.item), term.item.type)} AS ${keyAlias(i)}`);
     return keyAlias(i);
   });
 
@@ -91,8 +99,18 @@ export function compileSelect(query: Query, dialect: Dialect, source: string, li
 
 type Bind = (value: TypedValue, type: ScalarType) => string;
 
+/**
+ * A column as it is compared and sorted. NUMERIC is exact decimal text in the demo warehouse
+ * ('3.0'), where text comparison says '3.0' <> '3' and '10.5' < '9.0'; CAST(... AS NUMERIC)
+ * compares it as a number there (a bound value then gets numeric affinity) and is a no-op in
+ * BigQuery.
+ */
+function comparable(expr: string, type: ScalarType): string {
+  return type === 'NUMERIC' ? `CAST(${expr} AS NUMERIC)` : expr;
+}
+
 function compileFilter(f: Filter, dialect: Dialect, bind: Bind): string {
-  const col = dialect.column(f.column);
+  const col = comparable(dialect.column(f.column), f.column.type);
   const type = f.column.type;
   const value = (v: TypedValue) => bind(type === 'BOOL' ? dialect.bool(v === true) : v, type);
   let expr: string;
@@ -122,7 +140,9 @@ function compileFilter(f: Filter, dialect: Dialect, bind: Bind): string {
       break;
     }
     case 'in':
-      expr = `${col} IN (${f.values.map(value).join(', ')})`;
+      expr = dialect.inList
+        ? dialect.inList(col, f.values.map((v) => (type === 'BOOL' ? dialect.bool(v === true) : v)), type, bind)
+        : `${col} IN (${f.values.map(value).join(', ')})`;
       break;
     case 'is':
       expr = f.value === null ? `${col} IS NULL` : `${col} = ${value(f.value)}`;
@@ -139,22 +159,37 @@ function compileFilter(f: Filter, dialect: Dialect, bind: Bind): string {
  */
 function compileKeyset(query: Query, dialect: Dialect, bind: Bind, rawExpr: (item: OutputItem) => string): string {
   const after = query.after!;
+  // Each position value is bound once and referenced wherever it appears: numbered
+  // placeholders keep a ten-term order at ten parameters (D1 allows 100 per query).
+  const placeholders = new Map<number, string>();
+  const param = (i: number) => {
+    let ph = placeholders.get(i);
+    if (ph === undefined) {
+      ph = keyParam(query.order[i]!.item, after[i]!, dialect, bind);
+      placeholders.set(i, ph);
+    }
+    return ph;
+  };
   const alternatives: string[] = [];
   for (let i = 0; i < query.order.length; i++) {
-    const parts: string[] = [];
-    for (let j = 0; j < i; j++) {
-      const term = query.order[j]!;
-      const v = after[j] ?? null;
-      parts.push(v === null ? `${rawExpr(term.item)} IS NULL` : `${rawExpr(term.item)} = ${keyParam(term.item, v, dialect, bind)}`);
-    }
     const term = query.order[i]!;
     const v = after[i] ?? null;
+    // Nothing sorts after NULL when descending. Checked before the equality prefix is built,
+    // whose bound values would otherwise outnumber the placeholders left in the SQL.
+    if (term.direction === 'desc' && v === null) continue;
+    const parts: string[] = [];
+    for (let j = 0; j < i; j++) {
+      const prior = query.order[j]!;
+      const pv = after[j] ?? null;
+      parts.push(pv === null ? `${rawExpr(prior.item)} IS NULL` : `${rawExpr(prior.item)} = ${param(j)}`);
+    }
     const expr = rawExpr(term.item);
-    if (term.direction === 'asc') {
-      parts.push(v === null ? `${expr} IS NOT NULL` : `${expr} > ${keyParam(term.item, v, dialect, bind)}`);
+    if (v === null) {
+      parts.push(`${expr} IS NOT NULL`);
+    } else if (term.direction === 'asc') {
+      parts.push(`${expr} > ${param(i)}`);
     } else {
-      if (v === null) continue; // nothing sorts after NULL when descending
-      parts.push(`(${expr} < ${keyParam(term.item, v, dialect, bind)} OR ${expr} IS NULL)`);
+      parts.push(`(${expr} < ${param(i)} OR ${expr} IS NULL)`);
     }
     alternatives.push(`(${parts.join(' AND ')})`);
   }

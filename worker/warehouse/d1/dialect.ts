@@ -7,7 +7,8 @@ const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 export const sqliteDialect: Dialect = {
   from: (_view: ViewDef, source: string) => quote(source),
   column: (column) => quote(column.name),
-  placeholder: () => '?',
+  // Numbered, so one bound value can be referenced more than once (keyset conditions).
+  placeholder: (index) => `?${index + 1}`,
   // INT64 travels as text so values beyond 2^53 are not rounded by JavaScript numbers.
   output: (expr, type) => (type === 'INT64' ? `CAST(${expr} AS TEXT)` : expr),
   aggregate: (fn, expr) => (expr === null ? 'COUNT(*)' : `${fn.toUpperCase()}(${expr})`),
@@ -33,4 +34,9 @@ export const sqliteDialect: Dialect = {
     return glob;
   },
   bool: (value) => (value ? 1 : 0),
+  // The whole list travels as one JSON array parameter, read back row by row by json_each.
+  inList: (expr, values, type, bind) => {
+    const items = values.map((v) => (type === 'INT64' && typeof v === 'string' && Number.isSafeInteger(Number(v)) ? Number(v) : v));
+    return `${expr} IN (SELECT value FROM json_each(${bind(JSON.stringify(items), 'STRING')}))`;
+  },
 };

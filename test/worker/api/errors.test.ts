@@ -1,0 +1,119 @@
+// Integration: every failure is RFC 9457 problem+json with a request id; limits are 4xx naming the limit, never 500.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LIMITS } from '../../../worker/query/limits.ts';
+import { createKey, run, upsertTenant } from '../../../worker/tenants/admin.ts';
+import { api, seedTinyDemo, testEnv } from '../support/demo.ts';
+import { INTERNALS, expectProblem, qs, rowsPath, type Keys } from './support/contract.ts';
+
+let keys: Keys;
+beforeAll(async () => {
+  keys = await seedTinyDemo();
+});
+
+const repeat = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
+
+describe('problem+json', () => {
+  const cases: [label: string, status: number, type: string, request: () => Promise<Response>][] = [
+    ['no key', 401, 'unauthorized', () => api('/v1/views')],
+    ['an unknown route', 404, 'not-found', () => api('/v2/nothing/here', keys.acme)],
+    ['an unknown route without a key', 404, 'not-found', () => api('/nope')],
+    ['an unknown view', 404, 'unknown-view', () => api(rowsPath('evnets'), keys.acme)],
+    ['a view above the plan', 403, 'plan-required', () => api(rowsPath('group_goals'), keys.initech)],
+    ['an unknown column', 400, 'unknown-column', () => api(rowsPath('events', 'select=nope'), keys.acme)],
+    ['a bad value', 400, 'invalid-parameter', () => api(rowsPath('events', 'user_id=eq.x'), keys.acme)],
+    ['a bad cursor', 400, 'invalid-cursor', () => api(rowsPath('events', 'cursor=abc'), keys.acme)],
+    ['a parameter given twice', 400, 'invalid-parameter', () => api(rowsPath('events', 'limit=1&limit=2'), keys.acme)],
+    ['a long URL', 414, 'uri-too-long', () => api(rowsPath('events', `titlebar=eq.${'x'.repeat(LIMITS.maxUrlLength)}`), keys.acme)],
+  ];
+  it.each(cases)('%s: %i %s as problem+json with type, title, status, detail, request_id and x-request-id', async (_label, status, type, request) => {
+    const res = await request();
+    const body = await expectProblem(res, status, type);
+    expect(body.detail).not.toMatch(INTERNALS);
+  });
+
+  it('puts x-request-id on successful answers too, echoing a well-formed one from the caller', async () => {
+    for (const path of ['/', '/healthz', '/v1/views', rowsPath('users', 'limit=1')]) {
+      const res = await api(path, keys.acme);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('x-request-id'), path).toMatch(/^[\w.-]{8,}$/);
+    }
+    const echoed = await api(rowsPath('nope'), keys.acme, { headers: { 'x-request-id': 'sheet-refresh.42' } });
+    expect(echoed.headers.get('x-request-id')).toBe('sheet-refresh.42');
+    expect(((await echoed.json()) as { request_id: string }).request_id).toBe('sheet-refresh.42');
+    const replaced = await api('/v1/views', keys.acme, { headers: { 'x-request-id': 'bad id; with spaces' } });
+    expect(replaced.headers.get('x-request-id')).not.toBe('bad id; with spaces');
+  });
+});
+
+describe('warehouse trouble', () => {
+  it('a tenant whose tables do not exist gets 503 problem+json, for a page and for a streamed export', async () => {
+    const key = await createKey('emptyco', 'professional', 'tenant without data');
+    await run(testEnv.DB, upsertTenant({ id: 'emptyco', name: 'Empty Co', plan: 'professional' }), key.statement);
+    for (const query of ['limit=5', 'format=csv', 'format=ndjson']) {
+      const body = await expectProblem(await api(rowsPath('events', query), key.key), 503, 'warehouse-unavailable');
+      expect(body.detail, query).not.toMatch(INTERNALS);
+    }
+  });
+});
+
+describe('did you mean', () => {
+  it("suggests the nearest column for a misspelt select: 'usr_name' → 'user_name'", async () => {
+    const body = await expectProblem(await api(rowsPath('daily_user_summary', 'select=user_id,usr_name'), keys.acme), 400, 'unknown-column');
+    expect(body.detail).toBe("Unknown column 'usr_name' in daily_user_summary. Did you mean 'user_name'?");
+    expect(body.suggestions).toEqual(['user_name']);
+  });
+
+  it('suggests a reserved parameter for a misspelt one, and never a column above the plan', async () => {
+    const limt = await expectProblem(await api(rowsPath('events', 'limt=5'), keys.acme), 400, 'unknown-column');
+    expect(limt.suggestions).toContain('limit');
+    const focus = await expectProblem(await api(rowsPath('daily_user_summary', 'select=focused_duration_second'), keys.initech), 400, 'unknown-column');
+    expect(focus.suggestions).not.toContain('focused_duration_seconds');
+  });
+});
+
+describe('limits: a 4xx naming the limit, never a 500', () => {
+  const cases: [limit: string, status: number, path: () => string][] = [
+    ['maxUrlLength', 414, () => rowsPath('events', `titlebar=eq.${'x'.repeat(LIMITS.maxUrlLength)}`)],
+    ['maxFilters', 400, () => rowsPath('events', repeat(LIMITS.maxFilters + 1, () => 'user_id=gt.0').join('&'))],
+    ['maxInValues', 400, () => rowsPath('events', qs({ user_id: `in.(${repeat(LIMITS.maxInValues + 1, String).join(',')})` }))],
+    ['maxPageSize', 400, () => rowsPath('events', `limit=${LIMITS.maxPageSize + 1}`)],
+    ['maxExportRows', 400, () => rowsPath('events', `format=csv&limit=${LIMITS.maxExportRows + 1}`)],
+    ['maxValueLength', 400, () => rowsPath('events', qs({ titlebar: `eq.${'x'.repeat(LIMITS.maxValueLength + 1)}` }))],
+    ['maxValueLength', 400, () => rowsPath('events', qs({ titlebar: `like.*${'x'.repeat(LIMITS.maxValueLength + 1)}` }))],
+    ['maxSelectItems', 400, () => rowsPath('events', qs({ select: repeat(LIMITS.maxSelectItems + 1, () => 'user_id').join(',') }))],
+    ['maxOrderTerms', 400, () => rowsPath('events', qs({ order: repeat(LIMITS.maxOrderTerms + 1, () => 'user_id').join(',') }))],
+    ['maxGroupBy', 400, () => rowsPath('events', qs({ group_by: repeat(LIMITS.maxGroupBy + 1, () => 'user_id').join(',') }))],
+  ];
+  it.each(cases)('%s exceeded: %i problem+json naming the limit', async (limit, status, path) => {
+    const res = await api(path(), keys.acme);
+    const body = await expectProblem(res, status, status === 414 ? 'uri-too-long' : 'limit-exceeded');
+    expect(body.limit).toBe(limit);
+    expect(body.detail).toMatch(/\d/);
+  });
+
+  it('limit, filters, order and group_by at their maximum are accepted', async () => {
+    const ok = async (path: string) => {
+      const res = await api(path, keys.acme);
+      expect(res.status, `${path.slice(0, 120)}: ${res.status === 200 ? '' : await res.clone().text()}`).toBe(200);
+    };
+    await ok(rowsPath('events', qs({ limit: LIMITS.maxPageSize })));
+    await ok(rowsPath('events', repeat(LIMITS.maxFilters, () => 'user_id=gt.0').join('&')));
+    const ten = ['user_id', 'computer_id', 'local_date', 'day_type', 'category', 'site', 'productivity', 'period_of_day', 'activity_type', 'user_name'];
+    expect(ten.length).toBe(LIMITS.maxGroupBy);
+    expect(ten.length).toBe(LIMITS.maxOrderTerms);
+    await ok(rowsPath('events', qs({ group_by: ten.join(',') })));
+    await ok(rowsPath('events', qs({ order: ten.join(','), limit: 5 })));
+  });
+
+  // D1 binds at most 100 parameters per statement: an in.() list travels as one JSON array
+  // parameter and keyset values are bound once each, so the documented limits fit.
+  it('an in.() list of maxInValues values is answered, not a warehouse error', async () => {
+    const res = await api(rowsPath('events', qs({ user_id: `in.(${repeat(LIMITS.maxInValues, String).join(',')})` })), keys.acme);
+    expect(res.status).toBe(200);
+  });
+
+  it.each(['0', '-1', '1.5', 'ten', '', '1e3'])('rejects limit=%s with 400 saying what a limit is', async (limit) => {
+    const body = await expectProblem(await api(rowsPath('events', `limit=${limit}`), keys.acme), 400, 'invalid-parameter');
+    expect(body.detail).toContain(String(LIMITS.maxPageSize));
+  });
+});

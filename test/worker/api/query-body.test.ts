@@ -1,0 +1,104 @@
+// Integration: POST /v1/views/{view}/query takes the GET query as a JSON body and answers the same.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LIMITS } from '../../../worker/query/limits.ts';
+import { api, direct, seedTinyDemo } from '../support/demo.ts';
+import { expectProblem, qs, rowsPath, tableOf, type Keys } from './support/contract.ts';
+import { parseCsv } from './support/csv.ts';
+
+let keys: Keys;
+beforeAll(async () => {
+  keys = await seedTinyDemo();
+});
+
+const post = (view: string, body: unknown, key = keys.acme, contentType = 'application/json') =>
+  api(`/v1/views/${view}/query`, key, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+interface Equivalent {
+  readonly body: Record<string, unknown>;
+  readonly get: readonly (readonly [string, string])[];
+}
+
+/** Each body with the GET query string that means the same; `name` is a display name from the data. */
+const equivalents = (name: string): Record<string, Equivalent> => ({
+  events: {
+    body: { select: ['user_id', 'utc_timestamp', 'titlebar'], filters: { productivity: 'eq.Productive', duration_sec: ['gte.10', 'lt.600'] }, order: 'utc_timestamp.desc', limit: 7 },
+    get: [['select', 'user_id,utc_timestamp,titlebar'], ['productivity', 'eq.Productive'], ['duration_sec', 'gte.10'], ['duration_sec', 'lt.600'], ['order', 'utc_timestamp.desc'], ['limit', '7']],
+  },
+  daily_user_summary: {
+    body: { select: ['user_id', 'sum(total_duration_seconds)', 'count()'], group_by: 'user_id', from: '2026-11-16', to: '2026-11-18', order: ['sum_total_duration_seconds.desc'] },
+    get: [['select', 'user_id,sum(total_duration_seconds),count()'], ['group_by', 'user_id'], ['from', '2026-11-16'], ['to', '2026-11-18'], ['order', 'sum_total_duration_seconds.desc']],
+  },
+  users: {
+    body: { filters: { display_name: `in.("Doe, Jane","${name}")`, 'agents.agent_id': 'not.is.null' }, format: 'values' },
+    get: [['display_name', `in.("Doe, Jane","${name}")`], ['agents.agent_id', 'not.is.null'], ['format', 'values']],
+  },
+  consumers: { body: { format: 'csv', limit: '3' }, get: [['format', 'csv'], ['limit', '3']] },
+});
+
+describe('POST /v1/views/{view}/query', () => {
+  it.each(Object.keys(equivalents('')))('%s: the JSON body answers exactly what the GET query string answers', async (view) => {
+    const [{ name }] = (await direct<{ name: string }>(`SELECT display_name AS name FROM ${tableOf('acme', 'users')} WHERE display_name NOT GLOB '*["\\]*' LIMIT 1`)) as [{ name: string }];
+    const { body, get } = equivalents(name)[view]!;
+    const viaGet = await api(rowsPath(view, qs(get)), keys.acme);
+    const viaPost = await post(view, body);
+    expect(viaGet.status).toBe(200);
+    expect(viaPost.status).toBe(200);
+    expect(viaPost.headers.get('content-type')).toBe(viaGet.headers.get('content-type'));
+    const [g, p] = [await viaGet.text(), await viaPost.text()];
+    expect(p).toBe(g);
+    const rows = viaGet.headers.get('content-type')!.startsWith('text/csv') ? parseCsv(g).length - 1 : (JSON.parse(g) as { row_count: number }).row_count;
+    expect(rows, 'the query matches rows').toBeGreaterThan(0);
+  });
+
+  it('answers the same errors as GET for a bad query inside a good body', async () => {
+    const body = await expectProblem(await post('events', { filters: { usr_id: 'eq.1' } }), 400, 'unknown-column');
+    expect(body.detail).toContain("'user_id'");
+    await expectProblem(await post('events', { limit: LIMITS.maxPageSize + 1 }), 400, 'limit-exceeded');
+    await expectProblem(await post('no_such_view', {}), 404, 'unknown-view');
+  });
+});
+
+describe('bad bodies get a clear 4xx', () => {
+  it('rejects a body that is not JSON with 400', async () => {
+    const body = await expectProblem(await post('events', '{"select": [user_id]}'), 400, 'bad-request');
+    expect(body.detail).toContain('not valid JSON');
+  });
+
+  it('rejects a body without Content-Type: application/json with 415', async () => {
+    const body = await expectProblem(await post('events', '{}', keys.acme, 'text/plain'), 415, 'unsupported-media-type');
+    expect(body.detail).toContain('application/json');
+    await expectProblem(await post('events', 'select=user_id', keys.acme, 'application/x-www-form-urlencoded'), 415, 'unsupported-media-type');
+  });
+
+  it('rejects an unknown field with 400 naming it and the fields there are', async () => {
+    const body = await expectProblem(await post('events', { selcet: ['user_id'] }), 400, 'bad-request');
+    expect(body.detail).toContain('"selcet"');
+    expect(body.detail).toContain('select');
+  });
+
+  it.each([
+    ['an array', [{ select: 'user_id' }]],
+    ['null', null],
+    ['a number', 42],
+    ['select as an object', { select: { user_id: true } }],
+    ['select with an object item', { select: ['user_id', { x: 1 }] }],
+    ['filters as a list', { filters: ['user_id=eq.1'] }],
+    ['filters as a string', { filters: 'user_id=eq.1' }],
+    ['a filter as an object', { filters: { user_id: { eq: 1 } } }],
+    ['limit as an object', { limit: { max: 5 } }],
+    ['limit as text', { limit: 'five' }],
+  ])('rejects %s with 400', async (_label, body) => {
+    const problem = await expectProblem(await post('events', JSON.stringify(body)), 400);
+    expect(problem.detail.length).toBeGreaterThan(10);
+  });
+
+  it(`rejects a body over ${LIMITS.maxQueryBodyBytes} bytes with 413 naming the limit`, async () => {
+    const huge = JSON.stringify({ filters: { titlebar: `eq.${'x'.repeat(LIMITS.maxQueryBodyBytes)}` } });
+    const body = await expectProblem(await post('events', huge), 413, 'limit-exceeded');
+    expect(body.limit).toBe('maxQueryBodyBytes');
+  });
+});
