@@ -1,4 +1,5 @@
 import type { DeliveryMessage } from './hooks/message.ts';
+import { ApiError } from './http/errors.ts';
 import type { Caller } from './tenants/tenants.ts';
 
 /**
@@ -35,5 +36,9 @@ export function isDevelopment(env: Env): boolean {
 export function cursorSecret(env: Env): string {
   if (env.CURSOR_SECRET) return env.CURSOR_SECRET;
   if (isDevelopment(env)) return DEVELOPMENT_CURSOR_SECRET;
-  throw new Error('CURSOR_SECRET is not set');
+  throw new ApiError(
+    500,
+    'internal',
+    'This server is not fully configured (no CURSOR_SECRET). An administrator must set it: wrangler secret put CURSOR_SECRET.',
+  );
 }
