@@ -46,9 +46,12 @@ export function stubs(names: readonly string[]): string {
   }
   return names
     .map((name) => {
-      if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name) || name.endsWith('_')) throw new Error(`export '${name}' cannot be a public Apps Script global (a trailing _ makes it private)`);
+      if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name) || name.endsWith('_'))
+        throw new Error(`export '${name}' cannot be a public Apps Script global (a trailing _ makes it private)`);
       const fn = custom.get(name);
-      return fn ? customFunctionStub(fn, BUNDLE_GLOBAL) : `function ${name}() {\n  return ${BUNDLE_GLOBAL}.${name}.apply(this, arguments);\n}`;
+      return fn
+        ? customFunctionStub(fn, BUNDLE_GLOBAL)
+        : `function ${name}() {\n  return ${BUNDLE_GLOBAL}.${name}.apply(this, arguments);\n}`;
     })
     .join('\n\n');
 }
@@ -65,7 +68,13 @@ export async function buildAddon(outDir = join(ROOT, 'dist')): Promise<BuildResu
   const server = await build({ ...common, entryPoints: [entry], format: 'iife', globalName: BUNDLE_GLOBAL });
   const code = `// ${GENERATED}server/index.ts\n${server.outputFiles![0]!.text}\n${stubs(names)}\n`;
 
-  const client = await build({ ...common, entryPoints: [join(ROOT, 'client/sidebar.ts')], format: 'iife', platform: 'browser', minify: true });
+  const client = await build({
+    ...common,
+    entryPoints: [join(ROOT, 'client/sidebar.ts')],
+    format: 'iife',
+    platform: 'browser',
+    minify: true,
+  });
   const template = await readFile(join(ROOT, 'client/sidebar.html'), 'utf8');
   // `</script` inside the bundle would end the inline script early.
   const script = client.outputFiles![0]!.text.replace(/<\/(script)/gi, '<\\/$1');

@@ -90,12 +90,19 @@ export async function admin(argv: string[]): Promise<void> {
     const problems = tenantProblems(input);
     if (problems.length) throw new Error(problems.join('; '));
     execute(flags, upsertTenant(input));
-    console.log(`Tenant ${input.id} saved (${input.plan}, ${input.warehouse}${input.warehouse === 'bigquery' ? ` ${input.bqProject}.${input.dataset}` : ''}).`);
+    console.log(
+      `Tenant ${input.id} saved (${input.plan}, ${input.warehouse}${input.warehouse === 'bigquery' ? ` ${input.bqProject}.${input.dataset}` : ''}).`,
+    );
     console.log(`Next: npm run admin -- key create ${input.id}${flags.remote ? ' --remote' : ''}`);
     return;
   }
   if (noun === 'tenant' && verb === 'list') {
-    console.table(execute(flags, { sql: 'SELECT id, name, plan, warehouse, dataset, bq_project, max_bytes_billed, data_version FROM tenants ORDER BY id', params: [] }));
+    console.table(
+      execute(flags, {
+        sql: 'SELECT id, name, plan, warehouse, dataset, bq_project, max_bytes_billed, data_version FROM tenants ORDER BY id',
+        params: [],
+      }),
+    );
     return;
   }
   if (noun === 'key' && verb === 'create' && arg) {
@@ -119,7 +126,10 @@ export async function admin(argv: string[]): Promise<void> {
   }
   if (noun === 'key' && verb === 'revoke' && arg) {
     execute(flags, revokeKey(arg));
-    const left = execute(flags, { sql: 'SELECT count(*) AS n FROM api_keys WHERE (id = ? OR prefix = ?) AND revoked_at IS NULL', params: [arg, arg] }) as { n: number }[];
+    const left = execute(flags, {
+      sql: 'SELECT count(*) AS n FROM api_keys WHERE (id = ? OR prefix = ?) AND revoked_at IS NULL',
+      params: [arg, arg],
+    }) as { n: number }[];
     console.log(left[0]?.n === 0 ? `Revoked ${arg}.` : `Could not revoke ${arg}.`);
     return;
   }

@@ -54,7 +54,13 @@ export async function printDemoKeys(seed = DEFAULT_DEMO_SEED): Promise<void> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
-    const args = parseArgs(process.argv.slice(2), { size: 'string', seed: 'string', 'end-date': 'string', 'persist-to': 'string', 'if-missing': 'boolean' });
+    const args = parseArgs(process.argv.slice(2), {
+      size: 'string',
+      seed: 'string',
+      'end-date': 'string',
+      'persist-to': 'string',
+      'if-missing': 'boolean',
+    });
     const size = (args.size as string | undefined) ?? 'small';
     if (!(size in DEMO_SIZES)) throw new Error(`--size must be one of ${Object.keys(DEMO_SIZES).join(', ')}`);
     const seed = args.seed === undefined ? DEFAULT_DEMO_SEED : Number(args.seed);

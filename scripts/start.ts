@@ -13,7 +13,9 @@ try {
   const local: { persistTo?: string } = args['persist-to'] ? { persistTo: args['persist-to'] as string } : {};
   await seedCommand({ ...local, ifMissing: true });
   await printDemoKeys();
-  console.log(`\nTry it:\n  curl -H "Authorization: Bearer <key>" http://localhost:${port}/v1/views\n  open http://localhost:${port}/docs\n`);
+  console.log(
+    `\nTry it:\n  curl -H "Authorization: Bearer <key>" http://localhost:${port}/v1/views\n  open http://localhost:${port}/docs\n`,
+  );
   const child = spawnWrangler(devServerArgs(Number(port), local.persistTo));
   const stop = () => child.kill('SIGINT');
   process.on('SIGINT', stop);

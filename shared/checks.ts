@@ -30,9 +30,7 @@ export const uniqueViewNames: ViewCheck = (views) =>
 /** Within a view, top-level names and flattened (dotted) leaf names are each unique. */
 export const uniqueColumnNames: ViewCheck = (views) =>
   views.flatMap((view) => [
-    ...duplicates(view.columns.map((column) => column.name)).map(
-      (name) => `${view.name}: column '${name}' is defined more than once`,
-    ),
+    ...duplicates(view.columns.map((column) => column.name)).map((name) => `${view.name}: column '${name}' is defined more than once`),
     ...duplicates(leafColumns(view).map((column) => column.name)).map(
       (name) => `${view.name}: leaf column '${name}' is defined more than once`,
     ),

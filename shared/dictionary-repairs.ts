@@ -21,8 +21,7 @@ export type DictionaryRepair =
 const BROKEN = 'Typeset with a line break inside the name, scraped as a space; BigQuery column names contain no spaces.';
 const INTEGER = 'INTEGER is the legacy-SQL alias of INT64; the other views, the API and the row types use the Standard SQL name.';
 const BOOLEAN = 'BOOLEAN is the legacy-SQL alias of BOOL; the other views, the API and the row types use the Standard SQL name.';
-const BOOLEAN_PROSE =
-  'Boolean is written as prose, not as a type name; the column is BOOL, as events.potential_file_transfer is written.';
+const BOOLEAN_PROSE = 'Boolean is written as prose, not as a type name; the column is BOOL, as events.potential_file_transfer is written.';
 
 /** The commonest fault, one line each so the list stays readable. */
 function brokenName(view: ViewName, raw: string, repaired: string): DictionaryRepair {
@@ -68,18 +67,10 @@ export const DICTIONARY_REPAIRS: readonly DictionaryRepair[] = [
   brokenName('daily_user_summary', 'non_core_ duration_seconds', 'non_core_duration_seconds'),
   brokenName('daily_user_summary', 'offline_meeting_ duration_seconds', 'offline_meeting_duration_seconds'),
   brokenName('daily_user_summary', 'productive_active_ duration_seconds', 'productive_active_duration_seconds'),
-  brokenName(
-    'daily_user_summary',
-    'productive_active_ duration_seconds_ in_schedule',
-    'productive_active_duration_seconds_in_schedule',
-  ),
+  brokenName('daily_user_summary', 'productive_active_ duration_seconds_ in_schedule', 'productive_active_duration_seconds_in_schedule'),
   brokenName('daily_user_summary', 'productive_activity_ count', 'productive_activity_count'),
   brokenName('daily_user_summary', 'productive_passive_ duration_seconds', 'productive_passive_duration_seconds'),
-  brokenName(
-    'daily_user_summary',
-    'productive_passive_ duration_seconds_ in_schedule',
-    'productive_passive_duration_seconds_in_schedule',
-  ),
+  brokenName('daily_user_summary', 'productive_passive_ duration_seconds_ in_schedule', 'productive_passive_duration_seconds_in_schedule'),
   brokenName('daily_user_summary', 'productive_session_ count', 'productive_session_count'),
   brokenName('daily_user_summary', 'productive_session_ duration_seconds', 'productive_session_duration_seconds'),
   brokenName('daily_user_summary', 'time_off_ duration_seconds', 'time_off_duration_seconds'),

@@ -15,7 +15,11 @@ import { rows } from './routes/rows.ts';
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof HTTPException) {
-    return new ApiError(err.status === 500 ? 500 : (err.status as 400), err.status === 413 ? 'limit-exceeded' : 'bad-request', err.message || 'Bad request');
+    return new ApiError(
+      err.status === 500 ? 500 : (err.status as 400),
+      err.status === 413 ? 'limit-exceeded' : 'bad-request',
+      err.message || 'Bad request',
+    );
   }
   if (err instanceof URIError) return new ApiError(400, 'bad-request', 'The URL has invalid percent-encoding.');
   console.error('unhandled error', err instanceof Error ? (err.stack ?? err.message) : String(err));
@@ -36,7 +40,11 @@ export function createApp() {
   app.route('/v1/hooks', hooks);
 
   app.notFound((c) => {
-    const err = new ApiError(404, 'not-found', `No route ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 200)}. See /docs for the API.`);
+    const err = new ApiError(
+      404,
+      'not-found',
+      `No route ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 200)}. See /docs for the API.`,
+    );
     return problemResponse(err, c.get('requestId'));
   });
   app.onError((err, c) => {

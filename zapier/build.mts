@@ -56,7 +56,12 @@ export async function buildZapierApp(options: BuildOptions = {}): Promise<BuildR
   const result = await build({
     absWorkingDir: root,
     // Zapier loads `module.exports = App`; an ES module's default export would arrive wrapped.
-    stdin: { contents: "module.exports = require('./src/app.ts').app;\n", resolveDir: ZAPIER_DIR, sourcefile: 'zapier-entry.js', loader: 'js' },
+    stdin: {
+      contents: "module.exports = require('./src/app.ts').app;\n",
+      resolveDir: ZAPIER_DIR,
+      sourcefile: 'zapier-entry.js',
+      loader: 'js',
+    },
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -79,7 +84,9 @@ export async function buildZapierApp(options: BuildOptions = {}): Promise<BuildR
 /** The pre-filled URL ends up in front of every Zapier user, so a push must not carry localhost. */
 function checkPublishedApiUrl(apiUrl: string | undefined): string {
   if (!apiUrl) {
-    throw new Error('Set ACTIVCONNECT_API_URL (or --api-url) to the bridge\'s public https:// address before `zapier push`; it pre-fills the connection form.');
+    throw new Error(
+      "Set ACTIVCONNECT_API_URL (or --api-url) to the bridge's public https:// address before `zapier push`; it pre-fills the connection form.",
+    );
   }
   const url = new URL(apiUrl);
   if (url.protocol !== 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {

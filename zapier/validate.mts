@@ -56,5 +56,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`\n${schema.length} schema error(s), ${checks.length} check problem(s).`);
     process.exit(1);
   }
-  console.log('The Zapier app is valid: schema and checks pass (Zapier\'s server-side style checks are not run offline).');
+  console.log("The Zapier app is valid: schema and checks pass (Zapier's server-side style checks are not run offline).");
 }

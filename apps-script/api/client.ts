@@ -89,12 +89,7 @@ export class ApiClient {
   private readonly connection: Connection;
   private readonly options: ClientOptions;
 
-  constructor(
-    fetchApp: UrlFetchApp,
-    utilities: Pick<Utilities, 'sleep'>,
-    connection: Connection,
-    options: ClientOptions = {},
-  ) {
+  constructor(fetchApp: UrlFetchApp, utilities: Pick<Utilities, 'sleep'>, connection: Connection, options: ClientOptions = {}) {
     this.fetchApp = fetchApp;
     this.utilities = utilities;
     this.connection = connection;
@@ -133,7 +128,9 @@ export class ApiClient {
   private send(path: string, method: 'get' | 'post', payload?: string, extraHeaders: Record<string, string> = {}): HTTPResponse {
     const url = this.base + path;
     if (url.length > URL_FETCH_MAX_URL) {
-      throw new UserError(`That request is too long for Apps Script (${url.length} characters in the address; at most ${URL_FETCH_MAX_URL}).`);
+      throw new UserError(
+        `That request is too long for Apps Script (${url.length} characters in the address; at most ${URL_FETCH_MAX_URL}).`,
+      );
     }
     const params = {
       method,
@@ -154,7 +151,9 @@ export class ApiClient {
       const code = response.getResponseCode();
       if (code < 400 || code === 304) {
         if (code >= 300 && code !== 304) {
-          throw new UserError(`The ActivTrak API at ${this.base} redirected (HTTP ${code}). Use the address it redirects to, starting with https://.`);
+          throw new UserError(
+            `The ActivTrak API at ${this.base} redirected (HTTP ${code}). Use the address it redirects to, starting with https://.`,
+          );
         }
         return response;
       }
@@ -190,7 +189,9 @@ function parseJson<T>(response: HTTPResponse, base: string): T {
   try {
     return JSON.parse(response.getContentText()) as T;
   } catch {
-    throw new UserError(`The ActivTrak API at ${base} did not answer with JSON (HTTP ${response.getResponseCode()}). Check the API address.`);
+    throw new UserError(
+      `The ActivTrak API at ${base} did not answer with JSON (HTTP ${response.getResponseCode()}). Check the API address.`,
+    );
   }
 }
 

@@ -43,9 +43,14 @@ export function keyHint(connection: Connection): string {
 }
 
 function normaliseUrl(raw: string): string {
-  const url = String(raw ?? '').trim().replace(/\/+$/, '');
+  const url = String(raw ?? '')
+    .trim()
+    .replace(/\/+$/, '');
   const m = /^(https?):\/\/([^/?#\s]+)(\/[^?#\s]*)?$/i.exec(url);
-  if (!m) throw new UserError(`'${url.slice(0, 80)}' is not a web address. Enter the API address, like https://activconnect-bridge.example.workers.dev.`);
+  if (!m)
+    throw new UserError(
+      `'${url.slice(0, 80)}' is not a web address. Enter the API address, like https://activconnect-bridge.example.workers.dev.`,
+    );
   const host = m[2]!.toLowerCase().replace(/:\d+$/, '');
   // The key travels in a header: plain http only for a bridge on this machine (local development).
   if (m[1]!.toLowerCase() !== 'https' && host !== 'localhost' && host !== '127.0.0.1') {

@@ -110,7 +110,8 @@ function request(): InsertRequest {
     filters: byId('filters').value,
     order: byId('order').value.trim(),
     ...(limit ? { limit: Number(limit) } : {}),
-    target: target === NEW_SHEET ? { kind: 'new', name: byId('view').value } : { kind: 'existing', sheet: target, cell: byId('cell').value },
+    target:
+      target === NEW_SHEET ? { kind: 'new', name: byId('view').value } : { kind: 'existing', sheet: target, cell: byId('cell').value },
     mode: byId('mode').value as Mode,
     every: byId('every').value as Every,
     atHour: Number(byId('at-hour').value),
@@ -167,7 +168,9 @@ function rangeCard(range: RangeInfo): El {
   const mode = h('select', { data: { field: 'mode' } });
   mode.replaceChildren(...(['replace', 'append', 'merge'] as const).map((m) => option(m, m, m === range.mode)));
   const every = h('select', { data: { field: 'every' } });
-  every.replaceChildren(...(['off', 'hour', 'day'] as const).map((e) => option(e, e === 'off' ? 'manual only' : `every ${e}`, e === range.every)));
+  every.replaceChildren(
+    ...(['off', 'hour', 'day'] as const).map((e) => option(e, e === 'off' ? 'manual only' : `every ${e}`, e === range.every)),
+  );
   const hour = h('select', { data: { field: 'hour' } });
   hour.replaceChildren(...Array.from({ length: 24 }, (_, i) => option(String(i), `${String(i).padStart(2, '0')}:00`, i === range.atHour)));
   // The hour only means something for a daily refresh.
@@ -176,13 +179,27 @@ function rangeCard(range: RangeInfo): El {
   const save = h('button', { type: 'button', className: 'secondary' }, 'Save');
   const refresh = h('button', { type: 'button', className: 'secondary' }, 'Refresh');
   const remove = h('button', { type: 'button', className: 'secondary' }, 'Remove');
-  save.addEventListener('click', () =>
-    void busy('Saving…', () => call('sidebarUpdateRange', range.id, { mode: mode.value as Mode, every: every.value as Every, atHour: Number(hour.value) })).then(
-      (list) => list && (renderRanges(list), say('Saved.', 'ok')),
-    ),
+  save.addEventListener(
+    'click',
+    () =>
+      void busy('Saving…', () =>
+        call('sidebarUpdateRange', range.id, { mode: mode.value as Mode, every: every.value as Every, atHour: Number(hour.value) }),
+      ).then((list) => list && (renderRanges(list), say('Saved.', 'ok'))),
   );
-  refresh.addEventListener('click', () => void busy('Refreshing…', () => call('sidebarRefreshRange', range.id)).then((list) => list && (renderRanges(list), say('Refreshed.', 'ok'))));
-  remove.addEventListener('click', () => void busy('Removing…', () => call('sidebarRemoveRange', range.id)).then((list) => list && (renderRanges(list), say('Removed; the data stays in the sheet.', 'ok'))));
+  refresh.addEventListener(
+    'click',
+    () =>
+      void busy('Refreshing…', () => call('sidebarRefreshRange', range.id)).then(
+        (list) => list && (renderRanges(list), say('Refreshed.', 'ok')),
+      ),
+  );
+  remove.addEventListener(
+    'click',
+    () =>
+      void busy('Removing…', () => call('sidebarRemoveRange', range.id)).then(
+        (list) => list && (renderRanges(list), say('Removed; the data stays in the sheet.', 'ok')),
+      ),
+  );
   const last = range.lastRun ? `Last: ${range.lastRun} (${range.lastResult})` : 'Not refreshed yet';
   return h(
     'div',
@@ -196,7 +213,9 @@ function rangeCard(range: RangeInfo): El {
 }
 
 function renderRanges(list: readonly RangeInfo[]): void {
-  byId('ranges').replaceChildren(...(list.length > 0 ? list.map(rangeCard) : [h('p', { className: 'hint' }, 'No saved ranges yet. Insert a view first.')]));
+  byId('ranges').replaceChildren(
+    ...(list.length > 0 ? list.map(rangeCard) : [h('p', { className: 'hint' }, 'No saved ranges yet. Insert a view first.')]),
+  );
 }
 
 async function loadRanges(): Promise<void> {

@@ -40,15 +40,22 @@ export const CUSTOM_FUNCTIONS: readonly CustomFunction[] = [
         name: 'columns',
         type: 'string|Array<Array<string>>',
         optional: true,
-        description: 'Columns to return: a range of column names or "user_name,local_date". Aggregates such as "sum(duration_seconds)" work with group_by. Empty for all columns.',
+        description:
+          'Columns to return: a range of column names or "user_name,local_date". Aggregates such as "sum(duration_seconds)" work with group_by. Empty for all columns.',
       },
-      { name: 'from', type: 'Date|string', optional: true, description: `First day, a date cell or "2026-09-01". Applies to ${viewsWithDates.join(', ')}.` },
+      {
+        name: 'from',
+        type: 'Date|string',
+        optional: true,
+        description: `First day, a date cell or "2026-09-01". Applies to ${viewsWithDates.join(', ')}.`,
+      },
       { name: 'to', type: 'Date|string', optional: true, description: 'Last day, inclusive: a date cell or "2026-09-30".' },
       {
         name: 'filters',
         type: 'string|Array<Array<string>>',
         optional: true,
-        description: 'Filters as column=op.value cells or a list: "productivity=eq.Productive", "duration_seconds>3600", "user_id=in.(1,2)". Operators: eq neq gt gte lt lte like ilike in is, or = != > >= < <=.',
+        description:
+          'Filters as column=op.value cells or a list: "productivity=eq.Productive", "duration_seconds>3600", "user_id=in.(1,2)". Operators: eq neq gt gte lt lte like ilike in is, or = != > >= < <=.',
       },
       {
         name: 'options',
@@ -82,7 +89,8 @@ function escapeComment(text: string): string {
 /** The top-level declaration Apps Script needs for Sheets to list a custom function. */
 export function customFunctionStub(fn: CustomFunction, bundle: string): string {
   const lines = ['/**', ` * ${escapeComment(fn.summary)}`];
-  for (const p of fn.params) lines.push(` * @param {${p.type}} ${p.name} ${p.optional ? '[Optional] ' : ''}${escapeComment(p.description)}`);
+  for (const p of fn.params)
+    lines.push(` * @param {${p.type}} ${p.name} ${p.optional ? '[Optional] ' : ''}${escapeComment(p.description)}`);
   lines.push(` * @return ${escapeComment(fn.returns)}`, ' * @customfunction', ' */');
   const params = fn.params.map((p) => p.name).join(', ');
   lines.push(`function ${fn.name}(${params}) {`, `  return ${bundle}.${fn.handler}.apply(this, arguments);`, '}');

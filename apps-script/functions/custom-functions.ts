@@ -79,13 +79,18 @@ export function activtrak(services: Services, args: FunctionArguments): CellValu
     const request = queryBody({ ...spec, limit: wanted }, { limit: Math.min(wanted, size) });
     const ttl = Math.max(60, Math.min(MAX_TTL_SECONDS, getView(spec.view)?.freshness.maxAgeSeconds ?? 3600));
     const loaded = cached<CachedRows>(call, call.cacheKey('rows', { ...request, wanted }), ttl, () =>
-      loadRows(call.client, { ...spec, limit: wanted }, (rows) => {
-        if (call.deadline.passed()) {
-          throw new UserError(
-            `This result is too large to load within Sheets' 30-second limit for formulas (${formatCount(rows)} rows so far). Narrow it with dates, filters or limit=…, or use ActivTrak > Insert a view, which has no such limit.`,
-          );
-        }
-      }, size),
+      loadRows(
+        call.client,
+        { ...spec, limit: wanted },
+        (rows) => {
+          if (call.deadline.passed()) {
+            throw new UserError(
+              `This result is too large to load within Sheets' 30-second limit for formulas (${formatCount(rows)} rows so far). Narrow it with dates, filters or limit=…, or use ActivTrak > Insert a view, which has no such limit.`,
+            );
+          }
+        },
+        size,
+      ),
     );
     if (!limitGiven && loaded.rows.length > DEFAULT_FUNCTION_ROWS) {
       throw new UserError(
@@ -93,7 +98,12 @@ export function activtrak(services: Services, args: FunctionArguments): CellValu
       );
     }
     const columns = sheetColumns(loaded.columns, 'seconds');
-    const rows = toCells(loaded.rows, columns, { timeZone: call.timeZone, utilities: services.Utilities, durations: 'seconds', literalText: true });
+    const rows = toCells(loaded.rows, columns, {
+      timeZone: call.timeZone,
+      utilities: services.Utilities,
+      durations: 'seconds',
+      literalText: true,
+    });
     if (!header) return rows.length > 0 ? rows : [['No rows match.']];
     return [[...loaded.header], ...rows];
   });
@@ -105,7 +115,15 @@ export function activtrakViews(services: Services): CellValue[][] {
     const catalog = cached(call, call.cacheKey('views', null), CATALOG_TTL_SECONDS, () => call.client.catalog());
     return [
       ['view', 'description', 'date column', 'change column', 'row key', 'columns on your plan', 'lowest plan'],
-      ...catalog.views.map((v) => [v.name, v.description, v.date_column ?? '', v.change_column ?? '', v.row_key.join(', '), v.columns, v.min_plan]),
+      ...catalog.views.map((v) => [
+        v.name,
+        v.description,
+        v.date_column ?? '',
+        v.change_column ?? '',
+        v.row_key.join(', '),
+        v.columns,
+        v.min_plan,
+      ]),
     ];
   });
 }

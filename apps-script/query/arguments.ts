@@ -44,8 +44,10 @@ const OPTIONS = ['limit', 'order', 'group_by', 'header'] as const;
  */
 export function parseFunctionArguments(args: FunctionArguments, dateText: (date: Date) => string): ParsedArguments {
   const view = firstText(args.view);
-  if (!view) throw new UserError('Name a view as the first argument, like =ACTIVTRAK("daily_user_summary"). =ACTIVTRAK_VIEWS() lists them.');
-  if (view.length > 100 || /[\s/?#]/.test(view)) throw new UserError(`'${view.slice(0, 40)}' is not a view name. =ACTIVTRAK_VIEWS() lists them.`);
+  if (!view)
+    throw new UserError('Name a view as the first argument, like =ACTIVTRAK("daily_user_summary"). =ACTIVTRAK_VIEWS() lists them.');
+  if (view.length > 100 || /[\s/?#]/.test(view))
+    throw new UserError(`'${view.slice(0, 40)}' is not a view name. =ACTIVTRAK_VIEWS() lists them.`);
 
   const select = texts(args.columns).flatMap(splitSelect);
   const from = dateArgument('from', args.from, dateText);
@@ -94,7 +96,8 @@ function dateArgument(label: 'from' | 'to', arg: SheetArgument, dateText: (date:
   }
   if (typeof value === 'number') {
     // A date cell formatted as a number arrives as its serial day count.
-    if (!Number.isFinite(value) || value < 1 || value > 2_958_465) throw new UserError(`${label}=${value} is not a date; use a date cell or write YYYY-MM-DD.`);
+    if (!Number.isFinite(value) || value < 1 || value > 2_958_465)
+      throw new UserError(`${label}=${value} is not a date; use a date cell or write YYYY-MM-DD.`);
     const d = new Date(Math.round((Math.floor(value) - SHEETS_EPOCH_OFFSET) * 86_400_000));
     return d.toISOString().slice(0, 10);
   }
@@ -154,7 +157,9 @@ export function parseFilters(arg: SheetArgument): Record<string, string[]> {
   for (const expression of pairs(arg, FILTER_START)) {
     const m = /^([^=<>!]+?)\s*(>=|<=|!=|<>|=|>|<)\s*(.*)$/s.exec(expression);
     if (!m || !m[1]!.trim()) {
-      throw new UserError(`Filter '${expression.slice(0, 60)}' needs the form column=op.value, like productivity=eq.Productive or duration_seconds>3600.`);
+      throw new UserError(
+        `Filter '${expression.slice(0, 60)}' needs the form column=op.value, like productivity=eq.Productive or duration_seconds>3600.`,
+      );
     }
     const column = m[1]!.trim();
     const value = m[3]!.trim();
@@ -175,10 +180,15 @@ function parseOptions(arg: SheetArgument): Options {
   const options: Options = { header: true };
   for (const item of pairs(arg, OPTION_START)) {
     const eq = item.indexOf('=');
-    const key = (eq === -1 ? item : item.slice(0, eq)).trim().toLowerCase().replace(/^groupby$/, 'group_by');
+    const key = (eq === -1 ? item : item.slice(0, eq))
+      .trim()
+      .toLowerCase()
+      .replace(/^groupby$/, 'group_by');
     const value = eq === -1 ? '' : item.slice(eq + 1).trim();
     if (eq === -1 || !(OPTIONS as readonly string[]).includes(key)) {
-      throw new UserError(`Unknown option '${item.slice(0, 40)}'. Options: ${OPTIONS.map((o) => `${o}=…`).join(', ')}, like "limit=500, order=local_date.desc".`);
+      throw new UserError(
+        `Unknown option '${item.slice(0, 40)}'. Options: ${OPTIONS.map((o) => `${o}=…`).join(', ')}, like "limit=500, order=local_date.desc".`,
+      );
     }
     switch (key) {
       case 'limit': {

@@ -23,7 +23,10 @@ export interface QuerySpec {
 export const MAX_PAGE_SIZE = 10_000;
 
 /** The request body for one page of a spec. */
-export function queryBody(spec: QuerySpec, page: { readonly limit: number; readonly cursor?: string | null; readonly extraFilters?: Record<string, string> }): QueryBody {
+export function queryBody(
+  spec: QuerySpec,
+  page: { readonly limit: number; readonly cursor?: string | null; readonly extraFilters?: Record<string, string> },
+): QueryBody {
   const filters: Record<string, string[]> = {};
   for (const [column, specs] of Object.entries(spec.filters ?? {})) filters[column] = [...specs];
   for (const [column, one] of Object.entries(page.extraFilters ?? {})) filters[column] = [...(filters[column] ?? []), one];
@@ -59,7 +62,12 @@ export interface LoadedRows {
  * Every page of a spec, up to its limit. `beforePage` runs before each request after the
  * first and may throw to stop (a custom function running out of its 30 seconds).
  */
-export function loadRows(client: ApiClient, spec: QuerySpec, beforePage: (loaded: number) => void = () => {}, pageSize: number = MAX_PAGE_SIZE): LoadedRows {
+export function loadRows(
+  client: ApiClient,
+  spec: QuerySpec,
+  beforePage: (loaded: number) => void = () => {},
+  pageSize: number = MAX_PAGE_SIZE,
+): LoadedRows {
   const rows: (readonly ApiCell[])[] = [];
   let cursor: string | null = null;
   let columns: LoadedRows['columns'] = [];

@@ -51,7 +51,10 @@ function planRun(range: SavedRange, since: string | null): RunPlan {
     // No mark (the range was switched to append, or its change column was never loaded):
     // without one every row would count as new, so this run rewrites the range and sets it.
     if (!since) return { mode: 'replace', spec: range.spec, extraFilters: {} };
-    if (!change) throw new UserError(`${range.spec.view} has no column that moves forward as data arrives, so it cannot be appended to. Use replace or merge.`);
+    if (!change)
+      throw new UserError(
+        `${range.spec.view} has no column that moves forward as data arrives, so it cannot be appended to. Use replace or merge.`,
+      );
     // Ordered by the change column so new rows land in order below the old ones.
     return { mode: 'append', spec: { ...range.spec, order: `${change}.asc` }, extraFilters: { [change]: `gt.${since}` } };
   }
@@ -103,13 +106,28 @@ export function runRefresh(ctx: RefreshContext, saved: SavedRange, startedBy: St
   return outcome;
 }
 
-function refreshPages(ctx: RefreshContext, saved: SavedRange, startedBy: StartedBy, progress: (range: SavedRange, written: number) => void): Outcome {
+function refreshPages(
+  ctx: RefreshContext,
+  saved: SavedRange,
+  startedBy: StartedBy,
+  progress: (range: SavedRange, written: number) => void,
+): Outcome {
   const sheet = findSheet(ctx.spreadsheet, saved.sheetId);
-  if (!sheet) throw new UserError('The sheet this range was on has been deleted. Remove the range under ActivTrak > Manage scheduled refreshes.');
+  if (!sheet)
+    throw new UserError('The sheet this range was on has been deleted. Remove the range under ActivTrak > Manage scheduled refreshes.');
   if (!getView(saved.spec.view)) throw new UserError(`The view '${saved.spec.view}' no longer exists.`);
 
   const pageSize = ctx.pageSize ?? MAX_PAGE_SIZE;
-  let job: Job = saved.job ?? { cursor: null, written: 0, startedAt: ctx.now(), runs: 0, since: saved.mark, newMark: null, reason: startedBy, etag: null };
+  let job: Job = saved.job ?? {
+    cursor: null,
+    written: 0,
+    startedAt: ctx.now(),
+    runs: 0,
+    since: saved.mark,
+    newMark: null,
+    reason: startedBy,
+    etag: null,
+  };
   job = { ...job, runs: job.runs + 1 };
   const continuing = saved.job !== null;
   const plan = planRun(saved, job.since);
@@ -131,9 +149,18 @@ function refreshPages(ctx: RefreshContext, saved: SavedRange, startedBy: Started
     const etag = firstRequest && !continuing && saved.etagFor === fingerprint ? saved.etag : null;
     // A saved limit caps each run's rows (for append: the rows one refresh may add).
     const limit = Math.min(pageSize, (plan.spec.limit ?? Infinity) - job.written);
-    const result = ctx.client.query(plan.spec.view, queryBody(plan.spec, { limit, cursor: job.cursor, extraFilters: plan.extraFilters }), etag);
+    const result = ctx.client.query(
+      plan.spec.view,
+      queryBody(plan.spec, { limit, cursor: job.cursor, extraFilters: plan.extraFilters }),
+      etag,
+    );
     if (!result.changed) {
-      range = ctx.store.save({ ...range, job: null, last: { at: ctx.now(), result: 'unchanged', written: 0 }, nextDue: nextDue(range, ctx.now(), ctx.timeZone, ctx.utilities) });
+      range = ctx.store.save({
+        ...range,
+        job: null,
+        last: { at: ctx.now(), result: 'unchanged', written: 0 },
+        nextDue: nextDue(range, ctx.now(), ctx.timeZone, ctx.utilities),
+      });
       return { result: 'unchanged', written: 0, range, detail: 'The data has not changed since the last refresh.' };
     }
     const page = result.page;
@@ -194,7 +221,8 @@ function finish(
   if (plan.mode === 'replace') {
     // A shorter result than last time: the old rows below it must go, or they would read as current.
     clearRows(sheet, saved.row + 1 + job.written, saved.row + saved.rows, saved.column, Math.max(saved.width, header.length));
-    if (saved.width > header.length) clearRows(sheet, saved.row, saved.row + job.written, saved.column + header.length, saved.width - header.length);
+    if (saved.width > header.length)
+      clearRows(sheet, saved.row, saved.row + job.written, saved.column + header.length, saved.width - header.length);
     rows = job.written;
   }
   const now = ctx.now();
@@ -213,7 +241,12 @@ function finish(
   const stored = ctx.store.save(done);
   progress(stored, job.written);
   const verb = plan.mode === 'replace' ? 'written' : plan.mode === 'append' ? 'added' : 'merged';
-  return { result: 'ok', written: job.written, range: stored, detail: `${job.written} rows ${verb}${plan.mode !== saved.mode ? ' (first load)' : ''}` };
+  return {
+    result: 'ok',
+    written: job.written,
+    range: stored,
+    detail: `${job.written} rows ${verb}${plan.mode !== saved.mode ? ' (first load)' : ''}`,
+  };
 }
 
 /** Append and merge line new rows up with the columns already in the sheet. */
@@ -236,7 +269,13 @@ function keyPositions(range: SavedRange, header: readonly string[]): number[] {
 }
 
 /** Row key → offset below the header, read from the key columns only (one read per column). */
-function readKeyIndex(sheet: Sheet, range: SavedRange, header: readonly string[], columns: readonly SheetColumn[], ctx: CellContext): Map<string, number> {
+function readKeyIndex(
+  sheet: Sheet,
+  range: SavedRange,
+  header: readonly string[],
+  columns: readonly SheetColumn[],
+  ctx: CellContext,
+): Map<string, number> {
   const positions = keyPositions(range, header);
   const index = new Map<string, number>();
   if (range.rows === 0) return index;
@@ -276,10 +315,16 @@ function mergeRows(
     }
   });
   updates.sort((a, b) => a.offset - b.offset);
-  for (let start = 0; start < updates.length; ) {
+  for (let start = 0; start < updates.length;) {
     let end = start + 1;
     while (end < updates.length && updates[end]!.offset === updates[end - 1]!.offset + 1) end++;
-    writeBlock(sheet, range.row + 1 + updates[start]!.offset, range.column, updates.slice(start, end).map((u) => u.cells), columns);
+    writeBlock(
+      sheet,
+      range.row + 1 + updates[start]!.offset,
+      range.column,
+      updates.slice(start, end).map((u) => u.cells),
+      columns,
+    );
     start = end;
   }
   writeBlock(sheet, range.row + 1 + range.rows, range.column, added, columns);
@@ -293,7 +338,12 @@ function laterMark(a: string | null, b: string | null): string | null {
   return b > a ? b : a;
 }
 
-function highestMark(current: string | null, changeColumn: string | null, header: readonly string[], rows: readonly (readonly ApiCell[])[]): string | null {
+function highestMark(
+  current: string | null,
+  changeColumn: string | null,
+  header: readonly string[],
+  rows: readonly (readonly ApiCell[])[],
+): string | null {
   if (!changeColumn) return current;
   const p = header.indexOf(changeColumn);
   if (p < 0) return current;

@@ -21,7 +21,8 @@ export interface InsertRequest {
   readonly filters?: string;
   readonly order?: string;
   readonly limit?: number;
-  readonly target: { readonly kind: 'new'; readonly name?: string } | { readonly kind: 'existing'; readonly sheet: string; readonly cell: string };
+  readonly target:
+    { readonly kind: 'new'; readonly name?: string } | { readonly kind: 'existing'; readonly sheet: string; readonly cell: string };
   readonly mode: Mode;
   readonly every: Every;
   readonly atHour?: number;
@@ -38,13 +39,17 @@ export interface InsertResult {
 }
 
 /** The query a request describes, before any mode adjustments. */
-export function specFromRequest(request: Pick<InsertRequest, 'view' | 'columns' | 'from' | 'to' | 'filters' | 'order' | 'limit'>): QuerySpec {
+export function specFromRequest(
+  request: Pick<InsertRequest, 'view' | 'columns' | 'from' | 'to' | 'filters' | 'order' | 'limit'>,
+): QuerySpec {
   const view = String(request.view ?? '').trim();
   if (!view) throw new UserError('Pick a view.');
   const columns = (request.columns ?? []).map((c) => String(c).trim()).filter((c) => c);
   const filters = parseFilters(request.filters ? String(request.filters) : undefined);
-  const limit = request.limit === undefined || request.limit === null || (request.limit as unknown) === '' ? undefined : Number(request.limit);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UserError('The row limit must be a whole number above 0, or empty for all rows.');
+  const limit =
+    request.limit === undefined || request.limit === null || (request.limit as unknown) === '' ? undefined : Number(request.limit);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+    throw new UserError('The row limit must be a whole number above 0, or empty for all rows.');
   return {
     view,
     ...(columns.length > 0 ? { select: columns } : {}),
@@ -63,16 +68,24 @@ export function specFromRequest(request: Pick<InsertRequest, 'view' | 'columns' 
 export function specForMode(spec: QuerySpec, mode: Mode): QuerySpec {
   const view = getView(spec.view);
   if (!view || mode === 'replace') return spec;
-  if (spec.groupBy) throw new UserError('A grouped query can only be refreshed with replace: its rows are totals, not rows that grow or change.');
+  if (spec.groupBy)
+    throw new UserError('A grouped query can only be refreshed with replace: its rows are totals, not rows that grow or change.');
   if (mode === 'append') {
-    if (!view.changeColumn) throw new UserError(`${view.name} has no column that moves forward as data arrives, so append cannot tell new rows from old. Use replace or merge.`);
+    if (!view.changeColumn)
+      throw new UserError(
+        `${view.name} has no column that moves forward as data arrives, so append cannot tell new rows from old. Use replace or merge.`,
+      );
     return withColumns(spec, [view.changeColumn]);
   }
   return withColumns(spec, view.rowKey);
 }
 
 function uniqueSheetName(spreadsheet: Spreadsheet, wanted: string): string {
-  const base = wanted.replace(/[[\]*?:/\\]/g, ' ').trim().slice(0, 90) || 'ActivTrak';
+  const base =
+    wanted
+      .replace(/[[\]*?:/\\]/g, ' ')
+      .trim()
+      .slice(0, 90) || 'ActivTrak';
   let name = base;
   for (let i = 2; spreadsheet.getSheetByName(name); i++) name = `${base} (${i})`;
   return name;
@@ -85,7 +98,9 @@ function targetSheet(spreadsheet: Spreadsheet, request: InsertRequest): { sheet:
   }
   const sheet = spreadsheet.getSheetByName(request.target.sheet);
   if (!sheet) throw new UserError(`There is no sheet named '${request.target.sheet}'.`);
-  const cell = String(request.target.cell || 'A1').trim().toUpperCase();
+  const cell = String(request.target.cell || 'A1')
+    .trim()
+    .toUpperCase();
   if (!/^[A-Z]{1,3}[1-9]\d{0,6}$/.test(cell)) throw new UserError(`'${cell}' is not a cell; write it like A1 or C5.`);
   const anchor = sheet.getRange(cell);
   return { sheet, row: anchor.getRow(), column: anchor.getColumn() };
@@ -96,7 +111,12 @@ function targetSheet(spreadsheet: Spreadsheet, request: InsertRequest): { sheet:
  * saves the range, loads it (continuing in the background if it is large), and creates the
  * hourly trigger when the range has a schedule.
  */
-export function insertView(ctx: RefreshContext, scriptApp: ScriptApp, utilities: Pick<Utilities, 'getUuid'>, request: InsertRequest): InsertResult {
+export function insertView(
+  ctx: RefreshContext,
+  scriptApp: ScriptApp,
+  utilities: Pick<Utilities, 'getUuid'>,
+  request: InsertRequest,
+): InsertResult {
   const mode = request.mode ?? 'replace';
   const every = request.every ?? 'off';
   if (!(MODES as readonly string[]).includes(mode)) throw new UserError(`Refresh mode must be one of ${MODES.join(', ')}.`);
@@ -134,7 +154,10 @@ export function insertView(ctx: RefreshContext, scriptApp: ScriptApp, utilities:
   const saved = ctx.store.save({ ...outcome.range, mode });
   writeStatus(sheet, saved, ctx.timeZone, ctx.utilities);
   if (outcome.result === 'continued') scheduleContinuation(scriptApp);
-  syncScheduleTrigger(scriptApp, ctx.store.list().some((r) => r.every !== 'off'));
+  syncScheduleTrigger(
+    scriptApp,
+    ctx.store.list().some((r) => r.every !== 'off'),
+  );
   if (outcome.result === 'error') throw new UserError(outcome.detail);
   sheet.activate();
   return {

@@ -14,7 +14,9 @@ function createTrigger(create: () => unknown): void {
     create();
   } catch (err) {
     if (/too many triggers/i.test(userMessage(err))) {
-      throw new UserError('Apps Script allows 20 triggers per user in this spreadsheet and they are all in use. Delete some under Extensions > Apps Script > Triggers.');
+      throw new UserError(
+        'Apps Script allows 20 triggers per user in this spreadsheet and they are all in use. Delete some under Extensions > Apps Script > Triggers.',
+      );
     }
     throw err;
   }
@@ -61,7 +63,13 @@ export interface PendingRun {
  * follow-up run. The document lock keeps an hourly run and a follow-up (or a click on
  * Refresh now) from writing the same range at once.
  */
-export function runPending(ctx: RefreshContext, lockService: LockService, scriptApp: ScriptApp, startedBy: StartedBy, onlyIds?: ReadonlySet<string>): PendingRun {
+export function runPending(
+  ctx: RefreshContext,
+  lockService: LockService,
+  scriptApp: ScriptApp,
+  startedBy: StartedBy,
+  onlyIds?: ReadonlySet<string>,
+): PendingRun {
   const lock = lockService.getDocumentLock() ?? lockService.getScriptLock();
   if (!lock.tryLock(10_000)) {
     if (startedBy === 'continuation') scheduleContinuation(scriptApp);

@@ -206,7 +206,9 @@ export class RangeStore {
     for (const [k, v] of Object.entries(this.properties.getProperties())) total += utf8Length(k) + utf8Length(v);
     total += utf8Length(key) + bytes - (previous === null ? 0 : utf8Length(key) + utf8Length(previous));
     if (total > MAX_STORE_BYTES) {
-      throw new UserError('This spreadsheet has too many saved ActivTrak ranges to add another. Remove some under ActivTrak > Manage scheduled refreshes.');
+      throw new UserError(
+        'This spreadsheet has too many saved ActivTrak ranges to add another. Remove some under ActivTrak > Manage scheduled refreshes.',
+      );
     }
     this.properties.setProperty(key, text);
     return range;

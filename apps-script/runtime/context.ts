@@ -34,7 +34,10 @@ export function pageSize(services: Services): number | undefined {
 }
 
 /** Everything a refresh needs, for one execution (trigger, menu click or sidebar call). */
-export function refreshContext(services: Services, options: { readonly deadline?: Deadline; readonly spreadsheet?: Spreadsheet; readonly toasts?: boolean } = {}): RefreshContext {
+export function refreshContext(
+  services: Services,
+  options: { readonly deadline?: Deadline; readonly spreadsheet?: Spreadsheet; readonly toasts?: boolean } = {},
+): RefreshContext {
   const now = () => Date.now();
   const deadline = options.deadline ?? new Deadline(now(), LIMITS.executionBudgetMs);
   const spreadsheet = options.spreadsheet ?? services.SpreadsheetApp.getActive();

@@ -13,7 +13,14 @@ import { appsScriptServices as services } from './services.ts';
 
 // --- Custom functions (help text: functions/catalog.ts) --------------------------------
 
-export function ACTIVTRAK(view: unknown, columns?: unknown, from?: unknown, to?: unknown, filters?: unknown, options?: unknown): CellValue[][] {
+export function ACTIVTRAK(
+  view: unknown,
+  columns?: unknown,
+  from?: unknown,
+  to?: unknown,
+  filters?: unknown,
+  options?: unknown,
+): CellValue[][] {
   return activtrak(services(), { view, columns, from, to, filters, options });
 }
 

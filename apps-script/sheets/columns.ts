@@ -40,7 +40,11 @@ const NUMERIC: ReadonlySet<string> = new Set(['INT64', 'FLOAT64', 'NUMERIC']);
  * duration column is formatted as one without touching this file.
  */
 export const DURATION_COLUMNS: ReadonlySet<string> = new Set(
-  Object.values(VIEWS).flatMap((view) => leafColumns(view).filter((c) => NUMERIC.has(c.type) && SECONDS_WORD.test(c.name)).map((c) => c.name)),
+  Object.values(VIEWS).flatMap((view) =>
+    leafColumns(view)
+      .filter((c) => NUMERIC.has(c.type) && SECONDS_WORD.test(c.name))
+      .map((c) => c.name),
+  ),
 );
 
 function isDuration(name: string, type: string): boolean {
@@ -55,7 +59,10 @@ function isScalarType(type: string): type is ScalarType {
 }
 
 /** The sheet's view of the API's result columns. */
-export function sheetColumns(columns: readonly { readonly name: string; readonly type: string }[], durations: DurationStyle): SheetColumn[] {
+export function sheetColumns(
+  columns: readonly { readonly name: string; readonly type: string }[],
+  durations: DurationStyle,
+): SheetColumn[] {
   return columns.map((c) => {
     const type: ScalarType = isScalarType(c.type) ? c.type : 'STRING';
     const duration = isDuration(c.name, type);

@@ -39,7 +39,18 @@ export function appendLog(spreadsheet: Spreadsheet, entry: LogEntry): void {
   const range = sheet.getRange(row, 1, 1, HEADER.length);
   range.setNumberFormats([FORMATS]);
   range.setValues([
-    [entry.at, entry.range, entry.view, entry.mode, entry.startedBy, entry.result, entry.written, entry.rows, Math.round(entry.seconds * 10) / 10, entry.detail.slice(0, 1000)],
+    [
+      entry.at,
+      entry.range,
+      entry.view,
+      entry.mode,
+      entry.startedBy,
+      entry.result,
+      entry.written,
+      entry.rows,
+      Math.round(entry.seconds * 10) / 10,
+      entry.detail.slice(0, 1000),
+    ],
   ]);
 }
 

@@ -55,7 +55,12 @@ export function refreshNow(services: Services): string {
     const chosen = under.length > 0 ? under : onSheet.length > 0 ? onSheet : ranges;
     spreadsheet.toast(`Refreshing ${chosen.length} range${chosen.length > 1 ? 's' : ''}…`, 'ActivTrak', 5);
     const run = runPending(ctx, services.LockService, services.ScriptApp, 'manual', new Set(chosen.map((r) => r.id)));
-    const message = run.skipped ?? summary(run.outcomes.map((o) => ({ result: o.result, written: o.written, detail: o.detail })), run.continued);
+    const message =
+      run.skipped ??
+      summary(
+        run.outcomes.map((o) => ({ result: o.result, written: o.written, detail: o.detail })),
+        run.continued,
+      );
     spreadsheet.toast(message, 'ActivTrak', 10);
     return message;
   } catch (err) {
@@ -66,7 +71,12 @@ export function refreshNow(services: Services): string {
 }
 
 function contains(range: SavedRange, row: number, column: number): boolean {
-  return row >= range.row && row <= range.row + Math.max(range.rows, 0) && column >= range.column && column < range.column + Math.max(range.width, 1);
+  return (
+    row >= range.row &&
+    row <= range.row + Math.max(range.rows, 0) &&
+    column >= range.column &&
+    column < range.column + Math.max(range.width, 1)
+  );
 }
 
 function summary(outcomes: readonly { result: string; written: number; detail: string }[], continued: boolean): string {

@@ -95,7 +95,13 @@ export function sidebarState(services: Services): SidebarState {
         url: connection.url,
         keyHint: keyHint(connection),
         plan: catalog.plan,
-        views: catalog.views.map((v) => ({ name: v.name, description: v.description, dateColumn: v.date_column, changeColumn: v.change_column, rowKey: [...v.row_key] })),
+        views: catalog.views.map((v) => ({
+          name: v.name,
+          description: v.description,
+          dateColumn: v.date_column,
+          changeColumn: v.change_column,
+          rowKey: [...v.row_key],
+        })),
         error: '',
       };
     } catch (err) {
@@ -172,7 +178,11 @@ function info(services: Services, range: SavedRange): RangeInfo {
 }
 
 export function sidebarRanges(services: Services): RangeInfo[] {
-  return readable(() => rangeStore(services).list().map((r) => info(services, r)));
+  return readable(() =>
+    rangeStore(services)
+      .list()
+      .map((r) => info(services, r)),
+  );
 }
 
 export interface RangeSettings {
@@ -192,16 +202,27 @@ export function sidebarUpdateRange(services: Services, id: string, settings: Ran
     const spec = specForMode(range.spec, settings.mode);
     if (spec !== range.spec) {
       const missing = (spec.select ?? []).filter((c) => !(range.spec.select ?? []).includes(c));
-      throw new UserError(`${settings.mode} needs the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in the range. Insert the view again with ${missing.length > 1 ? 'them' : 'it'}.`);
+      throw new UserError(
+        `${settings.mode} needs the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in the range. Insert the view again with ${missing.length > 1 ? 'them' : 'it'}.`,
+      );
     }
     const atHour = Number(settings.atHour ?? range.atHour);
     if (!Number.isInteger(atHour) || atHour < 0 || atHour > 23) throw new UserError('The hour of a daily refresh must be 0 to 23.');
     const spreadsheet = services.SpreadsheetApp.getActive();
     const tz = spreadsheet.getSpreadsheetTimeZone();
-    const updated = store.save({ ...range, mode: settings.mode, every: settings.every, atHour, nextDue: nextDue({ every: settings.every, atHour }, Date.now(), tz, services.Utilities) });
+    const updated = store.save({
+      ...range,
+      mode: settings.mode,
+      every: settings.every,
+      atHour,
+      nextDue: nextDue({ every: settings.every, atHour }, Date.now(), tz, services.Utilities),
+    });
     const sheet = spreadsheet.getSheets().find((s) => s.getSheetId() === range.sheetId);
     if (sheet) writeStatus(sheet, updated, tz, services.Utilities);
-    syncScheduleTrigger(services.ScriptApp, store.list().some((r) => r.every !== 'off'));
+    syncScheduleTrigger(
+      services.ScriptApp,
+      store.list().some((r) => r.every !== 'off'),
+    );
     return store.list().map((r) => info(services, r));
   });
 }
@@ -212,9 +233,16 @@ export function sidebarRemoveRange(services: Services, id: string): RangeInfo[] 
     const store = rangeStore(services);
     const range = store.get(id);
     store.remove(id);
-    const sheet = range && services.SpreadsheetApp.getActive().getSheets().find((s) => s.getSheetId() === range.sheetId);
+    const sheet =
+      range &&
+      services.SpreadsheetApp.getActive()
+        .getSheets()
+        .find((s) => s.getSheetId() === range.sheetId);
     if (sheet && range) sheet.getRange(range.row, range.column).setNote(null);
-    syncScheduleTrigger(services.ScriptApp, store.list().some((r) => r.every !== 'off'));
+    syncScheduleTrigger(
+      services.ScriptApp,
+      store.list().some((r) => r.every !== 'off'),
+    );
     return store.list().map((r) => info(services, r));
   });
 }

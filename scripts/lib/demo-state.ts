@@ -53,11 +53,7 @@ export async function demoKeys(seed: number): Promise<Record<DemoTenantId, strin
  * @example
  * const state = await ensureDemoState('.wrangler/bench/state', { sizes: { acme: 'large' }, seed: 42, endDate: '2026-03-31' });
  */
-export async function ensureDemoState(
-  dir: string,
-  recipe: DemoStateRecipe,
-  log: (message: string) => void = () => {},
-): Promise<DemoState> {
+export async function ensureDemoState(dir: string, recipe: DemoStateRecipe, log: (message: string) => void = () => {}): Promise<DemoState> {
   const abs = resolve(dir);
   const stampFile = join(abs, STAMP);
   const wanted = JSON.stringify(recipe);
@@ -79,7 +75,12 @@ export async function ensureDemoState(
       await run(db, upsertTenant({ id: tenant.id, name: tenant.name, plan: tenant.plan, timeZone: tenant.timeZone }), created.statement);
       const size = recipe.sizes[tenant.id];
       if (!size) continue;
-      const data = generateDemo({ seed: `${recipe.seed}:${tenant.id}`, accountId: tenant.accountId, endDate: recipe.endDate, ...DEMO_SIZES[size] });
+      const data = generateDemo({
+        seed: `${recipe.seed}:${tenant.id}`,
+        accountId: tenant.accountId,
+        endDate: recipe.endDate,
+        ...DEMO_SIZES[size],
+      });
       let lastLog = 0;
       const result = await loadDemoData(db, tenant.id, data, {
         onProgress: (view, rows) => {

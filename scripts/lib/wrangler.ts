@@ -60,7 +60,12 @@ export function parseArgs(argv: string[], known: Record<string, 'string' | 'bool
     if (!arg.startsWith('--')) throw new Error(`unexpected argument '${arg}'`);
     const [name, inlineValue] = arg.slice(2).split('=', 2) as [string, string | undefined];
     const kind = known[name];
-    if (!kind) throw new Error(`unknown option --${name}; options: ${Object.keys(known).map((k) => `--${k}`).join(', ')}`);
+    if (!kind)
+      throw new Error(
+        `unknown option --${name}; options: ${Object.keys(known)
+          .map((k) => `--${k}`)
+          .join(', ')}`,
+      );
     if (kind === 'boolean') out[name] = true;
     else {
       const value = inlineValue ?? argv[++i];

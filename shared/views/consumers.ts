@@ -62,7 +62,6 @@ export const consumers = defineView({
   decisions: {
     rowKey: 'The dictionary calls row_id a unique and permanent identifier for a row in this view.',
     dateColumn: 'An app user has no business date; the ETL timestamps record bookkeeping, not when anything happened.',
-    changeColumn:
-      'etl_last_update_datetime moves forward whenever a row is inserted or changed, so it finds new and edited rows.',
+    changeColumn: 'etl_last_update_datetime moves forward whenever a row is inserted or changed, so it finds new and edited rows.',
   },
 });

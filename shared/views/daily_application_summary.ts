@@ -29,8 +29,7 @@ export const dailyApplicationSummary = defineView({
       name: 'activity_type',
       type: 'STRING',
       minPlan: 'essentials',
-      description:
-        "These are the main activity type classifications: 'Application', 'Site', 'Passive', 'Search', 'Offline Meeting'",
+      description: "These are the main activity type classifications: 'Application', 'Site', 'Passive', 'Search', 'Offline Meeting'",
     },
     { name: 'activity_week', type: 'DATE', minPlan: 'essentials', description: 'The first day of the week' },
     { name: 'application', type: 'STRING', minPlan: 'essentials', description: 'The cleaned executable name' },

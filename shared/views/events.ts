@@ -8,16 +8,14 @@ import { defineView } from '../types.ts';
  */
 export const events = defineView({
   name: 'events',
-  description:
-    'Every raw activity log: which application, site or search a user was on, on which computer, when and for how long.',
+  description: 'Every raw activity log: which application, site or search a user was on, on which computer, when and for how long.',
   columns: [
     { name: 'accountid', type: 'INT64', minPlan: 'essentials', description: 'The ActivTrak account number' },
     {
       name: 'account_datetime',
       type: 'DATETIME',
       minPlan: 'essentials',
-      description:
-        'All activity timestamps converted to the account time zone. Always populated regardless of time zone configuration.',
+      description: 'All activity timestamps converted to the account time zone. Always populated regardless of time zone configuration.',
     },
     {
       name: 'active_state',
@@ -179,8 +177,7 @@ export const events = defineView({
       name: 'potential_file_transfer',
       type: 'BOOL',
       minPlan: 'essentials',
-      description:
-        'Flags activities involving the following objects: OneDrive, DropBox, FTP, SFTP, and USB file transfer activities',
+      description: 'Flags activities involving the following objects: OneDrive, DropBox, FTP, SFTP, and USB file transfer activities',
     },
     {
       name: 'primary_domain',

@@ -73,7 +73,6 @@ export const hourlyOfflineMeetingSummary = defineView({
   decisions: {
     rowKey: 'The dictionary calls row_id a unique and permanent identifier for a row in this view.',
     dateColumn: 'start_time is the hour the meeting time falls in, the only date in the view.',
-    changeColumn:
-      'The view has no ETL timestamp, and each build adds rows for newer hours, so start_time is where new data appears.',
+    changeColumn: 'The view has no ETL timestamp, and each build adds rows for newer hours, so start_time is where new data appears.',
   },
 });

@@ -57,9 +57,7 @@ export const premiumComputerGroups = defineView({
   },
   decisions: {
     rowKey: 'The dictionary calls row_id a unique and permanent identifier for a row in this view.',
-    dateColumn:
-      "A computer's group membership has no business date; the ETL timestamps record bookkeeping, not when anything happened.",
-    changeColumn:
-      'etl_last_update_datetime moves forward whenever a row is inserted or changed, so it finds new and edited rows.',
+    dateColumn: "A computer's group membership has no business date; the ETL timestamps record bookkeeping, not when anything happened.",
+    changeColumn: 'etl_last_update_datetime moves forward whenever a row is inserted or changed, so it finds new and edited rows.',
   },
 });

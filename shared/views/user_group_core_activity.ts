@@ -37,7 +37,6 @@ export const userGroupCoreActivity = defineView({
   decisions: {
     rowKey: 'The dictionary calls row_id a unique identifier for each row.',
     dateColumn: 'A core-category setting has no date.',
-    changeColumn:
-      'row_id is unique but nothing says it grows, and there is no timestamp, so new rows cannot be found by any column.',
+    changeColumn: 'row_id is unique but nothing says it grows, and there is no timestamp, so new rows cannot be found by any column.',
   },
 });

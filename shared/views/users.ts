@@ -15,8 +15,7 @@ export const users = defineView({
       name: 'agents',
       type: 'RECORD',
       mode: 'REPEATED',
-      description:
-        'The agents (one per login and device) that ActivTrak has linked to this user; the API returns one row per agent.',
+      description: 'The agents (one per login and device) that ActivTrak has linked to this user; the API returns one row per agent.',
       fields: [
         {
           name: 'agent_id',

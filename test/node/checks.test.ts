@@ -48,9 +48,7 @@ const BROKEN: Record<keyof typeof VIEW_CHECKS, { views: ViewDef[]; expected: str
         {
           ...users,
           columns: users.columns.map((c) =>
-            c.type === 'RECORD'
-              ? { ...c, fields: c.fields.map((f) => (f.name === 'logon_name' ? { ...f, description: '\n' } : f)) }
-              : c,
+            c.type === 'RECORD' ? { ...c, fields: c.fields.map((f) => (f.name === 'logon_name' ? { ...f, description: '\n' } : f)) } : c,
           ),
         },
       ],

@@ -32,10 +32,7 @@ function lowestPlan(rawPlans: string): Plan {
  * repairs it used. An unrepaired type spelling is kept as scraped, so it fails the
  * comparison with the definitions rather than being guessed at here.
  */
-function applyRepairs(
-  view: RawView,
-  repairs: readonly DictionaryRepair[],
-): { columns: ExpectedColumn[]; used: DictionaryRepair[] } {
+function applyRepairs(view: RawView, repairs: readonly DictionaryRepair[]): { columns: ExpectedColumn[]; used: DictionaryRepair[] } {
   const used: DictionaryRepair[] = [];
   const mine = repairs.filter((repair) => repair.view === view.name);
   const columns = view.rows.flatMap((row) => {
@@ -50,11 +47,7 @@ function applyRepairs(
     used.push(...nameRepairs, ...typeRepairs);
     const nameRepair = nameRepairs[0];
     const names =
-      nameRepair === undefined
-        ? [row.rawName]
-        : typeof nameRepair.repaired === 'string'
-          ? [nameRepair.repaired]
-          : [...nameRepair.repaired];
+      nameRepair === undefined ? [row.rawName] : typeof nameRepair.repaired === 'string' ? [nameRepair.repaired] : [...nameRepair.repaired];
     const type = typeRepairs[0]?.repaired ?? row.rawType;
     return names.map((name) => ({ name, type, minPlan: lowestPlan(row.rawPlans), description: row.description }));
   });
@@ -108,9 +101,7 @@ describe('the dictionary parser', () => {
   });
 
   it('reads a row that lost its name cell and ends in "| |" as a blank name', () => {
-    const parsed = parseDictionary(
-      table('| a | INT64 |\nEssentials/Advanced |\nx |\n| STRING |\nEssentials/Advanced |\nLogin email | |'),
-    );
+    const parsed = parseDictionary(table('| a | INT64 |\nEssentials/Advanced |\nx |\n| STRING |\nEssentials/Advanced |\nLogin email | |'));
     expect(parsed.views[0]!.rows[1]).toEqual({
       rawName: '',
       rawType: 'STRING',

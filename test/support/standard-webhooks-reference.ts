@@ -33,12 +33,7 @@ function keyFromSecret(secret: string): Uint8Array {
 }
 
 /** Returns the `v1,<base64>` signature of `{msg_id}.{timestamp}.{payload}`. */
-export async function referenceSign(
-  secret: string,
-  id: string,
-  timestamp: number | string,
-  body: string,
-): Promise<string> {
+export async function referenceSign(secret: string, id: string, timestamp: number | string, body: string): Promise<string> {
   const content = Buffer.from(`${id}.${timestamp}.${body}`, 'utf8');
   const mac = await hmacSha256(keyFromSecret(secret), content);
   return `v1,${Buffer.from(mac).toString('base64')}`;

@@ -66,6 +66,8 @@ export async function prewarm(env: Env, waitUntil: (p: Promise<unknown>) => void
       console.warn('prewarm failed', row.tenant_id, row.view, err instanceof Error ? err.message : err);
     }
   }
-  await env.DB.prepare(`UPDATE query_usage SET last_warmed_at = ? WHERE last_used_at >= ?`).bind(now.toISOString().slice(0, 19) + 'Z', since).run();
+  await env.DB.prepare(`UPDATE query_usage SET last_warmed_at = ? WHERE last_used_at >= ?`)
+    .bind(now.toISOString().slice(0, 19) + 'Z', since)
+    .run();
   return { considered: results.length, warmed, failed };
 }

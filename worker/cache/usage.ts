@@ -10,7 +10,14 @@ const SAMPLE = 8;
  * Notes that a first page was asked for. Misses are always recorded (they were expensive
  * anyway); hits are sampled, so a busy cached query costs D1 one write in eight.
  */
-export async function recordUsage(db: D1Database, caller: Caller, query: Query, origin: string, status: CacheStatus, random = Math.random): Promise<void> {
+export async function recordUsage(
+  db: D1Database,
+  caller: Caller,
+  query: Query,
+  origin: string,
+  status: CacheStatus,
+  random = Math.random,
+): Promise<void> {
   const weight = status === 'HIT' ? (random() < 1 / SAMPLE ? SAMPLE : 0) : 1;
   if (weight === 0) return;
   await db

@@ -135,17 +135,10 @@ async function insertWithExec(
   return rows;
 }
 
-async function insertWithBatch(
-  db: D1Database,
-  dataset: string,
-  table: DemoTable,
-  onProgress: LoadOptions['onProgress'],
-): Promise<number> {
+async function insertWithBatch(db: D1Database, dataset: string, table: DemoTable, onProgress: LoadOptions['onProgress']): Promise<number> {
   const width = table.columns.length;
   if (width > D1_MAX_BOUND_PARAMETERS) {
-    throw new Error(
-      `demo load of ${table.view.name}: ${width} columns exceed D1's ${D1_MAX_BOUND_PARAMETERS} parameters`,
-    );
+    throw new Error(`demo load of ${table.view.name}: ${width} columns exceed D1's ${D1_MAX_BOUND_PARAMETERS} parameters`);
   }
   const perStatement = Math.floor(D1_MAX_BOUND_PARAMETERS / width);
   const prefix = insertPrefix(dataset, table);

@@ -38,9 +38,7 @@ export function quoteIdent(name: string): string {
 
 export function assertDataset(dataset: string): void {
   if (!DATASET_PATTERN.test(dataset)) {
-    throw new Error(
-      `invalid dataset name '${dataset}': use 1-31 lowercase letters, digits or '_', starting with a letter`,
-    );
+    throw new Error(`invalid dataset name '${dataset}': use 1-31 lowercase letters, digits or '_', starting with a letter`);
   }
 }
 
@@ -85,9 +83,7 @@ export function createTableStatements(dataset: string, view: ViewDef): string[] 
   ] as const) {
     if (column === null || indexed.has(column)) continue;
     indexed.add(column);
-    statements.push(
-      `CREATE INDEX IF NOT EXISTS ${quoteIdent(`${table}__${suffix}`)} ON ${quoteIdent(table)} (${quoteIdent(column)})`,
-    );
+    statements.push(`CREATE INDEX IF NOT EXISTS ${quoteIdent(`${table}__${suffix}`)} ON ${quoteIdent(table)} (${quoteIdent(column)})`);
   }
   return statements;
 }

@@ -29,7 +29,13 @@ export async function seedDemo(db: D1Database, options: SeedOptions): Promise<Re
     const created = await createKey(tenant.id, tenant.plan, 'demo key', key);
     await run(db, upsertTenant({ id: tenant.id, name: tenant.name, plan: tenant.plan, timeZone: tenant.timeZone }), created.statement);
     keys[tenant.id] = key;
-    const data = generateDemo({ seed: `${seed}:${tenant.id}`, accountId: tenant.accountId, timeZone: tenant.timeZone, endDate, ...DEMO_SIZES[options.size] });
+    const data = generateDemo({
+      seed: `${seed}:${tenant.id}`,
+      accountId: tenant.accountId,
+      timeZone: tenant.timeZone,
+      endDate,
+      ...DEMO_SIZES[options.size],
+    });
     options.onProgress?.(`${tenant.id}: generating and loading ${options.size} demo data ending ${endDate}`);
     await loadDemoData(db, tenant.id, data, {
       onProgress: (view: string, rows: number) => options.onProgress?.(`${tenant.id}: ${view} ${rows.toLocaleString('en-US')} rows`),
@@ -41,7 +47,8 @@ export async function seedDemo(db: D1Database, options: SeedOptions): Promise<Re
 /** True when the demo tenants exist and have data. */
 export async function isSeeded(db: D1Database): Promise<boolean> {
   try {
-    const row = await db.prepare(`SELECT count(*) AS n FROM tenants WHERE id IN (${DEMO_TENANTS.map(() => '?').join(',')})`)
+    const row = await db
+      .prepare(`SELECT count(*) AS n FROM tenants WHERE id IN (${DEMO_TENANTS.map(() => '?').join(',')})`)
       .bind(...DEMO_TENANTS.map((t) => t.id))
       .first<{ n: number }>();
     if ((row?.n ?? 0) < DEMO_TENANTS.length) return false;

@@ -110,7 +110,8 @@ export function sinceValue(view: ViewDef, raw: string): TypedValue {
 export function feedLimit(raw: string | undefined): number {
   if (raw === undefined) return CHANGES_DEFAULT_LIMIT;
   const n = /^\d{1,9}$/.test(raw.trim()) ? Number(raw) : NaN;
-  if (!(n >= 1)) throw new ApiError(400, 'invalid-parameter', `limit must be a whole number from 1 to ${CHANGES_MAX_LIMIT}; got '${raw.slice(0, 40)}'.`);
+  if (!(n >= 1))
+    throw new ApiError(400, 'invalid-parameter', `limit must be a whole number from 1 to ${CHANGES_MAX_LIMIT}; got '${raw.slice(0, 40)}'.`);
   if (n > CHANGES_MAX_LIMIT) {
     throw new ApiError(400, 'limit-exceeded', `limit is at most ${CHANGES_MAX_LIMIT} for changes; got ${n}. Use /rows to read more.`, {
       limit: 'changesMaxLimit',

@@ -15,7 +15,14 @@ import type { Warehouse } from '../warehouse/types.ts';
 import { feedQuery, feedRows, type Position } from './change-feed.ts';
 import { deliveryId, type DeliveryMessage } from './message.ts';
 import { disableReason, HOOK_POLICY, isoSeconds } from './policy.ts';
-import { countInFlight, deliveryAfter, subscriptionEntries, subscriptionFromRow, type Subscription, type SubscriptionRow } from './store.ts';
+import {
+  countInFlight,
+  deliveryAfter,
+  subscriptionEntries,
+  subscriptionFromRow,
+  type Subscription,
+  type SubscriptionRow,
+} from './store.ts';
 import { disable, fastForward } from './transitions.ts';
 
 /** What one run did, for logs and tests. */
@@ -125,7 +132,9 @@ async function follow(env: Env, queue: DeliveryQueue, sub: Subscription, tenant:
         const since = Date.parse(existing.finishedAt ?? existing.createdAt);
         if (now.getTime() - since >= HOOK_POLICY.deadLetterCooldownSeconds * 1000) {
           const revived = await db
-            .prepare(`UPDATE hook_deliveries SET status = 'pending', enqueued_at = NULL, finished_at = NULL WHERE id = ? AND status = 'dead'`)
+            .prepare(
+              `UPDATE hook_deliveries SET status = 'pending', enqueued_at = NULL, finished_at = NULL WHERE id = ? AND status = 'dead'`,
+            )
             .bind(existing.id)
             .run();
           if (revived.meta.changes > 0 && (await claimAndSend(db, queue, existing.id, sub.id, now))) sent++;

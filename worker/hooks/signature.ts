@@ -50,12 +50,7 @@ export function generateSecret(): string {
  * await sign({ secret, id: 'msg_p5jXN8AQM9LWM0D4loKWxJek', timestamp: 1614265330, body: '{"test": 2432232314}' });
  * // 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=' for the spec's test secret
  */
-export async function sign(input: {
-  secret: string;
-  id: string;
-  timestamp: number;
-  body: WebhookBody;
-}): Promise<string> {
+export async function sign(input: { secret: string; id: string; timestamp: number; body: WebhookBody }): Promise<string> {
   const key = decodeSecret(input.secret);
   if (typeof key === 'string') throw new TypeError(key);
   const idProblem = checkId(input.id);
@@ -130,9 +125,7 @@ export async function verify(input: {
     return fail(`The webhook-timestamp is more than ${toleranceSeconds} seconds old; the delivery may be a replay.`);
   }
   if (timestamp - nowSeconds > toleranceSeconds) {
-    return fail(
-      `The webhook-timestamp is more than ${toleranceSeconds} seconds in the future; check the sender's clock.`,
-    );
+    return fail(`The webhook-timestamp is more than ${toleranceSeconds} seconds in the future; check the sender's clock.`);
   }
 
   const candidates = signatureText

@@ -125,7 +125,10 @@ export async function insertSubscription(db: D1Database, s: NewSubscription): Pr
 }
 
 export async function getSubscription(db: D1Database, tenantId: string, id: string): Promise<Subscription | null> {
-  const row = await db.prepare('SELECT * FROM hook_subscriptions WHERE id = ? AND tenant_id = ?').bind(id, tenantId).first<SubscriptionRow>();
+  const row = await db
+    .prepare('SELECT * FROM hook_subscriptions WHERE id = ? AND tenant_id = ?')
+    .bind(id, tenantId)
+    .first<SubscriptionRow>();
   return row ? subscriptionFromRow(row) : null;
 }
 

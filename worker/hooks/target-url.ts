@@ -104,17 +104,9 @@ const METADATA_NAMES = new Set(['metadata.google.internal', 'metadata.goog', 'me
  * `.local` (mDNS, RFC 6762), `.home.arpa` (RFC 8375), and the private TLDs RFC 6762
  * appendix G lists as in common use.
  */
-const INTERNAL_SUFFIXES = [
-  'internal',
-  'local',
-  'localdomain',
-  'home.arpa',
-  'intranet',
-  'private',
-  'corp',
-  'home',
-  'lan',
-].map((suffix) => `.${suffix}`);
+const INTERNAL_SUFFIXES = ['internal', 'local', 'localdomain', 'home.arpa', 'intranet', 'private', 'corp', 'home', 'lan'].map(
+  (suffix) => `.${suffix}`,
+);
 
 interface Block<Address> {
   start: Address;
@@ -158,9 +150,7 @@ export function checkTargetUrl(raw: string, options: TargetUrlOptions): TargetUr
     return refuse('The target URL must use https://; webhooks carry your data and are only sent encrypted.');
   }
   if (url.username !== '' || url.password !== '') {
-    return refuse(
-      'The target URL must not contain a username or password (user:pass@); use a secret in the path or query instead.',
-    );
+    return refuse('The target URL must not contain a username or password (user:pass@); use a secret in the path or query instead.');
   }
 
   const category = categorise(url.hostname, options);
@@ -170,9 +160,7 @@ export function checkTargetUrl(raw: string, options: TargetUrlOptions): TargetUr
     );
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    return refuse(
-      'The target URL must use https://; plain http:// is only allowed to localhost during local development.',
-    );
+    return refuse('The target URL must use https://; plain http:// is only allowed to localhost during local development.');
   }
 
   // Fragments never reach the server, so keeping one would only make equal URLs look different.

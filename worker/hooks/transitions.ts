@@ -96,9 +96,7 @@ export async function markGone(db: D1Database, delivery: { id: string; subscript
       )
       .bind(at, at, delivery.id),
     db
-      .prepare(
-        `UPDATE hook_subscriptions SET status = 'unsubscribed', status_reason = ?, updated_at = ? WHERE id = ?`,
-      )
+      .prepare(`UPDATE hook_subscriptions SET status = 'unsubscribed', status_reason = ?, updated_at = ? WHERE id = ?`)
       .bind(`Unsubscribed: the target answered 410 Gone at ${at}, which means it no longer wants deliveries.`, at, delivery.subscriptionId),
     cancelPending(db, delivery.subscriptionId, at),
   ]);
@@ -113,7 +111,9 @@ export async function disable(db: D1Database, subscriptionId: string, reason: st
   const at = isoSeconds(now);
   await db.batch([
     db
-      .prepare(`UPDATE hook_subscriptions SET status = 'disabled', status_reason = ?, updated_at = ? WHERE id = ? AND status <> 'unsubscribed'`)
+      .prepare(
+        `UPDATE hook_subscriptions SET status = 'disabled', status_reason = ?, updated_at = ? WHERE id = ? AND status <> 'unsubscribed'`,
+      )
       .bind(reason.slice(0, 1000), at, subscriptionId),
     cancelPending(db, subscriptionId, at),
   ]);
@@ -121,7 +121,9 @@ export async function disable(db: D1Database, subscriptionId: string, reason: st
 
 function cancelPending(db: D1Database, subscriptionId: string, at: string): D1PreparedStatement {
   return db
-    .prepare(`UPDATE hook_deliveries SET status = 'cancelled', finished_at = ?, payload = NULL WHERE subscription_id = ? AND status = 'pending'`)
+    .prepare(
+      `UPDATE hook_deliveries SET status = 'cancelled', finished_at = ?, payload = NULL WHERE subscription_id = ? AND status = 'pending'`,
+    )
     .bind(at, subscriptionId);
 }
 
@@ -129,7 +131,9 @@ function cancelPending(db: D1Database, subscriptionId: string, at: string): D1Pr
 export async function markCancelled(db: D1Database, deliveryId: string, now: Date): Promise<void> {
   const at = isoSeconds(now);
   await db
-    .prepare(`UPDATE hook_deliveries SET status = 'cancelled', finished_at = ?, payload = NULL WHERE id = ? AND status IN ('pending', 'dead')`)
+    .prepare(
+      `UPDATE hook_deliveries SET status = 'cancelled', finished_at = ?, payload = NULL WHERE id = ? AND status IN ('pending', 'dead')`,
+    )
     .bind(at, deliveryId)
     .run();
 }

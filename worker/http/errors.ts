@@ -7,7 +7,7 @@ export const PROBLEM_TYPES = {
   'unknown-view': 'Unknown view',
   'unknown-column': 'Unknown column',
   'plan-required': 'Your plan does not include this',
-  'unauthorized': 'Missing or invalid API key',
+  unauthorized: 'Missing or invalid API key',
   'not-found': 'Not found',
   'method-not-allowed': 'Method not allowed',
   'limit-exceeded': 'Request too large',
@@ -19,8 +19,8 @@ export const PROBLEM_TYPES = {
   'warehouse-unavailable': 'The data warehouse is unavailable',
   'quota-exceeded': 'Warehouse quota exceeded',
   'rate-limited': 'Too many requests',
-  'conflict': 'Conflict',
-  'internal': 'Internal error',
+  conflict: 'Conflict',
+  internal: 'Internal error',
 } as const;
 export type ProblemType = keyof typeof PROBLEM_TYPES;
 

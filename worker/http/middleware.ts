@@ -34,16 +34,28 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
   if (!key && header) {
     const m = /^Bearer\s+(.+)$/i.exec(header.trim());
     if (!m) {
-      throw new ApiError(401, 'unauthorized', 'Send the API key as "Authorization: Bearer <key>" or in an X-API-Key header.', {}, {
-        'www-authenticate': 'Bearer realm="activconnect-bridge"',
-      });
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'Send the API key as "Authorization: Bearer <key>" or in an X-API-Key header.',
+        {},
+        {
+          'www-authenticate': 'Bearer realm="activconnect-bridge"',
+        },
+      );
     }
     key = m[1]!.trim();
   }
   if (!key) {
-    throw new ApiError(401, 'unauthorized', 'An API key is required. Send it as "Authorization: Bearer <key>" or in an X-API-Key header.', {}, {
-      'www-authenticate': 'Bearer realm="activconnect-bridge"',
-    });
+    throw new ApiError(
+      401,
+      'unauthorized',
+      'An API key is required. Send it as "Authorization: Bearer <key>" or in an X-API-Key header.',
+      {},
+      {
+        'www-authenticate': 'Bearer realm="activconnect-bridge"',
+      },
+    );
   }
   const caller = await authenticate(c.env.DB, key);
   c.set('caller', caller);

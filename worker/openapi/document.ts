@@ -4,7 +4,15 @@ import { SCALAR_TYPES, type ScalarType, type ViewDef } from '../../shared/types.
 import { VIEW_NAMES, VIEWS } from '../../shared/views/index.ts';
 import { neutraliseFormula } from '../format/cells.ts';
 import { ENCODERS } from '../format/encoders.ts';
-import { CHANGES_DEFAULT_LIMIT, CHANGES_MAX_LIMIT, NOT_FOR_FEEDS, feedColumns, feedLimit, requireChangeColumn, rowId } from '../hooks/change-feed.ts';
+import {
+  CHANGES_DEFAULT_LIMIT,
+  CHANGES_MAX_LIMIT,
+  NOT_FOR_FEEDS,
+  feedColumns,
+  feedLimit,
+  requireChangeColumn,
+  rowId,
+} from '../hooks/change-feed.ts';
 import { HOOK_POLICY, backoffSeconds } from '../hooks/policy.ts';
 import { DEFAULT_TOLERANCE_SECONDS, SECRET_PREFIX, SIGNATURE_VERSION } from '../hooks/signature.ts';
 import { DELIVERY_STATUSES, SUBSCRIPTION_STATUSES, type DeliveryStatus, type SubscriptionStatus } from '../hooks/store.ts';
@@ -276,7 +284,11 @@ function sharedSchemas(): Record<string, Json> {
         required_plan: { type: 'string', enum: [...PLANS] },
         your_plan: { type: 'string', enum: [...PLANS] },
         // Not an enum: /changes, /v1/hooks and the warehouses report limits of their own.
-        limit: { type: 'string', examples: Object.keys(LIMITS), description: 'The exceeded limit: a name in `x-limits`, or a limit of the endpoint that answered.' },
+        limit: {
+          type: 'string',
+          examples: Object.keys(LIMITS),
+          description: 'The exceeded limit: a name in `x-limits`, or a limit of the endpoint that answered.',
+        },
         maximum: { type: 'integer' },
         parameter: { type: 'string', description: 'The query parameter at fault, such as `since`.' },
         field: { type: 'string', description: 'The body field at fault, such as `target_url`.' },
@@ -832,7 +844,10 @@ function sinceExample(view: ViewDef): string {
 
 /** How the id is built, shown by rowId itself on placeholders: "<user_id>|<local_date>". */
 function idDescription(view: ViewDef): string {
-  const shape = rowId(view, feedColumns(view).map((c) => `<${c}>`));
+  const shape = rowId(
+    view,
+    feedColumns(view).map((c) => `<${c}>`),
+  );
   return (
     `The row's stable, unique id: its row key (${list(view.rowKey)}) joined with \`|\`, as in \`${shape}\`. ` +
     'A `|` or `\\` inside a value is escaped with `\\`, and a null is `\\N`. Zapier and Make de-duplicate on it.'
@@ -843,7 +858,8 @@ function idDescription(view: ViewDef): string {
 function changeRowSchema(view: ViewDef): Json {
   const pointer = (name: string) => name.replaceAll('~', '~0').replaceAll('/', '~1');
   const properties: Record<string, Json> = { id: { type: 'string', description: idDescription(view) } };
-  for (const column of leafColumns(view)) properties[column.name] = { $ref: `#/components/schemas/${view.name}Row/properties/${pointer(column.name)}` };
+  for (const column of leafColumns(view))
+    properties[column.name] = { $ref: `#/components/schemas/${view.name}Row/properties/${pointer(column.name)}` };
   return {
     type: 'object',
     title: `${view.name} change`,
@@ -981,7 +997,10 @@ function hookSchemas(followable: readonly ViewDef[]): Record<string, Json> {
     attempts: { type: 'integer', minimum: 0 },
     last_attempt_at: timestamp('When it was last sent.'),
     status_code: { type: ['integer', 'null'], description: 'The HTTP status of the last attempt; null when there was no answer.' },
-    error: { type: ['string', 'null'], description: 'What went wrong on the last attempt: a status, a refused redirect, a timeout, a connection error.' },
+    error: {
+      type: ['string', 'null'],
+      description: 'What went wrong on the last attempt: a status, a refused redirect, a timeout, a connection error.',
+    },
     finished_at: timestamp('When it was delivered, died or was cancelled.'),
   } satisfies Record<keyof ReturnType<typeof deliveryJson>, Json>;
   // Every field of these answers is always present, null where it has no value.
@@ -1001,7 +1020,11 @@ function hookSchemas(followable: readonly ViewDef[]): Record<string, Json> {
       ...(example
         ? {
             examples: [
-              { target_url: 'https://hooks.zapier.com/hooks/standard/123/abc', view: example.name, select: [...example.rowKey, changeColumnOf(example).name] },
+              {
+                target_url: 'https://hooks.zapier.com/hooks/standard/123/abc',
+                view: example.name,
+                select: [...example.rowKey, changeColumnOf(example).name],
+              },
             ],
           }
         : {}),
@@ -1021,18 +1044,29 @@ function hookSchemas(followable: readonly ViewDef[]): Record<string, Json> {
     },
     HookList: object({ hooks: { type: 'array', maxItems: MAX_HOOKS_PER_TENANT, items: ref('schemas', 'Hook') } }),
     HookDeleted: object({ id: { type: 'string', pattern: HOOK_ID.source }, deleted: { const: true } }),
-    DeliveryLogEntry: object(entry, { title: 'Delivery (log entry)', description: 'One batch of rows sent, or being sent, to the target.' }),
+    DeliveryLogEntry: object(entry, {
+      title: 'Delivery (log entry)',
+      description: 'One batch of rows sent, or being sent, to the target.',
+    }),
     DeliveryLog: object({
       hook_id: { type: 'string', pattern: HOOK_ID.source },
       status: hook.status,
       status_reason: hook.status_reason,
-      deliveries: { type: 'array', maxItems: DELIVERIES_MAX_LIMIT, items: ref('schemas', 'DeliveryLogEntry'), description: 'Newest first.' },
+      deliveries: {
+        type: 'array',
+        maxItems: DELIVERIES_MAX_LIMIT,
+        items: ref('schemas', 'DeliveryLogEntry'),
+        description: 'Newest first.',
+      },
     }),
     Delivery: {
       title: 'Delivery (webhook body)',
       description: 'What a hook POSTs to its target_url: the view, the hook id and the new rows.',
       oneOf: followable.map((v) => ref('schemas', `${v.name}Delivery`)),
-      discriminator: { propertyName: 'view', mapping: Object.fromEntries(followable.map((v) => [v.name, `#/components/schemas/${v.name}Delivery`])) },
+      discriminator: {
+        propertyName: 'view',
+        mapping: Object.fromEntries(followable.map((v) => [v.name, `#/components/schemas/${v.name}Delivery`])),
+      },
     },
   };
 }
@@ -1074,7 +1108,8 @@ function sharedChangesParameters(): Record<string, Json> {
     'changes.shape': {
       name: 'shape',
       in: 'query',
-      description: '`object`: `{view, change_column, rows, latest, has_more}`. `array`: the bare list of rows, what a Zapier polling trigger returns.',
+      description:
+        '`object`: `{view, change_column, rows, latest, has_more}`. `array`: the bare list of rows, what a Zapier polling trigger returns.',
       schema: { type: 'string', enum: [...SHAPES], default: SHAPES[0] },
     },
     'hook.id': {
@@ -1103,7 +1138,7 @@ function feedResponses(views: readonly ViewDef[]): Record<string, Json> {
     ),
     HookRefused: problemAnswer(
       'The hook cannot be created as given: a missing or unknown field, a target URL that is not a public https:// address, ' +
-        'a view without a change column, or a filter or select the view\'s /rows would refuse.',
+        "a view without a change column, or a filter or select the view's /rows would refuse.",
       unfollowable && problemExample(() => requireChangeColumn(unfollowable)),
     ),
     HookNotFound: problemAnswer('No hook with this id in your account. GET /v1/hooks lists yours.'),
@@ -1213,7 +1248,8 @@ function hookPaths(): Record<string, Json> {
       post: {
         operationId: 'resumeHook',
         summary: 'Resume a failing or disabled hook',
-        description: 'Makes the hook active again; delivery continues from the first row the target has not accepted. An `unsubscribed` hook cannot be resumed.',
+        description:
+          'Makes the hook active again; delivery continues from the first row the target has not accepted. An `unsubscribed` hook cannot be resumed.',
         tags,
         parameters: [id],
         responses: { '200': json('The hook, active again.', 'Hook'), ...unauthorized, ...notFound, '409': ref('responses', 'HookEnded') },
@@ -1248,7 +1284,7 @@ function webhooks(): Record<string, Json> {
         summary: "New rows of a followed view, POSTed to the hook's target_url",
         description:
           `About every minute, a hook sends the rows past its cursor, oldest first, in batches of at most ${HOOK_POLICY.batchRows}. ` +
-          'Deliveries are signed per Standard Webhooks (https://www.standardwebhooks.com), so its libraries verify them with the hook\'s `secret`. ' +
+          "Deliveries are signed per Standard Webhooks (https://www.standardwebhooks.com), so its libraries verify them with the hook's `secret`. " +
           `To check by hand: take the bytes after \`${SECRET_PREFIX}\` in the secret, base64-decode them, and compute HMAC-SHA256 over ` +
           '`{webhook-id}.{webhook-timestamp}.{body}` with the body exactly as received; base64 of the result must equal one ' +
           `\`${SIGNATURE_VERSION},\` entry of \`webhook-signature\`.\n\n` +
@@ -1258,7 +1294,9 @@ function webhooks(): Record<string, Json> {
         // Signed, not authenticated with an API key.
         security: [],
         parameters: [
-          header('webhook-id', 'The batch id: the same on every attempt, and the `id` in the delivery log. De-duplicate on it.', { type: 'string' }),
+          header('webhook-id', 'The batch id: the same on every attempt, and the `id` in the delivery log. De-duplicate on it.', {
+            type: 'string',
+          }),
           header(
             'webhook-timestamp',
             `Seconds since 1970 when this attempt was sent. Reject a timestamp more than ${DEFAULT_TOLERANCE_SECONDS} s from your clock: it may be a replay.`,
@@ -1340,7 +1378,7 @@ function followSection(views: readonly ViewDef[]): string {
   const others = views.filter((v) => v.changeColumn === null);
   const paragraph =
     `Views with a change column, a column that moves forward as rows arrive, can be followed: ${followable.map((v) => `${v.name} (\`${v.changeColumn}\`)`).join(', ')}. ` +
-      (others.length ? `${others.map((v) => v.name).join(', ')} cannot: each one's description says why; read them with /rows.` : '');
+    (others.length ? `${others.map((v) => v.name).join(', ')} cannot: each one's description says why; read them with /rows.` : '');
   const items = [
     `- \`GET /v1/views/{view}/changes\` (polling, Zapier and Make): rows newest first, each with a stable \`id\` built from the row key. ` +
       `Pass the answer's \`latest\` as \`since\` next time. \`limit\` defaults to ${CHANGES_DEFAULT_LIMIT}, at most ${CHANGES_MAX_LIMIT}; ` +

@@ -24,7 +24,10 @@ export function normalForm(query: Query): string {
     v: query.view.name,
     p: query.plan,
     o: query.output.map((o) => o.name),
-    f: query.filters.map(filterKey).map((k) => JSON.stringify(k)).sort(),
+    f: query.filters
+      .map(filterKey)
+      .map((k) => JSON.stringify(k))
+      .sort(),
     g: query.groupBy.map((c) => c.name),
     s: query.order.map((t) => `${t.item.name}.${t.direction}`),
   });

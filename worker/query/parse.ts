@@ -44,12 +44,11 @@ export function resolveColumn(view: ViewDef, plan: Plan, name: string, columns =
   if (!column) {
     const readable = columns.filter((c) => planIncludes(plan, c.minPlan)).map((c) => c.name);
     const suggestions = nearestNames(name, readable);
-    throw new ApiError(
-      400,
-      'unknown-column',
-      `Unknown column '${truncate(name)}' in ${view.name}.${didYouMean(suggestions)}`,
-      { view: view.name, column: truncate(name), suggestions },
-    );
+    throw new ApiError(400, 'unknown-column', `Unknown column '${truncate(name)}' in ${view.name}.${didYouMean(suggestions)}`, {
+      view: view.name,
+      column: truncate(name),
+      suggestions,
+    });
   }
   if (!planIncludes(plan, column.minPlan)) {
     throw new ApiError(
@@ -147,18 +146,27 @@ function parseFilter(view: ViewDef, column: LeafColumn, raw: string): Filter {
     }
     case 'in': {
       const items = splitInList(operand);
-      if (!items) throw invalid(`Write a list as ${column.name}=in.(a,b,c); quote values that contain commas: in.("a,b",c).`, { column: column.name });
+      if (!items)
+        throw invalid(`Write a list as ${column.name}=in.(a,b,c); quote values that contain commas: in.("a,b",c).`, {
+          column: column.name,
+        });
       if (items.length === 0) throw invalid(`The list for ${column.name}=in.() is empty.`, { column: column.name });
       if (items.length > LIMITS.maxInValues) {
-        throw new ApiError(400, 'limit-exceeded', `An in.() list takes at most ${LIMITS.maxInValues} values; ${column.name} has ${items.length}.`, {
-          limit: 'maxInValues',
-        });
+        throw new ApiError(
+          400,
+          'limit-exceeded',
+          `An in.() list takes at most ${LIMITS.maxInValues} values; ${column.name} has ${items.length}.`,
+          {
+            limit: 'maxInValues',
+          },
+        );
       }
       return { column, op, negated, values: items.map((item) => typed(column, item, view)) };
     }
     case 'like':
     case 'ilike': {
-      if (column.type !== 'STRING') throw invalid(`'${op}' works on text columns; ${column.name} is ${column.type}.`, { column: column.name });
+      if (column.type !== 'STRING')
+        throw invalid(`'${op}' works on text columns; ${column.name} is ${column.type}.`, { column: column.name });
       if (operand.length > LIMITS.maxValueLength) {
         throw new ApiError(400, 'limit-exceeded', `The pattern for '${column.name}' is longer than ${LIMITS.maxValueLength} characters.`, {
           limit: 'maxValueLength',
@@ -198,13 +206,19 @@ function parseLimit(raw: string | undefined, format: Format): { limit: number; d
   const streamed = format === 'csv' || format === 'ndjson';
   const max = streamed ? LIMITS.maxExportRows : LIMITS.maxPageSize;
   if (raw === undefined) return { limit: streamed ? LIMITS.maxExportRows : LIMITS.defaultPageSize, defaulted: true };
-  if (!/^\d{1,9}$/.test(raw.trim()) || Number(raw) < 1) throw invalid(`limit must be a whole number from 1 to ${max}; got '${truncate(raw)}'.`);
+  if (!/^\d{1,9}$/.test(raw.trim()) || Number(raw) < 1)
+    throw invalid(`limit must be a whole number from 1 to ${max}; got '${truncate(raw)}'.`);
   const n = Number(raw);
   if (n > max) {
-    throw new ApiError(400, 'limit-exceeded', `limit is at most ${max} for format=${format}; got ${n}. Follow the next link for more rows.`, {
-      limit: streamed ? 'maxExportRows' : 'maxPageSize',
-      maximum: max,
-    });
+    throw new ApiError(
+      400,
+      'limit-exceeded',
+      `limit is at most ${max} for format=${format}; got ${n}. Follow the next link for more rows.`,
+      {
+        limit: streamed ? 'maxExportRows' : 'maxPageSize',
+        maximum: max,
+      },
+    );
   }
   return { limit: n, defaulted: false };
 }
@@ -347,7 +361,9 @@ export function parseQuery(entries: Iterable<readonly [string, string]>, ctx: Pa
       if (hit) return hit;
       const column = groupBy.find((g) => g.name === name);
       if (column) return columnItem(column);
-      throw invalid(`order=${truncate(name)} must name a group_by column or a selected aggregate (${output.map((o) => o.name).join(', ')}).`);
+      throw invalid(
+        `order=${truncate(name)} must name a group_by column or a selected aggregate (${output.map((o) => o.name).join(', ')}).`,
+      );
     }
     return columnItem(resolveColumn(view, plan, name, columns));
   };
@@ -366,7 +382,8 @@ export function parseQuery(entries: Iterable<readonly [string, string]>, ctx: Pa
   }
   const tieBreakers = aggregated ? groupBy : view.rowKey.map((name) => columns.find((c) => c.name === name)!);
   for (const column of tieBreakers) {
-    if (!order.some((o) => o.item.kind === 'column' && o.item.column === column)) order.push({ item: columnItem(column), direction: 'asc' });
+    if (!order.some((o) => o.item.kind === 'column' && o.item.column === column))
+      order.push({ item: columnItem(column), direction: 'asc' });
   }
 
   const { limit, defaulted } = parseLimit(single(params, 'limit'), format);

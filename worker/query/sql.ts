@@ -141,7 +141,12 @@ function compileFilter(f: Filter, dialect: Dialect, bind: Bind): string {
     }
     case 'in':
       expr = dialect.inList
-        ? dialect.inList(col, f.values.map((v) => (type === 'BOOL' ? dialect.bool(v === true) : v)), type, bind)
+        ? dialect.inList(
+            col,
+            f.values.map((v) => (type === 'BOOL' ? dialect.bool(v === true) : v)),
+            type,
+            bind,
+          )
         : `${col} IN (${f.values.map(value).join(', ')})`;
       break;
     case 'is':

@@ -59,8 +59,7 @@ export function parseValue(type: ScalarType, raw: string): Parsed {
       return { ok: true, value: `${m[1]}-${m[2]}-${m[3]}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}` };
     }
     case 'TIMESTAMP': {
-      const m =
-        /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?)?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i.exec(text);
+      const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?)?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i.exec(text);
       if (!m || !validDate(+m[1]!, +m[2]!, +m[3]!) || +(m[4] ?? 0) > 23 || +(m[5] ?? 0) > 59 || +(m[6] ?? 0) > 59) {
         return { ok: false, expected: 'a timestamp as YYYY-MM-DDTHH:MM:SSZ' };
       }
@@ -98,5 +97,13 @@ export function nextDay(date: string): string {
 /** Types an aggregate or ORDER can compare and sum. */
 export const NUMERIC_TYPES: ReadonlySet<ScalarType> = new Set(['INT64', 'NUMERIC', 'FLOAT64']);
 export const ORDERABLE_TYPES: ReadonlySet<ScalarType> = new Set([
-  'INT64', 'NUMERIC', 'FLOAT64', 'STRING', 'BOOL', 'DATE', 'DATETIME', 'TIMESTAMP', 'TIME',
+  'INT64',
+  'NUMERIC',
+  'FLOAT64',
+  'STRING',
+  'BOOL',
+  'DATE',
+  'DATETIME',
+  'TIMESTAMP',
+  'TIME',
 ]);

@@ -16,7 +16,13 @@ export const admin = new Hono<AppEnv>()
     const given = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
     // Hash both so the comparison is constant-time whatever their lengths.
     if (!constantTimeEqual(await hashApiKey(given), await hashApiKey(token))) {
-      throw new ApiError(401, 'unauthorized', 'The admin token is missing or incorrect.', {}, { 'www-authenticate': 'Bearer realm="admin"' });
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'The admin token is missing or incorrect.',
+        {},
+        { 'www-authenticate': 'Bearer realm="admin"' },
+      );
     }
     await next();
   })
@@ -25,7 +31,9 @@ export const admin = new Hono<AppEnv>()
     const id = c.req.param('id');
     if (!TENANT_ID.test(id)) throw new ApiError(400, 'invalid-parameter', 'A tenant id is 1-31 lowercase letters, digits or _.');
     const statement = bumpDataVersion(id);
-    const result = await c.env.DB.prepare(statement.sql).bind(...statement.params).run();
+    const result = await c.env.DB.prepare(statement.sql)
+      .bind(...statement.params)
+      .run();
     if (!result.meta.changes) throw new ApiError(404, 'not-found', `No tenant '${id}'.`);
     const row = await c.env.DB.prepare('SELECT data_version FROM tenants WHERE id = ?').bind(id).first<{ data_version: number }>();
     return c.json({ tenant: id, data_version: row?.data_version ?? null, purged: true });

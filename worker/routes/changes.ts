@@ -36,7 +36,11 @@ export const changes = new Hono<AppEnv>().get('/:view/changes', async (c) => {
   }
   const shape = own.get('shape') ?? SHAPES[0];
   if (!(SHAPES as readonly string[]).includes(shape)) {
-    throw new ApiError(400, 'invalid-parameter', `shape must be 'object' (the default) or 'array' (the bare list of rows); got '${shape.slice(0, 40)}'.`);
+    throw new ApiError(
+      400,
+      'invalid-parameter',
+      `shape must be 'object' (the default) or 'array' (the bare list of rows); got '${shape.slice(0, 40)}'.`,
+    );
   }
   // Make and Zapier send an empty `since` on the first poll when the stored value is blank.
   const since = own.get('since') || undefined;

@@ -65,8 +65,10 @@ async function readHookInput(c: Ctx): Promise<HookInput> {
     if (!(FIELDS as readonly string[]).includes(key)) throw bad(`Unknown field "${key.slice(0, 60)}". Fields: ${FIELDS.join(', ')}.`);
   }
   const { target_url: targetUrl, view, filters = {}, select = null } = record;
-  if (typeof targetUrl !== 'string' || targetUrl.trim() === '') throw bad('"target_url" is required: the URL deliveries are POSTed to.', { field: 'target_url' });
-  if (typeof view !== 'string' || view === '') throw bad('"view" is required: the view whose new rows are sent, like "daily_user_summary".', { field: 'view' });
+  if (typeof targetUrl !== 'string' || targetUrl.trim() === '')
+    throw bad('"target_url" is required: the URL deliveries are POSTed to.', { field: 'target_url' });
+  if (typeof view !== 'string' || view === '')
+    throw bad('"view" is required: the view whose new rows are sent, like "daily_user_summary".', { field: 'view' });
 
   if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) {
     throw bad('"filters" must be an object like {"user_id": "eq.42"}.', { field: 'filters' });
@@ -170,9 +172,14 @@ export const hooks = new Hono<AppEnv>()
       .bind(caller.tenant.id)
       .first<{ n: number }>();
     if ((count?.n ?? 0) >= MAX_HOOKS_PER_TENANT) {
-      throw new ApiError(409, 'conflict', `This account already has ${MAX_HOOKS_PER_TENANT} hooks, the most it may have. Delete unused ones first.`, {
-        limit: 'maxHooksPerTenant',
-      });
+      throw new ApiError(
+        409,
+        'conflict',
+        `This account already has ${MAX_HOOKS_PER_TENANT} hooks, the most it may have. Delete unused ones first.`,
+        {
+          limit: 'maxHooksPerTenant',
+        },
+      );
     }
 
     const secret = generateSecret();
@@ -214,7 +221,11 @@ export const hooks = new Hono<AppEnv>()
   .post('/:id/resume', async (c) => {
     const sub = await ownHook(c);
     if (sub.status === 'unsubscribed') {
-      throw new ApiError(409, 'conflict', 'The target answered 410 Gone, so this hook ended for good. Create a new hook to follow the view again.');
+      throw new ApiError(
+        409,
+        'conflict',
+        'The target answered 410 Gone, so this hook ended for good. Create a new hook to follow the view again.',
+      );
     }
     const at = isoSeconds(new Date());
     // Batches that died are cancelled so the scheduler reads them afresh from the cursor,
@@ -224,10 +235,9 @@ export const hooks = new Hono<AppEnv>()
         `UPDATE hook_subscriptions SET status = 'active', status_reason = NULL, failing_since = NULL, consecutive_failures = 0,
            dead_letters = 0, updated_at = ? WHERE id = ? AND tenant_id = ?`,
       ).bind(at, sub.id, sub.tenantId),
-      c.env.DB.prepare(`UPDATE hook_deliveries SET status = 'cancelled', finished_at = ?, payload = NULL WHERE subscription_id = ? AND status = 'dead'`).bind(
-        at,
-        sub.id,
-      ),
+      c.env.DB.prepare(
+        `UPDATE hook_deliveries SET status = 'cancelled', finished_at = ?, payload = NULL WHERE subscription_id = ? AND status = 'dead'`,
+      ).bind(at, sub.id),
     ]);
     return c.json(hookJson((await getSubscription(c.env.DB, sub.tenantId, sub.id))!));
   });

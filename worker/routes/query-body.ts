@@ -23,11 +23,15 @@ export async function bodyEntries(c: Context<AppEnv>): Promise<[string, string][
   // Refuse an announced oversized body before reading it into the isolate.
   const announced = Number(c.req.header('content-length') ?? '0');
   if (announced > LIMITS.maxQueryBodyBytes) {
-    throw new ApiError(413, 'limit-exceeded', `The query body is larger than ${LIMITS.maxQueryBodyBytes} bytes.`, { limit: 'maxQueryBodyBytes' });
+    throw new ApiError(413, 'limit-exceeded', `The query body is larger than ${LIMITS.maxQueryBodyBytes} bytes.`, {
+      limit: 'maxQueryBodyBytes',
+    });
   }
   const text = await c.req.text();
   if (text.length > LIMITS.maxQueryBodyBytes) {
-    throw new ApiError(413, 'limit-exceeded', `The query body is larger than ${LIMITS.maxQueryBodyBytes} bytes.`, { limit: 'maxQueryBodyBytes' });
+    throw new ApiError(413, 'limit-exceeded', `The query body is larger than ${LIMITS.maxQueryBodyBytes} bytes.`, {
+      limit: 'maxQueryBodyBytes',
+    });
   }
   let body: unknown;
   try {
@@ -35,7 +39,8 @@ export async function bodyEntries(c: Context<AppEnv>): Promise<[string, string][
   } catch {
     throw bad('The body is not valid JSON.');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('The body must be a JSON object, like {"select": ["user_id"]}.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw bad('The body must be a JSON object, like {"select": ["user_id"]}.');
   const entries: [string, string][] = [];
   const scalar = (key: string, value: unknown): string => {
     if (typeof value === 'string') return value;

@@ -30,7 +30,8 @@ export function tenantProblems(t: TenantInput): string[] {
   if (!isPlan(t.plan)) problems.push(`plan '${String(t.plan)}' must be essentials, essentials_plus or professional`);
   const dataset = t.dataset ?? t.id;
   if (t.warehouse === 'bigquery') {
-    if (!t.bqProject || !/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(t.bqProject)) problems.push('a BigQuery tenant needs --project, a Google Cloud project id');
+    if (!t.bqProject || !/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(t.bqProject))
+      problems.push('a BigQuery tenant needs --project, a Google Cloud project id');
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,1023}$/.test(dataset)) problems.push(`dataset '${dataset}' is not a valid BigQuery dataset name`);
   } else if (!TENANT_ID.test(dataset)) {
     problems.push(`dataset '${dataset}' must be 1-31 lowercase letters, digits or _, starting with a letter`);
@@ -64,7 +65,12 @@ export function upsertTenant(t: TenantInput): Statement {
 }
 
 /** A new key for a tenant. The plaintext is returned once and never stored. */
-export async function createKey(tenantId: string, plan: Plan, label: string, key = generateApiKey()): Promise<{ key: string; id: string; statement: Statement }> {
+export async function createKey(
+  tenantId: string,
+  plan: Plan,
+  label: string,
+  key = generateApiKey(),
+): Promise<{ key: string; id: string; statement: Statement }> {
   const id = `key_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
   return {
     key,

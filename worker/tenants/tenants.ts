@@ -90,5 +90,8 @@ export async function authenticate(db: D1Database, key: string): Promise<Caller>
 /** Records that a key was used, at most once an hour, so admins can find unused keys. */
 export async function touchKey(db: D1Database, caller: Caller, now = new Date()): Promise<void> {
   if (caller.lastUsedAt && now.getTime() - Date.parse(caller.lastUsedAt) < 3_600_000) return;
-  await db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').bind(now.toISOString().slice(0, 19) + 'Z', caller.keyId).run();
+  await db
+    .prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?')
+    .bind(now.toISOString().slice(0, 19) + 'Z', caller.keyId)
+    .run();
 }

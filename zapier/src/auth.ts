@@ -68,7 +68,8 @@ export function authentication(defaultApiUrl: string) {
         default: defaultApiUrl,
         // The address is shown in the connection label, so it must not be treated as a secret.
         isNoSecret: true,
-        helpText: 'The address of your ActivConnect bridge, such as `https://activconnect.example.com`. Your ActivTrak administrator has it.',
+        helpText:
+          'The address of your ActivConnect bridge, such as `https://activconnect.example.com`. Your ActivTrak administrator has it.',
       },
       {
         key: 'api_key',

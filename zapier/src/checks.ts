@@ -80,7 +80,10 @@ export const operationsCoverTheViews: Check = (app) => {
     ...want.filter((k) => !have.includes(k)).map((k) => `${kind} ${k} is missing`),
     ...have.filter((k) => !want.includes(k)).map((k) => `${kind} ${k} matches no view that can have one`),
   ];
-  return [...diff('trigger', wantTriggers, Object.keys(app.triggers ?? {})), ...diff('search', wantSearches, Object.keys(app.searches ?? {}))];
+  return [
+    ...diff('trigger', wantTriggers, Object.keys(app.triggers ?? {})),
+    ...diff('search', wantSearches, Object.keys(app.searches ?? {})),
+  ];
 };
 
 /** An instant trigger can be turned on, turned off and tested before its first delivery. */
@@ -133,10 +136,12 @@ export const samplesMatchOutputFields: Check = (app) =>
       }
       const value = values.get(field.key);
       const test = TYPE_TESTS[field.type ?? 'string'];
-      if (value !== null && test && !test(value)) problems.push(`${kind} ${key}: sample ${field.key} = ${JSON.stringify(value)} is not of type ${field.type}`);
+      if (value !== null && test && !test(value))
+        problems.push(`${kind} ${key}: sample ${field.key} = ${JSON.stringify(value)} is not of type ${field.type}`);
     }
     const known = new Set(fields.map((f) => f.key));
-    for (const sampleKey of values.keys()) if (!known.has(sampleKey)) problems.push(`${kind} ${key}: the sample's ${sampleKey} is not an output field`);
+    for (const sampleKey of values.keys())
+      if (!known.has(sampleKey)) problems.push(`${kind} ${key}: the sample's ${sampleKey} is not an output field`);
     return problems;
   });
 
@@ -147,7 +152,9 @@ export const outputFieldsAreTheColumns: Check = (app) =>
     if (!view) return [];
     const want = ['id', ...leafColumns(view).map((c) => outputKey(c.name))];
     const have = (op.operation?.outputFields ?? []).map((f) => (f as { key?: string }).key);
-    return JSON.stringify(want) === JSON.stringify(have) ? [] : [`${kind} ${key}: output fields are not id and the ${view.name} columns in definition order`];
+    return JSON.stringify(want) === JSON.stringify(have)
+      ? []
+      : [`${kind} ${key}: output fields are not id and the ${view.name} columns in definition order`];
   });
 
 export const CHECKS = {

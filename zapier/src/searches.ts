@@ -65,7 +65,11 @@ function limitFrom(z: ZObject, value: unknown): number {
   if (value === undefined || value === null || value === '') return SEARCH_DEFAULT_LIMIT;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > SEARCH_MAX_LIMIT) {
-    throw new z.errors.Error(`"Rows" must be a whole number from 1 to ${SEARCH_MAX_LIMIT}; got ${String(value).slice(0, 40)}.`, 'bad-limit', 400);
+    throw new z.errors.Error(
+      `"Rows" must be a whole number from 1 to ${SEARCH_MAX_LIMIT}; got ${String(value).slice(0, 40)}.`,
+      'bad-limit',
+      400,
+    );
   }
   return n;
 }
@@ -108,7 +112,10 @@ export function findRowsSearch<N extends ViewName>(name: N) {
     noun: `${label} Row`,
     display: {
       label: `Find ${label} Row`,
-      description: clip(`Finds ${label} rows matching your conditions${view.changeColumn ? ', newest first' : ''}. ${view.description}${planNote(view)}`, 1000),
+      description: clip(
+        `Finds ${label} rows matching your conditions${view.changeColumn ? ', newest first' : ''}. ${view.description}${planNote(view)}`,
+        1000,
+      ),
     },
     operation: {
       inputFields: searchInputFields(view, BUILD_TIME.samples[name]),

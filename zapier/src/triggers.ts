@@ -43,7 +43,11 @@ export async function pollRows(z: ZObject, bundle: Bundle, view: ViewDef): Promi
   const response = await z.request({ url: apiUrl(bundle, `/v1/views/${view.name}/changes?${params}`) });
   const rows: unknown = response.data;
   if (!Array.isArray(rows)) {
-    throw new z.errors.Error(`The bridge sent something other than a list of ${view.name} rows. Check the Bridge URL in your connection.`, 'bad-response', 502);
+    throw new z.errors.Error(
+      `The bridge sent something other than a list of ${view.name} rows. Check the Bridge URL in your connection.`,
+      'bad-response',
+      502,
+    );
   }
   return rows.map((row: ApiRow) => zapierRow(row));
 }
@@ -60,7 +64,12 @@ export async function subscribe(z: ZObject, bundle: Bundle, view: ViewDef): Prom
   const response = await z.request({
     url: apiUrl(bundle, '/v1/hooks'),
     method: 'POST',
-    json: { target_url: bundle.targetUrl, view: view.name, filters: filtersFrom(z, bundle.inputData.filters), ...(select ? { select } : {}) },
+    json: {
+      target_url: bundle.targetUrl,
+      view: view.name,
+      filters: filtersFrom(z, bundle.inputData.filters),
+      ...(select ? { select } : {}),
+    },
   });
   return response.data as HookSubscription;
 }
@@ -100,11 +109,19 @@ export async function deliveredRows(z: ZObject, bundle: Bundle, view: ViewDef): 
     throw new z.errors.Error('This webhook call has no "rows" list; it was not sent by the ActivConnect bridge.', 'bad-delivery', 400);
   }
   if (delivery.view !== undefined && delivery.view !== view.name) {
-    throw new z.errors.Error(`This webhook call carries ${String(delivery.view)} rows, but the trigger follows ${view.name}.`, 'bad-delivery', 400);
+    throw new z.errors.Error(
+      `This webhook call carries ${String(delivery.view)} rows, but the trigger follows ${view.name}.`,
+      'bad-delivery',
+      400,
+    );
   }
   const subscriptionId = bundle.subscribeData?.id;
   if (subscriptionId && delivery.subscription_id !== undefined && delivery.subscription_id !== subscriptionId) {
-    throw new z.errors.Error(`This webhook call is for hook ${String(delivery.subscription_id)}, not this Zap's ${subscriptionId}.`, 'bad-delivery', 400);
+    throw new z.errors.Error(
+      `This webhook call is for hook ${String(delivery.subscription_id)}, not this Zap's ${subscriptionId}.`,
+      'bad-delivery',
+      400,
+    );
   }
   return delivery.rows.map((row: ApiRow) => zapierRow(row));
 }
@@ -151,7 +168,10 @@ export function pollingTrigger<N extends FollowableViewName>(name: N) {
     noun: `${label} Row`,
     display: {
       label: `New ${label} Row`,
-      description: clip(`Triggers when a new row arrives in ${label}, checked on your Zap's schedule. ${view.description}${planNote(view)}`, 1000),
+      description: clip(
+        `Triggers when a new row arrives in ${label}, checked on your Zap's schedule. ${view.description}${planNote(view)}`,
+        1000,
+      ),
     },
     operation: {
       type: 'polling',

@@ -17,9 +17,14 @@ const date = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('209
 function valueOf(type: ScalarType): fc.Arbitrary<string> {
   switch (type) {
     case 'INT64':
-      return fc.oneof(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String), fc.integer({ min: 0, max: 99 }).map((n) => `+${pad(n, 3)}`));
+      return fc.oneof(
+        fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String),
+        fc.integer({ min: 0, max: 99 }).map((n) => `+${pad(n, 3)}`),
+      );
     case 'NUMERIC':
-      return fc.tuple(fc.integer({ min: -999, max: 999 }), fc.integer({ min: 0, max: 999 }), fc.constantFrom('', '0', '00')).map(([i, f, z]) => `${i}.${f}${z}`);
+      return fc
+        .tuple(fc.integer({ min: -999, max: 999 }), fc.integer({ min: 0, max: 999 }), fc.constantFrom('', '0', '00'))
+        .map(([i, f, z]) => `${i}.${f}${z}`);
     case 'FLOAT64':
       return fc.double({ noNaN: true, noDefaultInfinity: true }).map(String);
     case 'BOOL':
@@ -47,7 +52,8 @@ function filterOf(column: LeafColumn): fc.Arbitrary<[string, string]> {
     fc.tuple(fc.constantFrom('', 'not.'), fc.array(v, { minLength: 1, maxLength: 4 })).map(([n, xs]) => `${n}in.${quoted(xs)}`),
     fc.constantFrom('is.null', 'not.is.null'),
   ];
-  if (column.type === 'STRING') ops.push(fc.tuple(fc.constantFrom('like', 'ilike', 'not.like'), v).map(([op, x]) => `${op}.*${x.replaceAll('*', '')}*`));
+  if (column.type === 'STRING')
+    ops.push(fc.tuple(fc.constantFrom('like', 'ilike', 'not.like'), v).map(([op, x]) => `${op}.*${x.replaceAll('*', '')}*`));
   return fc.oneof(...ops).map((f) => [column.name, f]);
 }
 
@@ -60,7 +66,12 @@ const query = fc.constantFrom(...views).chain((view) => {
     view: fc.constant(view),
     filters: fc.array(fc.constantFrom(...columns).chain(filterOf), { maxLength: 4 }),
     select: fc.option(fc.shuffledSubarray(names, { minLength: 1, maxLength: Math.min(4, names.length) }), { nil: undefined }),
-    order: fc.option(fc.shuffledSubarray(names, { minLength: 1, maxLength: Math.min(3, names.length) }).chain((cols) => fc.tuple(...cols.map((c) => fc.constantFrom(c, `${c}.asc`, `${c}.desc`, `${c}.DESC`)))), { nil: undefined }),
+    order: fc.option(
+      fc
+        .shuffledSubarray(names, { minLength: 1, maxLength: Math.min(3, names.length) })
+        .chain((cols) => fc.tuple(...cols.map((c) => fc.constantFrom(c, `${c}.asc`, `${c}.desc`, `${c}.DESC`)))),
+      { nil: undefined },
+    ),
     limit: fc.option(fc.integer({ min: 1, max: 10_000 }), { nil: undefined }),
     format: fc.constantFrom('json', 'values', 'csv'),
   });
@@ -102,10 +113,13 @@ describe('canonical query strings', () => {
 
   it('any order of the parameters has the same normal form', () => {
     fc.assert(
-      fc.property(query.chain((q) => fc.tuple(fc.constant(q), fc.shuffledSubarray(entriesOf(q), { minLength: entriesOf(q).length }))), ([q, shuffled]) => {
-        const ctx = { view: q.view, plan: 'professional' as const };
-        expect(normalForm(parseQuery(shuffled, ctx).query)).toBe(normalForm(parseQuery(entriesOf(q), ctx).query));
-      }),
+      fc.property(
+        query.chain((q) => fc.tuple(fc.constant(q), fc.shuffledSubarray(entriesOf(q), { minLength: entriesOf(q).length }))),
+        ([q, shuffled]) => {
+          const ctx = { view: q.view, plan: 'professional' as const };
+          expect(normalForm(parseQuery(shuffled, ctx).query)).toBe(normalForm(parseQuery(entriesOf(q), ctx).query));
+        },
+      ),
       { numRuns: 200 },
     );
   });

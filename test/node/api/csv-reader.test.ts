@@ -4,8 +4,20 @@ import { parseCsv } from '../../worker/api/support/csv.ts';
 
 describe('parseCsv (test support)', () => {
   it.each([
-    ['a,b\r\n1,2\r\n', [['a', 'b'], ['1', '2']]],
-    ['a,b\r\n1,2', [['a', 'b'], ['1', '2']]],
+    [
+      'a,b\r\n1,2\r\n',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
+    [
+      'a,b\r\n1,2',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
     ['a\r\n\r\n', [['a'], ['']]],
     ['"x,y","say ""hi""",z\r\n', [['x,y', 'say "hi"', 'z']]],
     ['"line\r\nbreak","lf\nonly","cr\ronly"\r\n', [['line\r\nbreak', 'lf\nonly', 'cr\ronly']]],

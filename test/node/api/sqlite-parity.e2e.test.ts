@@ -42,7 +42,10 @@ beforeAll(async () => {
   );
   if (seeded.status !== 0) throw new Error(seeded.stderr || seeded.stdout);
   const d1Dir = join(dir, 'state', 'v3', 'd1', 'miniflare-D1DatabaseObject');
-  dbFile = join(d1Dir, readdirSync(d1Dir).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite')!);
+  dbFile = join(
+    d1Dir,
+    readdirSync(d1Dir).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite')!,
+  );
   worker = await startLocalWorker({ persistTo: join(dir, 'state') });
   key = await demoApiKey('acme', SEED);
 }, 180_000);
@@ -85,13 +88,16 @@ const CASES: { name: string; path: string; sql: string }[] = [
   },
 ];
 
-describe.skipIf(!hasSqlite)(hasSqlite ? 'curl against the local server agrees with sqlite3' : `sqlite parity skipped: no ${SQLITE3} (apt-get install sqlite3)`, () => {
-  for (const c of CASES) {
-    it(`returns the same rows as sqlite3 for ${c.name}`, async () => {
-      const api = await curl(c.path);
-      const direct = sqlite(c.sql);
-      expect(direct.length).toBeGreaterThan(0);
-      expect(api.rows).toEqual(direct.map((row) => Object.fromEntries(api.columns.map((col) => [col.name, row[col.name] ?? null]))));
-    });
-  }
-});
+describe.skipIf(!hasSqlite)(
+  hasSqlite ? 'curl against the local server agrees with sqlite3' : `sqlite parity skipped: no ${SQLITE3} (apt-get install sqlite3)`,
+  () => {
+    for (const c of CASES) {
+      it(`returns the same rows as sqlite3 for ${c.name}`, async () => {
+        const api = await curl(c.path);
+        const direct = sqlite(c.sql);
+        expect(direct.length).toBeGreaterThan(0);
+        expect(api.rows).toEqual(direct.map((row) => Object.fromEntries(api.columns.map((col) => [col.name, row[col.name] ?? null]))));
+      });
+    }
+  },
+);

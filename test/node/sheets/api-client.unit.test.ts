@@ -37,7 +37,9 @@ afterEach(async () => Promise.all(worlds.splice(0).map((w) => w.close())));
 function call<T>(path: string, body: (client: ApiClient) => T, mayWait?: (ms: number) => boolean) {
   const world = new AppsScriptWorld({});
   worlds.push(world);
-  const result = world.direct('editor', (s) => body(new ApiClient(s.UrlFetchApp, s.Utilities, { url: base + path, key: 'acb_test' }, mayWait ? { mayWait } : {})));
+  const result = world.direct('editor', (s) =>
+    body(new ApiClient(s.UrlFetchApp, s.Utilities, { url: base + path, key: 'acb_test' }, mayWait ? { mayWait } : {})),
+  );
   return { world, result };
 }
 
@@ -65,7 +67,11 @@ describe('ApiClient', () => {
     expect(result.error).toBeUndefined();
     expect(world.fetches.map((f) => f.status)).toEqual([503, 200]);
     expect(result.elapsedMs).toBeGreaterThanOrEqual(3000);
-    const hurried = call('/busy', (c) => c.query('events', { format: 'values' }), () => false);
+    const hurried = call(
+      '/busy',
+      (c) => c.query('events', { format: 'values' }),
+      () => false,
+    );
     expect(hurried.result.error).toBe('The warehouse is busy.');
   });
 
@@ -76,8 +82,16 @@ describe('ApiClient', () => {
   });
 
   it('says what is wrong when something other than the API answers', () => {
-    expect(call('/html', (c) => c.catalog(), () => false).result.error).toBe(`The ActivTrak API at ${base}/html answered HTTP 502. Check the API address, or try again later.`);
-    expect(call('/moved', (c) => c.catalog()).result.error).toBe(`The ActivTrak API at ${base}/moved redirected (HTTP 301). Use the address it redirects to, starting with https://.`);
+    expect(
+      call(
+        '/html',
+        (c) => c.catalog(),
+        () => false,
+      ).result.error,
+    ).toBe(`The ActivTrak API at ${base}/html answered HTTP 502. Check the API address, or try again later.`);
+    expect(call('/moved', (c) => c.catalog()).result.error).toBe(
+      `The ActivTrak API at ${base}/moved redirected (HTTP 301). Use the address it redirects to, starting with https://.`,
+    );
   });
 
   it('shows Apps Script exceptions without their prefix, and anything else as a sentence', () => {

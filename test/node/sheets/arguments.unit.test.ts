@@ -10,13 +10,20 @@ describe('=ACTIVTRAK arguments', () => {
   it('takes columns as a range of names, a comma list, or with aggregates', () => {
     expect(parse({ view: 'events', columns: [['user_name'], ['local_date'], ['']] }).spec.select).toEqual(['user_name', 'local_date']);
     expect(parse({ view: 'events', columns: [['user_name', 'local_date']] }).spec.select).toEqual(['user_name', 'local_date']);
-    expect(parse({ view: 'events', columns: ' user_name , count(), sum(duration_sec)' }).spec.select).toEqual(['user_name', 'count()', 'sum(duration_sec)']);
+    expect(parse({ view: 'events', columns: ' user_name , count(), sum(duration_sec)' }).spec.select).toEqual([
+      'user_name',
+      'count()',
+      'sum(duration_sec)',
+    ]);
     expect(parse({ view: 'events', columns: '' }).spec.select).toBeUndefined();
     expect(parse({ view: 'events', columns: '*' }).spec.select).toBeUndefined();
   });
 
   it('takes dates as date cells, date serial numbers or text', () => {
-    expect(parse({ view: 'events', from: new Date(Date.UTC(2026, 8, 1)), to: '2026-09-30 ' }).spec).toMatchObject({ from: '2026-09-01', to: '2026-09-30' });
+    expect(parse({ view: 'events', from: new Date(Date.UTC(2026, 8, 1)), to: '2026-09-30 ' }).spec).toMatchObject({
+      from: '2026-09-01',
+      to: '2026-09-30',
+    });
     expect(parse({ view: 'events', from: 46266 }).spec.from).toBe('2026-09-01');
     expect(parse({ view: 'events', from: [[new Date(Date.UTC(2026, 8, 2))]] }).spec.from).toBe('2026-09-02');
     // Text is passed on as typed: the API says what is wrong with it, in the same words everywhere.
@@ -25,7 +32,10 @@ describe('=ACTIVTRAK arguments', () => {
   });
 
   it('takes filters as column=op.value cells, two-column ranges, lists and comparisons', () => {
-    expect(parseFilters('productivity=eq.Productive, user_id=in.(1,2,3)')).toEqual({ productivity: ['eq.Productive'], user_id: ['in.(1,2,3)'] });
+    expect(parseFilters('productivity=eq.Productive, user_id=in.(1,2,3)')).toEqual({
+      productivity: ['eq.Productive'],
+      user_id: ['in.(1,2,3)'],
+    });
     expect(parseFilters([['productivity', 'Productive'], ['duration_sec>=60'], ['duration_sec<3600']])).toEqual({
       productivity: ['eq.Productive'],
       duration_sec: ['gte.60', 'lt.3600'],
@@ -41,7 +51,11 @@ describe('=ACTIVTRAK arguments', () => {
       header: false,
       limitGiven: true,
     });
-    expect(parse({ view: 'events', options: [['group_by', 'user_name']] }).spec).toEqual({ view: 'events', groupBy: 'user_name', limit: DEFAULT_FUNCTION_ROWS });
+    expect(parse({ view: 'events', options: [['group_by', 'user_name']] }).spec).toEqual({
+      view: 'events',
+      groupBy: 'user_name',
+      limit: DEFAULT_FUNCTION_ROWS,
+    });
     expect(() => parse({ view: 'events', options: 'limit=0' })).toThrow('limit must be a whole number from 1 to 50000');
     expect(() => parse({ view: 'events', options: 'limit=999999' })).toThrow(/for more rows use ActivTrak > Insert a view/);
   });

@@ -73,7 +73,10 @@ describe('the built Apps Script project', () => {
   it('adds the ActivTrak menu when the spreadsheet opens', () => {
     const result = world.run('simple-trigger', 'onOpen');
     expect(result.error).toBeUndefined();
-    const items = world.spreadsheet.ui.menus.get('ActivTrak')!.filter((i) => i.functionName).map((i) => i.functionName);
+    const items = world.spreadsheet.ui.menus
+      .get('ActivTrak')!
+      .filter((i) => i.functionName)
+      .map((i) => i.functionName);
     expect(items).toEqual(MENU_ITEMS.map(([, handler]) => handler));
   });
 

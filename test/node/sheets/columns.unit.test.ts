@@ -11,7 +11,12 @@ const ctx: CellContext = { timeZone: 'America/New_York', utilities: { formatDate
 
 describe('sheet columns', () => {
   it('formats every type the definitions use', () => {
-    const formats = Object.fromEntries(sheetColumns(SCALAR_TYPES.map((type) => ({ name: `c_${type}`, type })), 'seconds').map((c) => [c.type, c.numberFormat]));
+    const formats = Object.fromEntries(
+      sheetColumns(
+        SCALAR_TYPES.map((type) => ({ name: `c_${type}`, type })),
+        'seconds',
+      ).map((c) => [c.type, c.numberFormat]),
+    );
     expect(formats).toEqual({
       INT64: '0',
       NUMERIC: '#,##0.00',
@@ -26,7 +31,11 @@ describe('sheet columns', () => {
   });
 
   it('knows the duration columns from the definitions, and their aggregates', () => {
-    const seconds = Object.values(VIEWS).flatMap((v) => leafColumns(v).filter((c) => /seconds|_sec$/.test(c.name) && c.type === 'INT64').map((c) => c.name));
+    const seconds = Object.values(VIEWS).flatMap((v) =>
+      leafColumns(v)
+        .filter((c) => /seconds|_sec$/.test(c.name) && c.type === 'INT64')
+        .map((c) => c.name),
+    );
     expect([...DURATION_COLUMNS].sort()).toEqual([...new Set(seconds)].sort());
     const [sum, count, plain] = sheetColumns(
       [

@@ -60,7 +60,15 @@ describe('=ACTIVTRAK end to end', () => {
 
   it('takes filters and options the way a sheet user writes them', async () => {
     const world = worlds.connected(api);
-    const cell = world.formula('ACTIVTRAK', 'events', 'user_name,productivity,duration_sec', '', '', [['productivity', 'Productive'], ['duration_sec>=60']], 'limit=5, order=duration_sec.desc');
+    const cell = world.formula(
+      'ACTIVTRAK',
+      'events',
+      'user_name,productivity,duration_sec',
+      '',
+      '',
+      [['productivity', 'Productive'], ['duration_sec>=60']],
+      'limit=5, order=duration_sec.desc',
+    );
     if (!('values' in cell)) throw new Error(cell.error);
     expect(cell.values).toHaveLength(6);
     const durations = cell.values.slice(1).map((r) => r[2] as number);
@@ -120,7 +128,9 @@ describe('=ACTIVTRAK end to end', () => {
     const result = world.run('custom-function', 'ACTIVTRAK', ['events']);
     expect(result.killed).toBe(false);
     expect(result.elapsedMs).toBeLessThan(30_000);
-    expect(result.error).toMatch(/^This result is too large to load within Sheets' 30-second limit for formulas \(300 rows so far\)\. Narrow it with dates, filters or limit=/);
+    expect(result.error).toMatch(
+      /^This result is too large to load within Sheets' 30-second limit for formulas \(300 rows so far\)\. Narrow it with dates, filters or limit=/,
+    );
   });
 });
 
@@ -131,8 +141,18 @@ describe('=ACTIVTRAK_VIEWS and =ACTIVTRAK_COLUMNS end to end', () => {
     const all = acme.formula('ACTIVTRAK_VIEWS');
     const fewer = initech.formula('ACTIVTRAK_VIEWS');
     if (!('values' in all) || !('values' in fewer)) throw new Error('no values');
-    expect(all.values[0]).toEqual(['view', 'description', 'date column', 'change column', 'row key', 'columns on your plan', 'lowest plan']);
-    const catalog = (await (await fetch(`${api.url}/v1/views`, { headers: { authorization: `Bearer ${api.keys.acme}` } })).json()) as { views: { name: string }[] };
+    expect(all.values[0]).toEqual([
+      'view',
+      'description',
+      'date column',
+      'change column',
+      'row key',
+      'columns on your plan',
+      'lowest plan',
+    ]);
+    const catalog = (await (await fetch(`${api.url}/v1/views`, { headers: { authorization: `Bearer ${api.keys.acme}` } })).json()) as {
+      views: { name: string }[];
+    };
     expect(all.values.slice(1).map((r) => r[0])).toEqual(catalog.views.map((v) => v.name));
     expect(fewer.values.length).toBeLessThan(all.values.length);
     expect(all.values.find((r) => r[0] === 'daily_user_summary')).toEqual(expect.arrayContaining(['local_date', 'user_id, local_date']));
@@ -151,12 +171,32 @@ describe('=ACTIVTRAK_VIEWS and =ACTIVTRAK_COLUMNS end to end', () => {
 
 describe('readable errors in the cell', () => {
   const cases: [string, unknown[], RegExp][] = [
-    ['an unknown view, with a suggestion', ['ACTIVTRAK', 'daily_user_sumary'], /^Unknown view 'daily_user_sumary'\. Did you mean 'daily_user_summary'\?$/],
-    ['an unknown column, with a suggestion', ['ACTIVTRAK', 'daily_user_summary', 'usr_name'], /^Unknown column 'usr_name' in daily_user_summary\. Did you mean 'user_name'\?$/],
+    [
+      'an unknown view, with a suggestion',
+      ['ACTIVTRAK', 'daily_user_sumary'],
+      /^Unknown view 'daily_user_sumary'\. Did you mean 'daily_user_summary'\?$/,
+    ],
+    [
+      'an unknown column, with a suggestion',
+      ['ACTIVTRAK', 'daily_user_summary', 'usr_name'],
+      /^Unknown column 'usr_name' in daily_user_summary\. Did you mean 'user_name'\?$/,
+    ],
     ['a bad date', ['ACTIVTRAK', 'daily_user_summary', '', '2026-13-45'], /^from='2026-13-45' is not a date; write YYYY-MM-DD\.$/],
-    ['a view above the plan', ['ACTIVTRAK', 'daily_group_benchmarks'], /needs the Professional \(formerly Premium\) plan; your key is on Essentials/],
-    ['a filter without an operator', ['ACTIVTRAK', 'events', '', '', '', 'productivity'], /^Filter 'productivity' needs the form column=op\.value/],
-    ['an unknown option', ['ACTIVTRAK', 'events', '', '', '', '', 'limt=5'], /^Unknown option 'limt=5'\. Options: limit=…, order=…, group_by=…, header=…/],
+    [
+      'a view above the plan',
+      ['ACTIVTRAK', 'daily_group_benchmarks'],
+      /needs the Professional \(formerly Premium\) plan; your key is on Essentials/,
+    ],
+    [
+      'a filter without an operator',
+      ['ACTIVTRAK', 'events', '', '', '', 'productivity'],
+      /^Filter 'productivity' needs the form column=op\.value/,
+    ],
+    [
+      'an unknown option',
+      ['ACTIVTRAK', 'events', '', '', '', '', 'limt=5'],
+      /^Unknown option 'limt=5'\. Options: limit=…, order=…, group_by=…, header=…/,
+    ],
     ['an unknown view for the column list', ['ACTIVTRAK_COLUMNS', 'user'], /^Unknown view 'user'\. Did you mean 'users'\?$/],
   ];
   it.each(cases)('%s', (_, [name, ...args], message) => {
@@ -176,6 +216,8 @@ describe('readable errors in the cell', () => {
   it('says so when the API cannot be reached', () => {
     const world = worlds.connected(api);
     world.properties.user(world.owner).data.set('activtrak.api_url', 'http://127.0.0.1:9');
-    expect(world.formula('ACTIVTRAK', 'events')).toEqual({ error: 'Could not reach the ActivTrak API at http://127.0.0.1:9: Address unavailable: http://127.0.0.1:9/v1/views/events/query' });
+    expect(world.formula('ACTIVTRAK', 'events')).toEqual({
+      error: 'Could not reach the ActivTrak API at http://127.0.0.1:9: Address unavailable: http://127.0.0.1:9/v1/views/events/query',
+    });
   });
 });

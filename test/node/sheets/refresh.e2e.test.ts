@@ -27,7 +27,9 @@ afterAll(() => api?.stop());
 const SUMMARY_COLUMNS = ['user_id', 'local_date', 'user_name', 'productive_active_duration_seconds'];
 
 function insert(world: AppsScriptWorld, request: Partial<InsertRequest> & Pick<InsertRequest, 'view'>): InsertResult {
-  const result = world.sidebarCall<InsertResult>('sidebarInsert', [{ columns: [], target: { kind: 'new' }, mode: 'replace', every: 'off', ...request }]);
+  const result = world.sidebarCall<InsertResult>('sidebarInsert', [
+    { columns: [], target: { kind: 'new' }, mode: 'replace', every: 'off', ...request },
+  ]);
   if (result.error !== undefined) throw new Error(result.error);
   return result.value!;
 }
@@ -58,13 +60,21 @@ function addDay(day: string, updates = ''): void {
 }
 
 function removeDay(day: string): void {
-  api.sql(`DELETE FROM "acme__daily_user_summary" WHERE local_date = '${day}'; UPDATE tenants SET data_version = data_version + 1 WHERE id = 'acme';`);
+  api.sql(
+    `DELETE FROM "acme__daily_user_summary" WHERE local_date = '${day}'; UPDATE tenants SET data_version = data_version + 1 WHERE id = 'acme';`,
+  );
 }
 
 describe('Insert a view (sidebar)', () => {
   it('writes the view to a new sheet with a bold, frozen header, typed formats and a status note', async () => {
     const world = worlds.connected(api);
-    const result = insert(world, { view: 'daily_user_summary', columns: SUMMARY_COLUMNS, from: '2026-09-28', to: DEMO_END_DATE, every: 'hour' });
+    const result = insert(world, {
+      view: 'daily_user_summary',
+      columns: SUMMARY_COLUMNS,
+      from: '2026-09-28',
+      to: DEMO_END_DATE,
+      every: 'hour',
+    });
     const expected = await apiValues(api, 'acme', 'daily_user_summary', { select: SUMMARY_COLUMNS, from: '2026-09-28', to: DEMO_END_DATE });
     expect(result).toMatchObject({ sheet: 'daily_user_summary', cell: 'A1', result: 'ok', rows: expected.values.length - 1 });
 
@@ -74,20 +84,40 @@ describe('Insert a view (sidebar)', () => {
     expect(sheet.frozenRows).toBe(1);
     expect(sheet.bold.has('1,1')).toBe(true);
     expect([sheet.format(2, 1), sheet.format(2, 2), sheet.format(2, 3), sheet.format(2, 4)]).toEqual(['0', 'yyyy-mm-dd', '@', '#,##0']);
-    expect(sheet.notes.get('1,1')).toMatch(new RegExp(`^ActivTrak: daily_user_summary \\(replace, every hour\\)\\nRows: ${expected.values.length - 1}\\nLast refresh: 2026-10-05 09:00 \\(${expected.values.length - 1} rows loaded\\)\\nNext: 2026-10-05 09:5`));
+    expect(sheet.notes.get('1,1')).toMatch(
+      new RegExp(
+        `^ActivTrak: daily_user_summary \\(replace, every hour\\)\\nRows: ${expected.values.length - 1}\\nLast refresh: 2026-10-05 09:00 \\(${expected.values.length - 1} rows loaded\\)\\nNext: 2026-10-05 09:5`,
+      ),
+    );
 
     const saved = [...world.properties.document.data].filter(([k]) => k.startsWith('acb.range.'));
     expect(saved).toHaveLength(1);
     expect(Buffer.byteLength(saved[0]![1])).toBeLessThan(1024);
     expect(world.triggers.triggers.map((t) => t.handler)).toEqual(['activtrakScheduledRefresh']);
-    expect(logRows(world)).toEqual([[expect.anything(), 'daily_user_summary!A1', 'daily_user_summary', 'replace', 'insert', 'ok', expected.values.length - 1, expected.values.length - 1, expect.any(Number), expect.stringMatching(/rows written/)]]);
+    expect(logRows(world)).toEqual([
+      [
+        expect.anything(),
+        'daily_user_summary!A1',
+        'daily_user_summary',
+        'replace',
+        'insert',
+        'ok',
+        expected.values.length - 1,
+        expected.values.length - 1,
+        expect.any(Number),
+        expect.stringMatching(/rows written/),
+      ],
+    ]);
   });
 
   it('keeps text that looks like a formula as text in the cell', () => {
     const world = worlds.connected(api);
     insert(world, { view: 'events', columns: ['titlebar'], filters: 'titlebar=like.=HYPERLINK*' });
     const sheet = world.spreadsheet.sheet('events')!;
-    const titles = sheet.snapshot().slice(1).map((r) => r[0]);
+    const titles = sheet
+      .snapshot()
+      .slice(1)
+      .map((r) => r[0]);
     expect(titles.length).toBeGreaterThan(0);
     for (const title of titles) expect(title).toMatch(/^=HYPERLINK\(/);
     expect(sheet.formulas.size).toBe(0);
@@ -96,7 +126,11 @@ describe('Insert a view (sidebar)', () => {
   it('writes to a chosen cell of an existing sheet, and inserting there again replaces the old range', () => {
     const world = worlds.connected(api);
     world.spreadsheet.sheet('Sheet1')!.set(1, 1, 'My report');
-    const first = insert(world, { view: 'users', columns: ['uid', 'agents.agent_id', 'display_name'], target: { kind: 'existing', sheet: 'Sheet1', cell: 'B3' } });
+    const first = insert(world, {
+      view: 'users',
+      columns: ['uid', 'agents.agent_id', 'display_name'],
+      target: { kind: 'existing', sheet: 'Sheet1', cell: 'B3' },
+    });
     expect(first).toMatchObject({ sheet: 'Sheet1', cell: 'B3', result: 'ok' });
     const rows = sheetRows(world, 'Sheet1');
     expect(rows[0]![0]).toBe('My report');
@@ -113,7 +147,9 @@ describe('Insert a view (sidebar)', () => {
 
   it('refuses a bad query before it creates a sheet', () => {
     const world = worlds.connected(api);
-    const result = world.sidebarCall('sidebarInsert', [{ view: 'daily_user_summary', columns: ['usr_name'], target: { kind: 'new' }, mode: 'replace', every: 'off' }]);
+    const result = world.sidebarCall('sidebarInsert', [
+      { view: 'daily_user_summary', columns: ['usr_name'], target: { kind: 'new' }, mode: 'replace', every: 'off' },
+    ]);
     expect(result.error).toBe("Unknown column 'usr_name' in daily_user_summary. Did you mean 'user_name'?");
     expect(world.spreadsheet.sheets.map((s) => s.name)).toEqual(['Sheet1']);
   });
@@ -121,9 +157,15 @@ describe('Insert a view (sidebar)', () => {
   it("says when the data would take the spreadsheet past Sheets' 10,000,000-cell limit", () => {
     const world = worlds.connected(api);
     const filler = world.spreadsheet.addSheet('Big');
-    filler.maxRows = Math.floor((10_000_000 - world.spreadsheet.cells() + filler.maxRows * filler.maxColumns - 26_000 - 50) / filler.maxColumns);
-    const result = world.sidebarCall('sidebarInsert', [{ view: 'events', columns: [], target: { kind: 'new' }, mode: 'replace', every: 'off' }]);
-    expect(result.error).toBe("This would take the spreadsheet past Google Sheets' limit of 10,000,000 cells. Select fewer columns, a shorter date range or filters, or use another spreadsheet.");
+    filler.maxRows = Math.floor(
+      (10_000_000 - world.spreadsheet.cells() + filler.maxRows * filler.maxColumns - 26_000 - 50) / filler.maxColumns,
+    );
+    const result = world.sidebarCall('sidebarInsert', [
+      { view: 'events', columns: [], target: { kind: 'new' }, mode: 'replace', every: 'off' },
+    ]);
+    expect(result.error).toBe(
+      "This would take the spreadsheet past Google Sheets' limit of 10,000,000 cells. Select fewer columns, a shorter date range or filters, or use another spreadsheet.",
+    );
   });
 });
 
@@ -156,7 +198,12 @@ describe('scheduled refresh', () => {
 
   it('append: adds only the rows past the change column, and nothing when nothing is new', async () => {
     const world = worlds.connected(api);
-    insert(world, { view: 'daily_user_summary', columns: ['user_name', 'productive_active_duration_seconds'], mode: 'append', every: 'hour' });
+    insert(world, {
+      view: 'daily_user_summary',
+      columns: ['user_name', 'productive_active_duration_seconds'],
+      mode: 'append',
+      every: 'hour',
+    });
     const before = sheetRows(world, 'daily_user_summary');
     // Append needs the change column, so the insert added it to the selection.
     expect(before[0]).toEqual(['user_name', 'productive_active_duration_seconds', 'local_date']);
@@ -181,13 +228,22 @@ describe('scheduled refresh', () => {
 
   it('merge: updates rows in place by the row key and adds the new ones', async () => {
     const world = worlds.connected(api);
-    insert(world, { view: 'daily_user_summary', columns: ['user_name', 'productive_active_duration_seconds'], mode: 'merge', every: 'day', atHour: 6 });
+    insert(world, {
+      view: 'daily_user_summary',
+      columns: ['user_name', 'productive_active_duration_seconds'],
+      mode: 'merge',
+      every: 'day',
+      atHour: 6,
+    });
     const before = sheetRows(world, 'daily_user_summary');
     expect(before[0]).toEqual(['user_name', 'productive_active_duration_seconds', 'user_id', 'local_date']);
     const target = before.findIndex((r) => typeof r[3] === 'object' && dayIn(r[3], NY) === DEMO_END_DATE);
     const userId = before[target]![2] as number;
 
-    addDay('2026-10-07', `UPDATE "acme__daily_user_summary" SET productive_active_duration_seconds = 12345 WHERE user_id = ${userId} AND local_date = '${DEMO_END_DATE}';`);
+    addDay(
+      '2026-10-07',
+      `UPDATE "acme__daily_user_summary" SET productive_active_duration_seconds = 12345 WHERE user_id = ${userId} AND local_date = '${DEMO_END_DATE}';`,
+    );
     // Daily at 06:00 New York: nothing happens in the evening, the run comes the next morning.
     world.runUntil(Date.UTC(2026, 9, 5, 23, 30));
     expect(sheetRows(world, 'daily_user_summary')).toEqual(before);
@@ -221,9 +277,14 @@ describe('refresh guards', () => {
 
   it('says so when all 20 triggers are taken', () => {
     const world = worlds.connected(api);
-    for (let i = 0; i < 20; i++) world.triggers.triggers.push({ uid: `t${i}`, handler: 'somethingElse', owner: world.owner, schedule: { kind: 'once' }, next: null });
-    const result = world.sidebarCall('sidebarInsert', [{ view: 'users', columns: ['uid'], target: { kind: 'new' }, mode: 'replace', every: 'hour' }]);
-    expect(result.error).toBe('Apps Script allows 20 triggers per user in this spreadsheet and they are all in use. Delete some under Extensions > Apps Script > Triggers.');
+    for (let i = 0; i < 20; i++)
+      world.triggers.triggers.push({ uid: `t${i}`, handler: 'somethingElse', owner: world.owner, schedule: { kind: 'once' }, next: null });
+    const result = world.sidebarCall('sidebarInsert', [
+      { view: 'users', columns: ['uid'], target: { kind: 'new' }, mode: 'replace', every: 'hour' },
+    ]);
+    expect(result.error).toBe(
+      'Apps Script allows 20 triggers per user in this spreadsheet and they are all in use. Delete some under Extensions > Apps Script > Triggers.',
+    );
   });
 
   it('shows *_seconds columns as [h]:mm:ss hours when asked', () => {
@@ -255,7 +316,9 @@ describe('long loads', () => {
     expect(world.triggers.triggers).toEqual([]);
 
     const expected = await apiValues(api, 'acme', 'events', { select: ['user_id', 'utc_timestamp', 'computer_id', 'titlebar'] });
-    const rows = sheetRows(world, 'events').slice(1).map((r) => [r[0], (r[1] as Date).toISOString().replace('.000Z', 'Z'), r[2], r[3]]);
+    const rows = sheetRows(world, 'events')
+      .slice(1)
+      .map((r) => [r[0], (r[1] as Date).toISOString().replace('.000Z', 'Z'), r[2], r[3]]);
     expect(rows).toEqual(expected.values.slice(1).map((r) => [r[0], r[1], r[2], String(r[3]).replace(/^'(?=[=+\-@])/, '')]));
     const results = logRows(world).map((r) => r[5]);
     expect(results[0]).toBe('continued');
@@ -272,18 +335,29 @@ describe('long loads', () => {
     // request, so each hourly run's second request goes past 6 minutes and is killed.
     const names = leafColumns(VIEWS.events).map((c) => `"${c.name}"`);
     const shifted = names.map((c) => (c === '"utc_timestamp"' ? `strftime('%Y-%m-%dT%H:%M:%SZ', utc_timestamp, '+30 days')` : c));
-    api.sql(`INSERT INTO "acme__events" (${names.join(', ')}) SELECT ${shifted.join(', ')} FROM "acme__events"; UPDATE tenants SET data_version = data_version + 1 WHERE id = 'acme';`);
+    api.sql(
+      `INSERT INTO "acme__events" (${names.join(', ')}) SELECT ${shifted.join(', ')} FROM "acme__events"; UPDATE tenants SET data_version = data_version + 1 WHERE id = 'acme';`,
+    );
     world.costs.fetch = () => 200_000;
 
     const runs = world.runUntil(world.clock.now + 12 * HOUR);
     expect(runs.filter((r) => r.result.killed).length).toBeGreaterThan(1);
     const expected = await apiValues(api, 'acme', 'events', { select: columns });
-    const keys = sheetRows(world, 'events').slice(1).map((r) => `${r[0]}|${r[1]}|${(r[2] as Date).toISOString().replace('.000Z', 'Z')}`);
+    const keys = sheetRows(world, 'events')
+      .slice(1)
+      .map((r) => `${r[0]}|${r[1]}|${(r[2] as Date).toISOString().replace('.000Z', 'Z')}`);
     expect(keys.length).toBe(expected.values.length - 1);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys.sort()).toEqual(expected.values.slice(1).map((r) => r.join('|')).sort());
+    expect(keys.sort()).toEqual(
+      expected.values
+        .slice(1)
+        .map((r) => r.join('|'))
+        .sort(),
+    );
     expect(keys.length).toBeGreaterThan(before);
-    api.sql(`DELETE FROM "acme__events" WHERE utc_timestamp > '${DEMO_END_DATE}T23:59:59Z' AND local_date <= '${DEMO_END_DATE}'; UPDATE tenants SET data_version = data_version + 1 WHERE id = 'acme';`);
+    api.sql(
+      `DELETE FROM "acme__events" WHERE utc_timestamp > '${DEMO_END_DATE}T23:59:59Z' AND local_date <= '${DEMO_END_DATE}'; UPDATE tenants SET data_version = data_version + 1 WHERE id = 'acme';`,
+    );
   });
 });
 
@@ -300,10 +374,17 @@ describe('managing saved ranges', () => {
 
     const refreshed = world.sidebarCall<RangeInfo[]>('sidebarRefreshRange', [a.id]);
     expect(refreshed.error).toBeUndefined();
-    expect(logRows(world).at(-1)!.slice(2, 6)).toEqual(['daily_user_summary', 'replace', 'manual', expect.stringMatching(/^(ok|unchanged)$/)]);
+    expect(logRows(world).at(-1)!.slice(2, 6)).toEqual([
+      'daily_user_summary',
+      'replace',
+      'manual',
+      expect.stringMatching(/^(ok|unchanged)$/),
+    ]);
 
     const bad = world.sidebarCall('sidebarUpdateRange', [list[1]!.id, { mode: 'append', every: 'hour' }]);
-    expect(bad.error).toBe('users has no column that moves forward as data arrives, so append cannot tell new rows from old. Use replace or merge.');
+    expect(bad.error).toBe(
+      'users has no column that moves forward as data arrives, so append cannot tell new rows from old. Use replace or merge.',
+    );
 
     world.sidebarCall('sidebarUpdateRange', [a.id, { mode: 'replace', every: 'off' }]);
     expect(world.triggers.triggers).toEqual([]);

@@ -14,7 +14,12 @@ const range: SavedRange = {
   sheetId: 123456,
   row: 1,
   column: 1,
-  spec: { view: 'daily_user_summary', select: ['user_id', 'local_date', 'user_name'], from: '2026-09-01', filters: { productivity: ['eq.Productive'] } },
+  spec: {
+    view: 'daily_user_summary',
+    select: ['user_id', 'local_date', 'user_name'],
+    from: '2026-09-01',
+    filters: { productivity: ['eq.Productive'] },
+  },
   mode: 'append',
   every: 'hour',
   atHour: 6,
@@ -25,7 +30,16 @@ const range: SavedRange = {
   etag: '"abc"',
   etagFor: 'fp',
   last: { at: 1_790_000_000_000, result: 'ok', written: 40 },
-  job: { cursor: 'eyJxIjoi.sig', written: 300, startedAt: 1_790_000_000_000, runs: 2, since: '2026-10-03', newMark: null, reason: 'schedule', etag: null },
+  job: {
+    cursor: 'eyJxIjoi.sig',
+    written: 300,
+    startedAt: 1_790_000_000_000,
+    runs: 2,
+    since: '2026-10-03',
+    newMark: null,
+    reason: 'schedule',
+    etag: null,
+  },
   nextDue: null,
 };
 
@@ -49,14 +63,23 @@ describe('saved ranges', () => {
 
   it('refuse a query too long for one property value, with what to shorten', () => {
     const run = store();
-    const huge = { ...range, spec: { ...range.spec, filters: { user_id: [`in.(${Array.from({ length: 2000 }, (_, i) => i).join(',')})`] } } };
-    expect(() => run((s) => s.save(huge))).toThrow(/^This query is too long to save for refreshing \(\d+ KB; a saved query holds at most 9 KB\)\. Use fewer filter values or columns\.$/);
+    const huge = {
+      ...range,
+      spec: { ...range.spec, filters: { user_id: [`in.(${Array.from({ length: 2000 }, (_, i) => i).join(',')})`] } },
+    };
+    expect(() => run((s) => s.save(huge))).toThrow(
+      /^This query is too long to save for refreshing \(\d+ KB; a saved query holds at most 9 KB\)\. Use fewer filter values or columns\.$/,
+    );
   });
 
   it('refuse one more range when the document store is full', () => {
     const run = store();
     const big = (i: number) => ({ ...range, id: `r${i}`, spec: { ...range.spec, filters: { titlebar: [`like.*${'x'.repeat(8500)}*`] } } });
-    expect(() => run((s) => { for (let i = 0; i < 60; i++) s.save(big(i)); })).toThrow(
+    expect(() =>
+      run((s) => {
+        for (let i = 0; i < 60; i++) s.save(big(i));
+      }),
+    ).toThrow(
       'This spreadsheet has too many saved ActivTrak ranges to add another. Remove some under ActivTrak > Manage scheduled refreshes.',
     );
   });

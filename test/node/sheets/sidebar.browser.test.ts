@@ -18,7 +18,9 @@ const worlds = new Worlds(() => project.outDir);
 beforeAll(async () => {
   [project, api, browser] = await Promise.all([builtProject(), startTestApi(), launchChromium()]);
   // A window title with markup: the preview must show it as text, not run it.
-  api.sql(`UPDATE "acme__events" SET titlebar = '<img src=x onerror="window.__xss=1">' WHERE rowid = (SELECT min(rowid) FROM "acme__events"); UPDATE tenants SET data_version = data_version + 1 WHERE id = 'acme';`);
+  api.sql(
+    `UPDATE "acme__events" SET titlebar = '<img src=x onerror="window.__xss=1">' WHERE rowid = (SELECT min(rowid) FROM "acme__events"); UPDATE tenants SET data_version = data_version + 1 WHERE id = 'acme';`,
+  );
 }, 240_000);
 afterEach(() => worlds.closeAll());
 afterAll(async () => {
@@ -36,7 +38,8 @@ describe('the Insert sidebar', () => {
     await page.selectOption('#view', 'daily_user_summary');
     await page.waitForSelector('#columns input[data-column="user_name"]');
     // Ticked in any order, columns come back in the view's own order.
-    for (const column of ['user_name', 'local_date', 'productive_active_duration_seconds']) await page.check(`#columns input[data-column="${column}"]`);
+    for (const column of ['user_name', 'local_date', 'productive_active_duration_seconds'])
+      await page.check(`#columns input[data-column="${column}"]`);
     const columns = ['local_date', 'productive_active_duration_seconds', 'user_name'];
     await page.fill('#from', '2026-10-01');
     await page.fill('#to', DEMO_END_DATE);
@@ -76,7 +79,9 @@ describe('the Insert sidebar', () => {
     await page.fill('#filters', 'usr_name=eq.x');
     await page.click('#preview');
     await page.waitForSelector('#message.error');
-    expect(await page.textContent('#message')).toBe("Unknown column or parameter 'usr_name' in events. Did you mean 'user_name' or 'username'?");
+    expect(await page.textContent('#message')).toBe(
+      "Unknown column or parameter 'usr_name' in events. Did you mean 'user_name' or 'username'?",
+    );
 
     await page.check('#columns input[data-column="titlebar"]');
     await page.fill('#filters', 'titlebar=like.<img*');

@@ -26,26 +26,55 @@ function inScript<T>(w: AppsScriptWorld, body: (s: Services) => T): T {
   return result.value as T;
 }
 
-function failure(w: AppsScriptWorld, body: (s: Services) => unknown, kind: Parameters<AppsScriptWorld['direct']>[0] = 'editor'): string | undefined {
+function failure(
+  w: AppsScriptWorld,
+  body: (s: Services) => unknown,
+  kind: Parameters<AppsScriptWorld['direct']>[0] = 'editor',
+): string | undefined {
   return w.direct(kind, body).error;
 }
 
 describe('SpreadsheetApp stand-in', () => {
   it('checks the data against the range like Range.setValues does', () => {
     const w = world();
-    expect(failure(w, (s) => s.SpreadsheetApp.getActive().getActiveSheet().getRange(1, 1, 2, 2).setValues([['a', 'b']]))).toBe(
-      'The number of rows in the data does not match the number of rows in the range. The data has 1 but the range has 2.',
-    );
-    expect(failure(w, (s) => s.SpreadsheetApp.getActive().getActiveSheet().getRange(1, 1, 1, 3).setValues([['a', 'b']]))).toBe(
-      'The number of columns in the data does not match the number of columns in the range. The data has 2 but the range has 3.',
-    );
-    expect(failure(w, (s) => s.SpreadsheetApp.getActive().getActiveSheet().getRange(1, 1, 1, 2).setNumberFormats([['0']]))).toMatch(/number of columns/);
+    expect(
+      failure(w, (s) =>
+        s.SpreadsheetApp.getActive()
+          .getActiveSheet()
+          .getRange(1, 1, 2, 2)
+          .setValues([['a', 'b']]),
+      ),
+    ).toBe('The number of rows in the data does not match the number of rows in the range. The data has 1 but the range has 2.');
+    expect(
+      failure(w, (s) =>
+        s.SpreadsheetApp.getActive()
+          .getActiveSheet()
+          .getRange(1, 1, 1, 3)
+          .setValues([['a', 'b']]),
+      ),
+    ).toBe('The number of columns in the data does not match the number of columns in the range. The data has 2 but the range has 3.');
+    expect(
+      failure(w, (s) =>
+        s.SpreadsheetApp.getActive()
+          .getActiveSheet()
+          .getRange(1, 1, 1, 2)
+          .setNumberFormats([['0']]),
+      ),
+    ).toMatch(/number of columns/);
   });
 
   it('refuses ranges outside the grid until rows or columns are inserted', () => {
     const w = world();
-    expect(failure(w, (s) => s.SpreadsheetApp.getActive().getActiveSheet().getRange(1001, 1))).toBe('The coordinates of the range are outside the dimensions of the sheet.');
-    inScript(w, (s) => s.SpreadsheetApp.getActive().getActiveSheet().insertRowsAfter(1000, 5).getRange(1005, 27 - 26).setValue('x'));
+    expect(failure(w, (s) => s.SpreadsheetApp.getActive().getActiveSheet().getRange(1001, 1))).toBe(
+      'The coordinates of the range are outside the dimensions of the sheet.',
+    );
+    inScript(w, (s) =>
+      s.SpreadsheetApp.getActive()
+        .getActiveSheet()
+        .insertRowsAfter(1000, 5)
+        .getRange(1005, 27 - 26)
+        .setValue('x'),
+    );
     expect(w.spreadsheet.sheets[0]!.get(1005, 1)).toBe('x');
   });
 
@@ -72,16 +101,22 @@ describe('SpreadsheetApp stand-in', () => {
 
   it('is read-only inside a custom function, and has no UI outside menus and sidebars', () => {
     const w = world();
-    expect(failure(w, (s) => s.SpreadsheetApp.getActive().getActiveSheet().getRange('A1').setValue(1), 'custom-function')).toBe('You do not have permission to call setValues');
+    expect(failure(w, (s) => s.SpreadsheetApp.getActive().getActiveSheet().getRange('A1').setValue(1), 'custom-function')).toBe(
+      'You do not have permission to call setValues',
+    );
     expect(failure(w, (s) => s.SpreadsheetApp.getUi(), 'time-trigger')).toBe('Cannot call SpreadsheetApp.getUi() from this context.');
-    expect(failure(w, (s) => s.SpreadsheetApp.getActive().insertSheet('Sheet1'))).toBe('A sheet with the name "Sheet1" already exists. Please enter another name.');
+    expect(failure(w, (s) => s.SpreadsheetApp.getActive().insertSheet('Sheet1'))).toBe(
+      'A sheet with the name "Sheet1" already exists. Please enter another name.',
+    );
   });
 });
 
 describe('PropertiesService and CacheService stand-ins', () => {
   it('hold 9 KB per property value and 500 KB per store', () => {
     const w = world();
-    expect(failure(w, (s) => s.PropertiesService.getDocumentProperties()!.setProperty('k', 'x'.repeat(9 * 1024 + 1)))).toBe('Argument too large: value');
+    expect(failure(w, (s) => s.PropertiesService.getDocumentProperties()!.setProperty('k', 'x'.repeat(9 * 1024 + 1)))).toBe(
+      'Argument too large: value',
+    );
     inScript(w, (s) => {
       const props = s.PropertiesService.getDocumentProperties()!;
       for (let i = 0; i < 56; i++) props.setProperty(`k${i}`, 'x'.repeat(9000));
@@ -119,7 +154,9 @@ describe('ScriptApp stand-in', () => {
     expect(failure(w, (s) => s.ScriptApp.newTrigger('more').timeBased().everyHours(1).create())).toBe(
       'This script has too many triggers. Triggers must be deleted from the script before more can be added.',
     );
-    expect(failure(w, (s) => s.ScriptApp.newTrigger('x').timeBased().everyHours(3))).toBe('The value passed to everyHours() must be 1, 2, 4, 6, 8 or 12.');
+    expect(failure(w, (s) => s.ScriptApp.newTrigger('x').timeBased().everyHours(3))).toBe(
+      'The value passed to everyHours() must be 1, 2, 4, 6, 8 or 12.',
+    );
     w.advance(61_000);
     w.fireDueTriggers();
     expect(w.triggers.triggers.find((t) => t.handler === 'once')).toMatchObject({ next: null });
@@ -196,7 +233,12 @@ describe('UrlFetchApp stand-in (real HTTP, synchronously)', () => {
   it('sends the method, headers and payload and returns code, text and headers', () => {
     const w = world();
     const response = inScript(w, (s) => {
-      const r = s.UrlFetchApp.fetch(`${base}/echo`, { method: 'post', contentType: 'application/json', payload: '{"a":1}', headers: { Authorization: 'Bearer k' } });
+      const r = s.UrlFetchApp.fetch(`${base}/echo`, {
+        method: 'post',
+        contentType: 'application/json',
+        payload: '{"a":1}',
+        headers: { Authorization: 'Bearer k' },
+      });
       return { code: r.getResponseCode(), text: r.getContentText(), headers: r.getHeaders() };
     });
     expect(response.code).toBe(200);

@@ -41,7 +41,10 @@ describe('the built Zapier app', () => {
   });
 
   it('declares the core it runs on: the installed zapier-platform-core, pinned exactly in zapier/package.json', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'zapier', 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'zapier', 'package.json'), 'utf8')) as {
+      version: string;
+      dependencies: Record<string, string>;
+    };
     expect(built.app.platformVersion).toBe(zapier.version);
     expect(pkg.dependencies['zapier-platform-core']).toBe(zapier.version);
     expect(built.app.version).toBe(pkg.version);
@@ -115,8 +118,12 @@ describe('operations generated from the definitions', () => {
     expect(built.app.searches.find_users.display.label).toBe('Find Users Row');
   });
 
-  it('offers filters and column choices on every operation, marking columns above the view\'s plan', () => {
-    const fields = built.app.triggers.new_daily_user_summary.operation.inputFields as { key: string; dict?: boolean; choices?: { value: string; label: string }[] }[];
+  it("offers filters and column choices on every operation, marking columns above the view's plan", () => {
+    const fields = built.app.triggers.new_daily_user_summary.operation.inputFields as {
+      key: string;
+      dict?: boolean;
+      choices?: { value: string; label: string }[];
+    }[];
     expect(fields.map((f) => f.key)).toEqual(['filters', 'select']);
     expect(fields[0]!.dict).toBe(true);
     const choices = fields[1]!.choices!;
@@ -125,7 +132,12 @@ describe('operations generated from the definitions', () => {
     expect(choices.find((c) => c.value === 'user_name')?.label).toBe('User Name');
     const search = built.app.searches.find_events.operation.inputFields as { key: string }[];
     expect(search.map((f) => f.key)).toEqual(['filters', 'select', 'from', 'to', 'order', 'limit']);
-    expect((built.app.searches.find_users.operation.inputFields as { key: string }[]).map((f) => f.key)).toEqual(['filters', 'select', 'order', 'limit']);
+    expect((built.app.searches.find_users.operation.inputFields as { key: string }[]).map((f) => f.key)).toEqual([
+      'filters',
+      'select',
+      'order',
+      'limit',
+    ]);
   });
 
   it('asks for the Bridge URL and a password-typed API key', () => {
@@ -146,7 +158,7 @@ describe('type-level: keys keep their literal types', () => {
     expectTypeOf<'events'>().toExtend<FollowableViewName>();
   });
 
-  it('keeps each trigger\'s kind: new_<view> polls and new_<view>_instant is a hook with subscribe, unsubscribe and list', () => {
+  it("keeps each trigger's kind: new_<view> polls and new_<view>_instant is a hook with subscribe, unsubscribe and list", () => {
     expectTypeOf<App['triggers']['new_events']['operation']['type']>().toEqualTypeOf<'polling'>();
     expectTypeOf<App['triggers']['new_events_instant']['operation']['type']>().toEqualTypeOf<'hook'>();
     expectTypeOf<App['triggers']['new_events_instant']['operation']>().toHaveProperty('performSubscribe');

@@ -76,7 +76,9 @@ describe('authentication', () => {
     await new Promise<void>((done) => site.listen(0, '127.0.0.1', done));
     try {
       const { port } = site.address() as AddressInfo;
-      const error = await appError(tester(built.app.authentication!.test, { authData: { api_url: `http://127.0.0.1:${port}/`, api_key: bridge.keys.acme } }));
+      const error = await appError(
+        tester(built.app.authentication!.test, { authData: { api_url: `http://127.0.0.1:${port}/`, api_key: bridge.keys.acme } }),
+      );
       expect(error).toMatchObject({ code: 'not-a-bridge', status: 200 });
       expect(error.message).toMatch(/^http:\/\/127\.0\.0\.1:\d+ answered, but not as an ActivConnect bridge does\. Check the Bridge URL/);
     } finally {
@@ -104,7 +106,12 @@ describe('polling triggers', () => {
   it('applies the "Only Rows Where" conditions and the chosen columns', async () => {
     const rows = (await tester(
       built.app.triggers.new_events.operation.perform,
-      bundle('acme', { inputData: { filters: { productivity: 'Productive', duration_sec: 'gte.60' }, select: ['user_name', 'productivity', 'duration_sec'] } }),
+      bundle('acme', {
+        inputData: {
+          filters: { productivity: 'Productive', duration_sec: 'gte.60' },
+          select: ['user_name', 'productivity', 'duration_sec'],
+        },
+      }),
     )) as Row[];
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
@@ -114,10 +121,11 @@ describe('polling triggers', () => {
     }
   });
 
-  it('shows the bridge\'s plan message when an Essentials key follows a Professional-only view', async () => {
+  it("shows the bridge's plan message when an Essentials key follows a Professional-only view", async () => {
     const error = await appError(tester(built.app.triggers.new_daily_group_benchmarks.operation.perform, bundle('initech')));
     expect(error).toMatchObject({
-      message: 'The daily_group_benchmarks view needs the Professional (formerly Premium) plan; your key is on Essentials (formerly Advanced).',
+      message:
+        'The daily_group_benchmarks view needs the Professional (formerly Premium) plan; your key is on Essentials (formerly Advanced).',
       code: 'plan-required',
       status: 403,
     });
@@ -125,9 +133,14 @@ describe('polling triggers', () => {
 
   it("shows the bridge's message for a column above the plan and for a misspelt one", async () => {
     const above = await appError(
-      tester(built.app.triggers.new_daily_user_summary.operation.perform, bundle('initech', { inputData: { select: ['user_name', 'break_count'] } })),
+      tester(
+        built.app.triggers.new_daily_user_summary.operation.perform,
+        bundle('initech', { inputData: { select: ['user_name', 'break_count'] } }),
+      ),
     );
-    expect(above.message).toBe("Column 'break_count' in daily_user_summary needs the Professional (formerly Premium) plan; your key is on Essentials (formerly Advanced).");
+    expect(above.message).toBe(
+      "Column 'break_count' in daily_user_summary needs the Professional (formerly Premium) plan; your key is on Essentials (formerly Advanced).",
+    );
     const misspelt = await appError(
       tester(built.app.triggers.new_daily_user_summary.operation.perform, bundle('acme', { inputData: { filters: { usr_name: 'x' } } })),
     );
@@ -138,16 +151,22 @@ describe('polling triggers', () => {
 
 describe('instant triggers', () => {
   it('lists recent rows with performList, so a Zap can be tested before anything is delivered', async () => {
-    const listed = (await tester(built.app.triggers.new_events_instant.operation.performList, bundle('acme', { meta: { isLoadingSample: true } }))) as Row[];
+    const listed = (await tester(
+      built.app.triggers.new_events_instant.operation.performList,
+      bundle('acme', { meta: { isLoadingSample: true } }),
+    )) as Row[];
     const polled = (await tester(built.app.triggers.new_events.operation.perform, bundle('acme'))) as Row[];
     expect(listed).toHaveLength(10);
     expect(listed).toEqual(polled.slice(0, 10));
   });
 
-  it('subscribes on the bridge with the Zap\'s target URL and conditions, and unsubscribes again', async () => {
+  it("subscribes on the bridge with the Zap's target URL and conditions, and unsubscribes again", async () => {
     const targetUrl = 'https://hooks.zapier.com/hooks/standard/1234567/0123456789abcdef/';
     const input = { filters: { productivity: 'Productive' }, select: ['user_name', 'productivity'] };
-    const sub = (await tester(built.app.triggers.new_events_instant.operation.performSubscribe, bundle('acme', { targetUrl, inputData: input }))) as {
+    const sub = (await tester(
+      built.app.triggers.new_events_instant.operation.performSubscribe,
+      bundle('acme', { targetUrl, inputData: input }),
+    )) as {
       id: string;
       secret: string;
     };
@@ -155,9 +174,16 @@ describe('instant triggers', () => {
     expect(sub.secret).toMatch(/^whsec_/);
 
     const stored = await fetch(`${bridge.url}/v1/hooks/${sub.id}`, { headers: { authorization: `Bearer ${bridge.keys.acme}` } });
-    expect(await stored.json()).toMatchObject({ view: 'events', target_url: targetUrl, filters: { productivity: 'eq.Productive' }, select: ['user_name', 'productivity'], status: 'active' });
+    expect(await stored.json()).toMatchObject({
+      view: 'events',
+      target_url: targetUrl,
+      filters: { productivity: 'eq.Productive' },
+      select: ['user_name', 'productivity'],
+      status: 'active',
+    });
 
-    const unsubscribe = () => tester(built.app.triggers.new_events_instant.operation.performUnsubscribe, bundle('acme', { subscribeData: sub }));
+    const unsubscribe = () =>
+      tester(built.app.triggers.new_events_instant.operation.performUnsubscribe, bundle('acme', { subscribeData: sub }));
     expect(await unsubscribe()).toEqual({ id: sub.id, deleted: true });
     const gone = await fetch(`${bridge.url}/v1/hooks/${sub.id}`, { headers: { authorization: `Bearer ${bridge.keys.acme}` } });
     expect(gone.status).toBe(404);
@@ -167,9 +193,12 @@ describe('instant triggers', () => {
 
   it('refuses to subscribe an Essentials key to a Professional-only view, with the plan message', async () => {
     const error = await appError(
-      tester(built.app.triggers.new_daily_group_benchmarks_instant.operation.performSubscribe, bundle('initech', {
-        targetUrl: 'https://hooks.zapier.com/hooks/standard/1/abc/',
-      })),
+      tester(
+        built.app.triggers.new_daily_group_benchmarks_instant.operation.performSubscribe,
+        bundle('initech', {
+          targetUrl: 'https://hooks.zapier.com/hooks/standard/1/abc/',
+        }),
+      ),
     );
     expect(error.message).toContain('needs the Professional (formerly Premium) plan');
   });
@@ -187,13 +216,18 @@ describe('instant triggers', () => {
       const table = quoteIdent(tableName('globex', 'events'));
       for (const time of times) {
         const values = columns.map((c) => (c === 'utc_timestamp' ? `'${time}'` : quoteIdent(c))).join(', ');
-        bridge.sql(`INSERT INTO ${table} (${columns.map(quoteIdent).join(', ')}) SELECT ${values} FROM ${table} ORDER BY "utc_timestamp" DESC LIMIT 1`);
+        bridge.sql(
+          `INSERT INTO ${table} (${columns.map(quoteIdent).join(', ')}) SELECT ${values} FROM ${table} ORDER BY "utc_timestamp" DESC LIMIT 1`,
+        );
       }
     }
 
     it('is signed, split into one item per row, and refused once tampered with', async () => {
       const trigger = built.app.triggers.new_events_instant.operation;
-      const sub = (await tester(trigger.performSubscribe, bundle('globex', { targetUrl: `${receiver.url}/zap` }))) as { id: string; secret: string };
+      const sub = (await tester(trigger.performSubscribe, bundle('globex', { targetUrl: `${receiver.url}/zap` }))) as {
+        id: string;
+        secret: string;
+      };
       try {
         newEvents(['2026-11-21T08:00:01Z', '2026-11-21T08:00:02Z']);
         for (let i = 0; i < 20 && receiver.deliveries.length === 0; i++) {
@@ -258,7 +292,9 @@ describe('searches', () => {
   it("shows the bridge's message for an Essentials key on a Professional-only view", async () => {
     const error = await appError(tester(built.app.searches.find_group_goals.operation.perform, bundle('initech')));
     expect(error).toMatchObject({ code: 'plan-required', status: 403 });
-    expect(error.message).toBe('The group_goals view needs the Professional (formerly Premium) plan; your key is on Essentials (formerly Advanced).');
+    expect(error.message).toBe(
+      'The group_goals view needs the Professional (formerly Premium) plan; your key is on Essentials (formerly Advanced).',
+    );
   });
 });
 

@@ -23,7 +23,12 @@ describe('named checks on the app definition', () => {
   });
 
   it('everyOperationIsDescribed names what an operation lacks', () => {
-    const broken = withTrigger('new_events', { ...events, noun: '', display: { label: 'New Events Row' }, operation: { ...op, sample: {} } });
+    const broken = withTrigger('new_events', {
+      ...events,
+      noun: '',
+      display: { label: 'New Events Row' },
+      operation: { ...op, sample: {} },
+    });
     expect(CHECKS.everyOperationIsDescribed(broken)).toEqual(['trigger new_events lacks a noun, a display description, a sample']);
     expect(CHECKS.everyOperationIsDescribed(withTrigger('new_events', { ...events, key: 'other' }))).toEqual([
       'trigger new_events lacks a key equal to its name',
@@ -37,7 +42,9 @@ describe('named checks on the app definition', () => {
 
   it('operationsCoverTheViews finds a missing trigger and one for a view without a change column', () => {
     expect(CHECKS.operationsCoverTheViews(withTrigger('new_events_instant', undefined))).toEqual(['trigger new_events_instant is missing']);
-    expect(CHECKS.operationsCoverTheViews(withTrigger('new_users', events))).toEqual(['trigger new_users matches no view that can have one']);
+    expect(CHECKS.operationsCoverTheViews(withTrigger('new_users', events))).toEqual([
+      'trigger new_users matches no view that can have one',
+    ]);
   });
 
   it('hooksAreComplete finds an instant trigger that cannot be unsubscribed', () => {

@@ -12,7 +12,8 @@ import { dayOf } from '../../../zapier/src/searches.ts';
 
 /** Just what the helpers use of `z`: core's own error classes. */
 const z = { errors } as unknown as ZObject;
-const bundle = (authData: Record<string, string>, inputData: Record<string, unknown> = {}) => ({ authData, inputData }) as unknown as Bundle;
+const bundle = (authData: Record<string, string>, inputData: Record<string, unknown> = {}) =>
+  ({ authData, inputData }) as unknown as Bundle;
 
 describe('labels from names', () => {
   it('capitalises words, writes initialisms as such and keeps a record field under its record', () => {
@@ -102,13 +103,19 @@ describe('the connection', () => {
   it('sends the key to the bridge and to no other host', async () => {
     const auth = bundle({ api_url: 'https://bridge.example.com', api_key: 'acb_k' });
     const sent = async (url: string) => (await addApiKey({ url, headers: { 'x-a': '1' } }, z, auth)).headers ?? {};
-    expect(await sent('https://bridge.example.com/v1/views')).toEqual({ 'x-a': '1', accept: 'application/json, application/problem+json', authorization: 'Bearer acb_k' });
+    expect(await sent('https://bridge.example.com/v1/views')).toEqual({
+      'x-a': '1',
+      accept: 'application/json, application/problem+json',
+      authorization: 'Bearer acb_k',
+    });
     expect(await sent('https://bridge.example.com.evil.example/v1/views')).not.toHaveProperty('authorization');
     expect(await sent('https://other.example/v1/views')).not.toHaveProperty('authorization');
   });
 
   it('labels a connection with its plan and bridge', async () => {
-    expect(await connectionLabel(z, bundle({ api_url: 'https://bridge.example.com' }, { plan: 'essentials_plus' }))).toBe('Essentials Plus plan, bridge.example.com');
+    expect(await connectionLabel(z, bundle({ api_url: 'https://bridge.example.com' }, { plan: 'essentials_plus' }))).toBe(
+      'Essentials Plus plan, bridge.example.com',
+    );
     expect(await connectionLabel(z, bundle({ api_url: 'https://bridge.example.com' }, {}))).toBe('ActivConnect, bridge.example.com');
   });
 });

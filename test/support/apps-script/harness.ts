@@ -42,7 +42,12 @@ export function dayIn(value: unknown, timeZone: string): string {
 }
 
 /** The API's own answer, fetched directly, to compare what reached the sheet with. */
-export async function apiValues(api: TestApi, tenant: DemoTenantId, view: string, body: Record<string, unknown>): Promise<{ status: number; values: unknown[][]; detail?: string }> {
+export async function apiValues(
+  api: TestApi,
+  tenant: DemoTenantId,
+  view: string,
+  body: Record<string, unknown>,
+): Promise<{ status: number; values: unknown[][]; detail?: string }> {
   const res = await fetch(`${api.url}/v1/views/${view}/query`, {
     method: 'POST',
     headers: { authorization: `Bearer ${api.keys[tenant]}`, 'content-type': 'application/json' },

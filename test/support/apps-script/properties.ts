@@ -40,7 +40,8 @@ export class FakeProperties implements Properties {
     }
     let total = 0;
     for (const [k, v] of next) total += bytes(k) + bytes(v);
-    if (total > MAX_STORE_BYTES) throw new Error('You have exceeded the property storage quota. Please remove some properties and try again.');
+    if (total > MAX_STORE_BYTES)
+      throw new Error('You have exceeded the property storage quota. Please remove some properties and try again.');
     this.store.data.clear();
     for (const [k, v] of next) this.store.data.set(k, v);
   }

@@ -70,7 +70,9 @@ export async function openSidebar(
   // page tries to load is refused, because a sidebar must be self-contained.
   const address = 'https://sidebar.activtrak.test/';
   await page.route('**/*', (route) =>
-    route.request().url() === address ? route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: sidebar.content }) : route.abort(),
+    route.request().url() === address
+      ? route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: sidebar.content })
+      : route.abort(),
   );
   await page.goto(address);
   return { page, calls, errors };

@@ -104,7 +104,8 @@ export class SpreadsheetState {
   }
 
   addSheet(name: string): SheetState {
-    if (this.sheets.some((s) => s.name === name)) throw new Error(`A sheet with the name "${name}" already exists. Please enter another name.`);
+    if (this.sheets.some((s) => s.name === name))
+      throw new Error(`A sheet with the name "${name}" already exists. Please enter another name.`);
     this.checkCells(DEFAULT_ROWS * DEFAULT_COLUMNS);
     const sheet = new SheetState(name, this.nextSheetId === 0 ? 0 : 100_000 + this.nextSheetId * 7919);
     this.nextSheetId++;
@@ -249,17 +250,23 @@ export class FakeRange extends Facade implements Range {
   }
 
   private each<T>(fn: (row: number, column: number) => T): T[][] {
-    return Array.from({ length: this.numRows }, (_, r) => Array.from({ length: this.numColumns }, (_, c) => fn(this.row + r, this.column + c)));
+    return Array.from({ length: this.numRows }, (_, r) =>
+      Array.from({ length: this.numColumns }, (_, c) => fn(this.row + r, this.column + c)),
+    );
   }
 
   private checkShape(data: unknown, what: string): asserts data is unknown[][] {
     if (!Array.isArray(data) || data.some((r) => !Array.isArray(r))) throw new Error(`Cannot convert ${what} to Object[][].`);
     if (data.length !== this.numRows) {
-      throw new Error(`The number of rows in the data does not match the number of rows in the range. The data has ${data.length} but the range has ${this.numRows}.`);
+      throw new Error(
+        `The number of rows in the data does not match the number of rows in the range. The data has ${data.length} but the range has ${this.numRows}.`,
+      );
     }
     for (const r of data as unknown[][]) {
       if (r.length !== this.numColumns) {
-        throw new Error(`The number of columns in the data does not match the number of columns in the range. The data has ${r.length} but the range has ${this.numColumns}.`);
+        throw new Error(
+          `The number of columns in the data does not match the number of columns in the range. The data has ${r.length} but the range has ${this.numColumns}.`,
+        );
       }
     }
   }
@@ -386,7 +393,8 @@ export class FakeSheet extends Facade implements Sheet {
       const r = parseA1(rowOrA1);
       return new FakeRange(this.host, this.spreadsheet, this.live(), r.row, r.column, r.numRows, r.numColumns);
     }
-    if (!Number.isInteger(rowOrA1) || !Number.isInteger(column)) throw new Error('Cannot find method getRange(number,number) with non-integer arguments.');
+    if (!Number.isInteger(rowOrA1) || !Number.isInteger(column))
+      throw new Error('Cannot find method getRange(number,number) with non-integer arguments.');
     return new FakeRange(this.host, this.spreadsheet, this.live(), rowOrA1, column!, numRows, numColumns);
   }
 
@@ -413,7 +421,10 @@ export class FakeSheet extends Facade implements Sheet {
     if (afterPosition < 1 || afterPosition > s.maxRows || howMany < 1) throw new Error('Those rows are out of bounds.');
     this.spreadsheet.checkCells(howMany * s.maxColumns);
     // Rows are stored sparsely: only rows below the insertion point that hold something move.
-    const shift = <T>(rows: (T | undefined)[]) => (afterPosition < rows.length ? rows.slice(0, afterPosition).concat(new Array<T | undefined>(howMany), rows.slice(afterPosition)) : rows);
+    const shift = <T>(rows: (T | undefined)[]) =>
+      afterPosition < rows.length
+        ? rows.slice(0, afterPosition).concat(new Array<T | undefined>(howMany), rows.slice(afterPosition))
+        : rows;
     s.values = shift(s.values);
     s.formats = shift(s.formats);
     s.maxRows += howMany;
@@ -425,8 +436,16 @@ export class FakeSheet extends Facade implements Sheet {
     const s = this.live();
     if (afterPosition < 1 || afterPosition > s.maxColumns || howMany < 1) throw new Error('Those columns are out of bounds.');
     this.spreadsheet.checkCells(howMany * s.maxRows);
-    s.values = s.values.map((row) => (row && afterPosition < row.length ? row.slice(0, afterPosition).concat(new Array<Stored>(howMany).fill(''), row.slice(afterPosition)) : row));
-    s.formats = s.formats.map((row) => (row && afterPosition < row.length ? row.slice(0, afterPosition).concat(new Array<string>(howMany).fill(DEFAULT_FORMAT), row.slice(afterPosition)) : row));
+    s.values = s.values.map((row) =>
+      row && afterPosition < row.length
+        ? row.slice(0, afterPosition).concat(new Array<Stored>(howMany).fill(''), row.slice(afterPosition))
+        : row,
+    );
+    s.formats = s.formats.map((row) =>
+      row && afterPosition < row.length
+        ? row.slice(0, afterPosition).concat(new Array<string>(howMany).fill(DEFAULT_FORMAT), row.slice(afterPosition))
+        : row,
+    );
     s.maxColumns += howMany;
     return this;
   }
@@ -435,7 +454,7 @@ export class FakeSheet extends Facade implements Sheet {
     this.writing('deleteRows');
     const s = this.live();
     if (rowPosition < 1 || howMany < 1 || rowPosition + howMany - 1 > s.maxRows) throw new Error('Those rows are out of bounds.');
-    if (howMany >= s.maxRows) throw new Error('You can\'t delete all the rows on the sheet.');
+    if (howMany >= s.maxRows) throw new Error("You can't delete all the rows on the sheet.");
     s.values.splice(rowPosition - 1, howMany);
     s.formats.splice(rowPosition - 1, howMany);
     s.maxRows -= howMany;

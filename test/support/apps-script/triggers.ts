@@ -96,7 +96,10 @@ class FakeClockTriggerBuilder implements ClockTriggerBuilder {
     if (this.every !== null) return this.create_({ kind: 'every', ms: this.every }, now + this.every);
     if (this.days !== null) {
       const day = formatDate(new Date(now), this.zone, 'yyyy-MM-dd').split('-').map(Number) as [number, number, number];
-      let first = instantOf({ year: day[0], month: day[1], day: day[2], hour: this.hour ?? 0, minute: this.minute, second: 0, millisecond: 0 }, this.zone);
+      let first = instantOf(
+        { year: day[0], month: day[1], day: day[2], hour: this.hour ?? 0, minute: this.minute, second: 0, millisecond: 0 },
+        this.zone,
+      );
       if (first <= now) first += 86_400_000;
       return this.create_({ kind: 'every', ms: this.days * 86_400_000 }, first);
     }
@@ -114,8 +117,15 @@ export function createScriptApp(host: Host, clock: WorldClock, store: TriggerSto
         timeBased: () =>
           new FakeClockTriggerBuilder(
             (schedule, first) => {
-              if (mine().length >= MAX_TRIGGERS) throw new Error('This script has too many triggers. Triggers must be deleted from the script before more can be added.');
-              const record: TriggerRecord = { uid: randomUUID().replace(/-/g, '').slice(0, 20), handler, owner: user(), schedule, next: first };
+              if (mine().length >= MAX_TRIGGERS)
+                throw new Error('This script has too many triggers. Triggers must be deleted from the script before more can be added.');
+              const record: TriggerRecord = {
+                uid: randomUUID().replace(/-/g, '').slice(0, 20),
+                handler,
+                owner: user(),
+                schedule,
+                next: first,
+              };
               store.triggers.push(record);
               return new FakeTrigger(record);
             },

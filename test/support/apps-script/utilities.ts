@@ -69,7 +69,7 @@ const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 
 /** SimpleDateFormat patterns as tokens: letter runs and quoted literals. */
 function tokens(pattern: string): { letter: string; width: number; literal?: string }[] {
   const out: { letter: string; width: number; literal?: string }[] = [];
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const ch = pattern[i]!;
     if (ch === "'") {
       const end = pattern.indexOf("'", i + 1);
@@ -124,7 +124,9 @@ export function formatDate(date: Date, timeZone: string, pattern: string): strin
           const off = offsetMinutes(ms, timeZone);
           if (t.letter === 'X' && off === 0) return 'Z';
           const sign = off < 0 ? '-' : '+';
-          return t.letter === 'X' && t.width >= 3 ? `${sign}${pad(Math.floor(Math.abs(off) / 60), 2)}:${pad(Math.abs(off) % 60, 2)}` : `${sign}${pad(Math.floor(Math.abs(off) / 60), 2)}${pad(Math.abs(off) % 60, 2)}`;
+          return t.letter === 'X' && t.width >= 3
+            ? `${sign}${pad(Math.floor(Math.abs(off) / 60), 2)}:${pad(Math.abs(off) % 60, 2)}`
+            : `${sign}${pad(Math.floor(Math.abs(off) / 60), 2)}${pad(Math.abs(off) % 60, 2)}`;
         }
         default:
           throw new Error(`Illegal pattern character '${t.letter}'`);
@@ -151,14 +153,29 @@ export function parseDate(text: string, timeZone: string, pattern: string): Date
     const n = Number(m![0]);
     pos += m![0].length;
     switch (t.letter) {
-      case 'y': f.year = n; break;
-      case 'M': f.month = n; break;
-      case 'd': f.day = n; break;
-      case 'H': f.hour = n; break;
-      case 'm': f.minute = n; break;
-      case 's': f.second = n; break;
-      case 'S': f.millisecond = n; break;
-      default: fail();
+      case 'y':
+        f.year = n;
+        break;
+      case 'M':
+        f.month = n;
+        break;
+      case 'd':
+        f.day = n;
+        break;
+      case 'H':
+        f.hour = n;
+        break;
+      case 'm':
+        f.minute = n;
+        break;
+      case 's':
+        f.second = n;
+        break;
+      case 'S':
+        f.millisecond = n;
+        break;
+      default:
+        fail();
     }
   }
   if (pos !== text.length && !/^\s*$/.test(text.slice(pos))) fail();
@@ -167,7 +184,10 @@ export function parseDate(text: string, timeZone: string, pattern: string): Date
 }
 
 /** The Utilities service, with sleep spending simulated time instead of real time. */
-export function createUtilities(execution: () => Execution, makeDate: (ms: number) => Date): Utilities & {
+export function createUtilities(
+  execution: () => Execution,
+  makeDate: (ms: number) => Date,
+): Utilities & {
   base64Encode(data: string | Bytes): string;
   base64Decode(text: string): Bytes;
   newBlob?: never;
@@ -180,7 +200,11 @@ export function createUtilities(execution: () => Execution, makeDate: (ms: numbe
       execution().charge(ms);
     },
     base64Encode: (data) => (typeof data === 'string' ? Buffer.from(data, 'utf8') : fromJavaBytes(data)).toString('base64'),
-    base64EncodeWebSafe: (data) => (typeof data === 'string' ? Buffer.from(data, 'utf8') : fromJavaBytes(data)).toString('base64').replace(/\+/g, '-').replace(/\//g, '_'),
+    base64EncodeWebSafe: (data) =>
+      (typeof data === 'string' ? Buffer.from(data, 'utf8') : fromJavaBytes(data))
+        .toString('base64')
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_'),
     base64Decode: (text) => toJavaBytes(Buffer.from(text, 'base64')),
     computeDigest: (algorithm, value) => {
       const name = DIGESTS[algorithm as keyof typeof DIGESTS];

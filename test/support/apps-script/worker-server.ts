@@ -30,7 +30,11 @@ function filesUnder(dir: string): string[] {
 /** Changes to what the seed writes invalidate the cached seeded state. */
 function recipeHash(): string {
   const hash = createHash('sha256').update(`tiny ${DEFAULT_DEMO_SEED} ${DEMO_END_DATE}\n`);
-  for (const file of [...filesUnder(join(ROOT, 'worker/demo')), ...filesUnder(join(ROOT, 'migrations')), join(ROOT, 'scripts/seed.ts')].sort()) {
+  for (const file of [
+    ...filesUnder(join(ROOT, 'worker/demo')),
+    ...filesUnder(join(ROOT, 'migrations')),
+    join(ROOT, 'scripts/seed.ts'),
+  ].sort()) {
     hash.update(relative(ROOT, file)).update(readFileSync(file));
   }
   return hash.digest('hex').slice(0, 16);
@@ -46,7 +50,7 @@ async function seededTemplate(): Promise<string> {
   const template = join(cache, `demo-${recipeHash()}`);
   const lock = `${template}.lock`;
   mkdirSync(cache, { recursive: true });
-  for (const deadline = Date.now() + 10 * 60_000; !existsSync(join(template, 'v3')); ) {
+  for (const deadline = Date.now() + 10 * 60_000; !existsSync(join(template, 'v3'));) {
     try {
       mkdirSync(lock);
     } catch {
@@ -60,11 +64,15 @@ async function seededTemplate(): Promise<string> {
     try {
       const building = `${template}.building`;
       rmSync(building, { recursive: true, force: true });
-      const seeded = spawnSync(process.execPath, ['scripts/seed.ts', '--size', 'tiny', '--end-date', DEMO_END_DATE, '--persist-to', building], {
-        cwd: ROOT,
-        env: OFFLINE_ENV,
-        encoding: 'utf8',
-      });
+      const seeded = spawnSync(
+        process.execPath,
+        ['scripts/seed.ts', '--size', 'tiny', '--end-date', DEMO_END_DATE, '--persist-to', building],
+        {
+          cwd: ROOT,
+          env: OFFLINE_ENV,
+          encoding: 'utf8',
+        },
+      );
       if (seeded.status !== 0) throw new Error(`seeding the demo data failed:\n${seeded.stderr || seeded.stdout}`);
       renameSync(building, template);
     } finally {

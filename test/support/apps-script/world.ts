@@ -142,9 +142,18 @@ export class AppsScriptWorld {
       UrlFetchApp: createUrlFetchApp(host, this.http, this.fetches),
       PropertiesService: createPropertiesService(host, this.properties, propertiesUser),
       CacheService: createCacheService(host, this.clock, this.caches, propertiesUser),
-      ScriptApp: createScriptApp(host, this.clock, this.triggers, () => this.currentUser || this.owner, () => this.scriptTimeZone),
+      ScriptApp: createScriptApp(
+        host,
+        this.clock,
+        this.triggers,
+        () => this.currentUser || this.owner,
+        () => this.scriptTimeZone,
+      ),
       HtmlService: createHtmlService(this.options.projectDir ?? '.'),
-      Utilities: createUtilities(() => this.execution(), (ms) => new Date(ms)),
+      Utilities: createUtilities(
+        () => this.execution(),
+        (ms) => new Date(ms),
+      ),
       Session: createSession(this.scriptTimeZone, () => (kind === 'custom-function' ? '' : this.currentUser)),
       LockService: createLockService(host, this.locks, () => this.currentUser),
       Logger: { log: (...args: unknown[]) => log(...args) },
@@ -266,7 +275,8 @@ export class AppsScriptWorld {
     if (name.endsWith('_')) return { error: `${name} is private and cannot be called from the sidebar.`, killed: false, elapsedMs: 0 };
     const carried = (value: unknown, where: string) => {
       const walk = (v: unknown): void => {
-        if (Object.prototype.toString.call(v) === '[object Date]' || typeof v === 'function') throw new Error(`google.script.run cannot carry ${where} holding a ${typeof v === 'function' ? 'function' : 'Date'}.`);
+        if (Object.prototype.toString.call(v) === '[object Date]' || typeof v === 'function')
+          throw new Error(`google.script.run cannot carry ${where} holding a ${typeof v === 'function' ? 'function' : 'Date'}.`);
         if (v && typeof v === 'object') Object.values(v).forEach(walk);
       };
       walk(value);
@@ -294,7 +304,10 @@ export class AppsScriptWorld {
       if (!due) return fired;
       const at = due.next!;
       due.next = due.schedule.kind === 'every' ? at + due.schedule.ms : null;
-      const result = this.run('time-trigger', due.handler, [], { user: due.owner, event: { triggerUid: due.uid, authMode: 'FULL', timezone: this.scriptTimeZone } });
+      const result = this.run('time-trigger', due.handler, [], {
+        user: due.owner,
+        event: { triggerUid: due.uid, authMode: 'FULL', timezone: this.scriptTimeZone },
+      });
       fired.push({ trigger: due, result });
     }
     throw new Error('more than 1000 trigger runs: a trigger keeps re-arming itself');

@@ -6,13 +6,7 @@ import { env } from 'cloudflare:workers';
 import { leafColumns } from '../../../shared/columns.ts';
 import type { Plan } from '../../../shared/plans.ts';
 import { getView } from '../../../shared/views/index.ts';
-import {
-  createTableStatements,
-  dropTableStatements,
-  quoteIdent,
-  tableName,
-  type StoredValue,
-} from '../../../worker/demo/schema.ts';
+import { createTableStatements, dropTableStatements, quoteIdent, tableName, type StoredValue } from '../../../worker/demo/schema.ts';
 import type { Query } from '../../../worker/query/model.ts';
 import { parseQuery } from '../../../worker/query/parse.ts';
 import { parseServiceAccountKey, ServiceAccountTokenSource } from '../../../worker/warehouse/bigquery/auth.ts';
@@ -70,11 +64,7 @@ export async function harness(
 }
 
 /** A validated Query for a view from request-style parameters, as GET /v1/views/{view}/rows builds it. */
-export function queryFor(
-  viewName: string,
-  params: Record<string, string> | [string, string][] = {},
-  plan: Plan = 'professional',
-): Query {
+export function queryFor(viewName: string, params: Record<string, string> | [string, string][] = {}, plan: Plan = 'professional'): Query {
   const view = getView(viewName);
   if (!view) throw new Error(`no view ${viewName}`);
   const entries = Array.isArray(params) ? params : Object.entries(params);
@@ -86,9 +76,7 @@ export async function seedRows(dataset: string, viewName: string, rows: readonly
   const view = getView(viewName);
   if (!view) throw new Error(`no view ${viewName}`);
   const columns = leafColumns(view).map((c) => c.name);
-  const statements = [...dropTableStatements(dataset, view), ...createTableStatements(dataset, view)].map((sql) =>
-    db.prepare(sql),
-  );
+  const statements = [...dropTableStatements(dataset, view), ...createTableStatements(dataset, view)].map((sql) => db.prepare(sql));
   const insert = `INSERT INTO ${quoteIdent(tableName(dataset, view.name))} (${columns.map(quoteIdent).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
   for (const row of rows) statements.push(db.prepare(insert).bind(...columns.map((c) => row[c] ?? null)));
   await db.batch(statements);

@@ -19,10 +19,7 @@ function pem(label: string, der: ArrayBuffer): string {
 }
 
 /** A fresh service account for `project`; each call makes a new key. */
-export async function createTestServiceAccount(
-  project = 'acb-standin',
-  name = 'activconnect-bridge',
-): Promise<TestServiceAccount> {
+export async function createTestServiceAccount(project = 'acb-standin', name = 'activconnect-bridge'): Promise<TestServiceAccount> {
   const pair = (await crypto.subtle.generateKey(
     { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
     true,

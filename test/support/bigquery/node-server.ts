@@ -48,9 +48,7 @@ export async function serveStandIn(standIn: BigQueryStandIn, port = 0): Promise<
       res.end(Buffer.from(await answer.arrayBuffer()));
     } catch (err) {
       res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({ error: { code: 500, message: String(err), errors: [{ reason: 'internalError' }], status: 'INTERNAL' } }),
-      );
+      res.end(JSON.stringify({ error: { code: 500, message: String(err), errors: [{ reason: 'internalError' }], status: 'INTERNAL' } }));
     }
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));

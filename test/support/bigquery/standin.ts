@@ -178,8 +178,7 @@ export class BigQueryStandIn {
     const body = request.method === 'POST' ? await readBody(request) : null;
     this.requests.push({ endpoint: endpoint?.name ?? 'unknown', method: request.method, url, headers: request.headers, body });
     if (!endpoint) return googleError(404, 'notFound', `Not found: ${request.method} ${url.pathname}`);
-    const latency =
-      typeof this.options.latencyMs === 'function' ? this.options.latencyMs(endpoint.name) : (this.options.latencyMs ?? 0);
+    const latency = typeof this.options.latencyMs === 'function' ? this.options.latencyMs(endpoint.name) : (this.options.latencyMs ?? 0);
     if (latency > 0) await this.sleep_(latency);
     const fault = this.takeFault_(endpoint.name);
     if (fault) {
@@ -222,9 +221,7 @@ export class BigQueryStandIn {
   }
 
   private takeFault_(endpoint: Endpoint): Fault | null {
-    const i = this.faults_.findIndex(
-      (f) => f.fault.endpoint === endpoint || (f.fault.endpoint === 'any' && endpoint !== 'token'),
-    );
+    const i = this.faults_.findIndex((f) => f.fault.endpoint === endpoint || (f.fault.endpoint === 'any' && endpoint !== 'token'));
     if (i === -1) return null;
     const entry = this.faults_[i]!;
     if (--entry.left <= 0) this.faults_.splice(i, 1);
@@ -257,8 +254,7 @@ export class BigQueryStandIn {
     const now = Math.floor(this.now_() / 1000);
     const iat = claims['iat'];
     const exp = claims['exp'];
-    if (claims['iss'] !== this.options.clientEmail)
-      return invalid('invalid_grant', 'Invalid JWT: iss is not a known service account.');
+    if (claims['iss'] !== this.options.clientEmail) return invalid('invalid_grant', 'Invalid JWT: iss is not a known service account.');
     if (claims['aud'] !== (this.options.tokenUri ?? DEFAULT_TOKEN_URI))
       return invalid('invalid_grant', 'Invalid JWT: aud must be the token endpoint.');
     if (typeof iat !== 'number' || typeof exp !== 'number' || iat > now + 60 || exp <= now || exp - iat > 3600) {
@@ -330,8 +326,7 @@ export class BigQueryStandIn {
     if (typeof req.query !== 'string' || req.query.trim() === '')
       throw new QueryRejected('invalidQuery', 'Required parameter is missing: query');
     // jobs.query defaults to legacy SQL, which would not parse our backtick paths and @params.
-    if (req.useLegacySql !== false)
-      throw new QueryRejected('invalidQuery', 'Query parameters cannot be used in legacy SQL queries.');
+    if (req.useLegacySql !== false) throw new QueryRejected('invalidQuery', 'Query parameters cannot be used in legacy SQL queries.');
     const params = req.queryParameters ?? [];
     if (params.length > 0 && req.parameterMode !== 'NAMED')
       throw new QueryRejected('invalidQuery', 'Positional parameters are not supported here; set parameterMode to NAMED.');
@@ -362,11 +357,7 @@ export class BigQueryStandIn {
     const limit = typeof req.maximumBytesBilled === 'string' ? Number(req.maximumBytesBilled) : null;
     const billed = Math.max(MIN_BILLED_BYTES, Math.ceil(bytes / (1024 * 1024)) * 1024 * 1024);
     if (limit !== null && Number.isFinite(limit) && billed > limit) {
-      return googleError(
-        400,
-        'bytesBilledLimitExceeded',
-        `Query exceeded limit for bytes billed: ${limit}. ${billed} or higher required.`,
-      );
+      return googleError(400, 'bytesBilledLimitExceeded', `Query exceeded limit for bytes billed: ${limit}. ${billed} or higher required.`);
     }
     const rows = await this.options.db.all(t.sqlite, t.binds);
     const job: Job = {
@@ -479,8 +470,7 @@ function route(method: string, path: string): { name: Endpoint; project?: string
   let m = /\/bigquery\/v2\/projects\/([^/]+)\/queries$/.exec(path);
   if (m && method === 'POST') return { name: 'query', project: decodeURIComponent(m[1]!) };
   m = /\/bigquery\/v2\/projects\/([^/]+)\/queries\/([^/]+)$/.exec(path);
-  if (m && method === 'GET')
-    return { name: 'getQueryResults', project: decodeURIComponent(m[1]!), jobId: decodeURIComponent(m[2]!) };
+  if (m && method === 'GET') return { name: 'getQueryResults', project: decodeURIComponent(m[1]!), jobId: decodeURIComponent(m[2]!) };
   m = /\/bigquery\/v2\/projects\/([^/]+)\/jobs\/([^/]+)\/cancel$/.exec(path);
   if (m && method === 'POST') return { name: 'cancel', project: decodeURIComponent(m[1]!), jobId: decodeURIComponent(m[2]!) };
   return null;

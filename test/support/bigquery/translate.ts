@@ -175,10 +175,7 @@ export function translate(sql: string, params: readonly WireParameter[], project
   pos++;
   const parts = path.text.split('.');
   if (parts.length !== 3)
-    throw new QueryRejected(
-      'invalidQuery',
-      `Table name "${path.text}" missing dataset while no default dataset is set in the request.`,
-    );
+    throw new QueryRejected('invalidQuery', `Table name "${path.text}" missing dataset while no default dataset is set in the request.`);
   const [tableProject, dataset, viewName] = parts as [string, string, string];
   if (tableProject !== project) {
     throw new QueryRejected('notFound', `Not found: Project ${tableProject}`);

@@ -4,7 +4,21 @@ import type { LeafColumn } from '../../../shared/columns.ts';
 import type { ViewDef } from '../../../shared/types.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
 import { api, direct, seedTinyDemo } from '../support/demo.ts';
-import { ALL_VIEWS, PROFESSIONAL, expectProblem, getRows, leaf, leafColumns, q, qs, rowsPath, tableOf, walkPages, type Keys, type Row } from './support/contract.ts';
+import {
+  ALL_VIEWS,
+  PROFESSIONAL,
+  expectProblem,
+  getRows,
+  leaf,
+  leafColumns,
+  q,
+  qs,
+  rowsPath,
+  tableOf,
+  walkPages,
+  type Keys,
+  type Row,
+} from './support/contract.ts';
 
 let keys: Keys;
 beforeAll(async () => {
@@ -61,7 +75,11 @@ describe.each(ALL_VIEWS.map((v) => [v.name, v] as const))('aggregates over %s', 
   it(`${group ? `group_by=${group.name} with ` : ''}sum/avg/min/max(${measure.name} ${measure.type}) and count() equal the SQL`, async () => {
     const select = [...(group ? [group.name] : []), ...fns, 'count()'].join(',');
     const body = await getRows(rowsPath(view, qs({ select, ...(group ? { group_by: group.name } : {}) })), keys[tenant.id]);
-    expect(body.columns.map((c) => c.name)).toEqual([...(group ? [group.name] : []), ...['sum', 'avg', 'min', 'max'].map((f) => `${f}_${measure.name}`), 'count']);
+    expect(body.columns.map((c) => c.name)).toEqual([
+      ...(group ? [group.name] : []),
+      ...['sum', 'avg', 'min', 'max'].map((f) => `${f}_${measure.name}`),
+      'count',
+    ]);
     expect(body.columns.find((c) => c.name === `avg_${measure.name}`)!.type).toBe('FLOAT64');
     expect(body.columns.find((c) => c.name === 'count')!.type).toBe('INT64');
     const expected = await directAggregates(view, group, measure);
@@ -84,7 +102,10 @@ describe('group_by', () => {
     const [{ dayType }] = (await direct<{ dayType: string }>(
       `SELECT day_type AS dayType FROM ${tableOf('acme', view)} GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1`,
     )) as [{ dayType: string }];
-    const body = await getRows(rowsPath(view, qs({ group_by: 'user_id', select: 'user_id,count(*),sum(user_productivity_goal)', day_type: `eq.${dayType}` })), keys.acme);
+    const body = await getRows(
+      rowsPath(view, qs({ group_by: 'user_id', select: 'user_id,count(*),sum(user_productivity_goal)', day_type: `eq.${dayType}` })),
+      keys.acme,
+    );
     const rows = await direct<Row>(
       `SELECT user_id, COUNT(*) AS count, SUM(CAST(user_productivity_goal AS REAL)) AS sum_user_productivity_goal FROM ${tableOf('acme', view)} WHERE day_type = ? GROUP BY 1 ORDER BY 1`,
       dayType,
@@ -96,7 +117,10 @@ describe('group_by', () => {
   });
 
   it('min and max work on text and dates as well as numbers', async () => {
-    const body = await getRows(rowsPath(view, qs({ group_by: 'user_id', select: 'user_id,min(local_date),max(local_date),max(day_of_week)' })), keys.acme);
+    const body = await getRows(
+      rowsPath(view, qs({ group_by: 'user_id', select: 'user_id,min(local_date),max(local_date),max(day_of_week)' })),
+      keys.acme,
+    );
     const rows = await direct(
       `SELECT user_id, MIN(local_date) AS min_local_date, MAX(local_date) AS max_local_date, MAX(day_of_week) AS max_day_of_week FROM ${tableOf('acme', view)} GROUP BY 1 ORDER BY 1`,
     );
@@ -113,7 +137,10 @@ describe('group_by', () => {
       const body = await getRows(rowsPath(view, qs({ group_by: 'user_id', select, order })), keys.acme);
       expect(body.rows, order).toEqual(expected);
     }
-    const walked = await walkPages(rowsPath(view, qs({ group_by: 'user_id', select, order: 'sum_total_duration_seconds.desc', limit: 2 })), keys.acme);
+    const walked = await walkPages(
+      rowsPath(view, qs({ group_by: 'user_id', select, order: 'sum_total_duration_seconds.desc', limit: 2 })),
+      keys.acme,
+    );
     expect(walked.pages).toBeGreaterThan(2);
     expect(walked.rows).toEqual(expected);
 
@@ -121,12 +148,17 @@ describe('group_by', () => {
       `SELECT user_id, SUM(total_duration_seconds) AS sum_total_duration_seconds, MAX(CAST(user_focus_goal AS REAL)) AS max_user_focus_goal
        FROM ${tableOf('acme', view)} GROUP BY 1 ORDER BY 3 DESC, 1 ASC`,
     );
-    const walkedByMax = await walkPages(rowsPath(view, qs({ group_by: 'user_id', select, order: 'max(user_focus_goal).desc', limit: 2 })), keys.acme);
+    const walkedByMax = await walkPages(
+      rowsPath(view, qs({ group_by: 'user_id', select, order: 'max(user_focus_goal).desc', limit: 2 })),
+      keys.acme,
+    );
     expect(walkedByMax.rows).toEqual(byMax);
   });
 
   it('pages over groups with a small limit: every group once, in group order', async () => {
-    const expected = await direct<Row>(`SELECT local_date, day_type, COUNT(*) AS count FROM ${tableOf('acme', view)} GROUP BY 1, 2 ORDER BY 1, 2`);
+    const expected = await direct<Row>(
+      `SELECT local_date, day_type, COUNT(*) AS count FROM ${tableOf('acme', view)} GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
     const walked = await walkPages(rowsPath(view, qs({ group_by: 'local_date,day_type', limit: 2 })), keys.acme);
     expect(walked.pages).toBe(Math.ceil(expected.length / 2));
     expect(walked.rows).toEqual(expected);
@@ -134,7 +166,9 @@ describe('group_by', () => {
 
   it('pages over groups of a nullable column, NULL group first ascending and last descending', async () => {
     const table = tableOf('acme', 'daily_application_summary');
-    const [{ nulls }] = (await direct<{ nulls: number }>(`SELECT COUNT(*) AS nulls FROM ${table} WHERE application IS NULL`)) as [{ nulls: number }];
+    const [{ nulls }] = (await direct<{ nulls: number }>(`SELECT COUNT(*) AS nulls FROM ${table} WHERE application IS NULL`)) as [
+      { nulls: number },
+    ];
     expect(nulls, 'some rows have no application').toBeGreaterThan(0);
     for (const [order, sql] of [
       ['application', 'application ASC NULLS FIRST'],
@@ -148,7 +182,13 @@ describe('group_by', () => {
   });
 
   it('groups by a dotted column of a nested record', async () => {
-    const body = await getRows(rowsPath('user_work_schedules', qs({ group_by: 'work_schedule.day_of_week', select: 'work_schedule.day_of_week,count(),max(break_time_minutes)' })), keys.acme);
+    const body = await getRows(
+      rowsPath(
+        'user_work_schedules',
+        qs({ group_by: 'work_schedule.day_of_week', select: 'work_schedule.day_of_week,count(),max(break_time_minutes)' }),
+      ),
+      keys.acme,
+    );
     const rows = await direct(
       `SELECT "work_schedule.day_of_week", COUNT(*) AS count, MAX(break_time_minutes) AS max_break_time_minutes FROM ${tableOf('acme', 'user_work_schedules')} GROUP BY 1 ORDER BY 1`,
     );
@@ -157,12 +197,15 @@ describe('group_by', () => {
 });
 
 describe('aggregate errors', () => {
-  it.each(['sum(user_name)', 'avg(local_date)', 'sum(time_off_day)'])('rejects %s on a column that is not a number with 400', async (fn) => {
-    const column = fn.slice(fn.indexOf('(') + 1, -1);
-    const body = await expectProblem(await api(rowsPath('daily_user_summary', qs({ select: fn })), keys.acme), 400, 'invalid-parameter');
-    expect(body.detail).toContain(column);
-    expect(body.column).toBe(column);
-  });
+  it.each(['sum(user_name)', 'avg(local_date)', 'sum(time_off_day)'])(
+    'rejects %s on a column that is not a number with 400',
+    async (fn) => {
+      const column = fn.slice(fn.indexOf('(') + 1, -1);
+      const body = await expectProblem(await api(rowsPath('daily_user_summary', qs({ select: fn })), keys.acme), 400, 'invalid-parameter');
+      expect(body.detail).toContain(column);
+      expect(body.column).toBe(column);
+    },
+  );
 
   it('rejects a selected column that is not grouped with 400 naming it', async () => {
     const body = await expectProblem(
@@ -177,13 +220,25 @@ describe('aggregate errors', () => {
   });
 
   it('rejects an unknown aggregate and an order on something neither grouped nor selected', async () => {
-    const median = await expectProblem(await api(rowsPath('events', qs({ select: 'median(duration_sec)' })), keys.acme), 400, 'invalid-parameter');
+    const median = await expectProblem(
+      await api(rowsPath('events', qs({ select: 'median(duration_sec)' })), keys.acme),
+      400,
+      'invalid-parameter',
+    );
     expect(median.detail).toContain('sum()');
-    await expectProblem(await api(rowsPath('events', qs({ group_by: 'user_id', order: 'duration_sec' })), keys.acme), 400, 'invalid-parameter');
+    await expectProblem(
+      await api(rowsPath('events', qs({ group_by: 'user_id', order: 'duration_sec' })), keys.acme),
+      400,
+      'invalid-parameter',
+    );
   });
 
   it('an aggregate over a column above the plan is 403, like selecting it', async () => {
-    const body = await expectProblem(await api(rowsPath('daily_user_summary', qs({ select: 'sum(focused_duration_seconds)' })), keys.initech), 403, 'plan-required');
+    const body = await expectProblem(
+      await api(rowsPath('daily_user_summary', qs({ select: 'sum(focused_duration_seconds)' })), keys.initech),
+      403,
+      'plan-required',
+    );
     expect(body.column).toBe('focused_duration_seconds');
     expect(leaf(VIEWS.daily_user_summary, 'focused_duration_seconds').minPlan).toBe('professional');
   });

@@ -34,7 +34,11 @@ describe('authentication', () => {
   });
 
   it('accepts the key as a Bearer token (any case) and as X-API-Key', async () => {
-    const ways: Record<string, string>[] = [{ authorization: `Bearer ${keys.acme}` }, { authorization: `bearer  ${keys.acme}` }, { 'x-api-key': keys.acme }];
+    const ways: Record<string, string>[] = [
+      { authorization: `Bearer ${keys.acme}` },
+      { authorization: `bearer  ${keys.acme}` },
+      { 'x-api-key': keys.acme },
+    ];
     for (const headers of ways) {
       const res = await raw(headers);
       expect(res.status, JSON.stringify(Object.keys(headers))).toBe(200);

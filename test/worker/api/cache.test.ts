@@ -48,7 +48,9 @@ describe('the result cache', () => {
   });
 
   it('serves spelling variants of one query from one entry: parameter order, order=a vs a.asc, in.(b,a) vs in.(a,b)', async () => {
-    const [a, b] = (await direct<{ id: number }>(`SELECT DISTINCT user_id AS id FROM ${tableOf('acme', 'events')} ORDER BY 1 LIMIT 2`)).map((r) => r.id);
+    const [a, b] = (await direct<{ id: number }>(`SELECT DISTINCT user_id AS id FROM ${tableOf('acme', 'events')} ORDER BY 1 LIMIT 2`)).map(
+      (r) => r.id,
+    );
     const first = await fetchRows(rowsPath('events', `select=user_id,titlebar&user_id=in.(${a},${b})&order=titlebar&limit=13`));
     expect(first.cache).toBe('MISS');
     for (const variant of [
@@ -81,21 +83,26 @@ describe('the result cache', () => {
   });
 
   describe('never shares an entry between tenants', () => {
-    const withAccount = ALL_VIEWS.filter((v) => leafColumns(v).some((c) => (c.name === 'accountid' || c.name === 'account_id') && c.minPlan === 'essentials'));
-    it.each(withAccount.map((v) => [v.name, v] as const))('%s: the same query for each tenant returns only that tenant account ids', async (_n, view) => {
-      const column = leafColumns(view).find((c) => c.name === 'accountid' || c.name === 'account_id')!.name;
-      const path = rowsPath(view, qs({ select: `${column},${view.rowKey.join(',')}`, limit: 15 }));
-      const bodies: string[] = [];
-      for (const tenant of TENANTS) {
-        const { status, body } = await fetchRows(path, keys[tenant.id]);
-        expect(status).toBe(200);
-        const rows = (JSON.parse(body) as { rows: Record<string, number>[] }).rows;
-        expect(rows.length).toBeGreaterThan(0);
-        expect(new Set(rows.map((r) => r[column])), tenant.id).toEqual(new Set([tenant.accountId]));
-        bodies.push(body);
-      }
-      expect(new Set(bodies).size).toBe(TENANTS.length);
-    });
+    const withAccount = ALL_VIEWS.filter((v) =>
+      leafColumns(v).some((c) => (c.name === 'accountid' || c.name === 'account_id') && c.minPlan === 'essentials'),
+    );
+    it.each(withAccount.map((v) => [v.name, v] as const))(
+      '%s: the same query for each tenant returns only that tenant account ids',
+      async (_n, view) => {
+        const column = leafColumns(view).find((c) => c.name === 'accountid' || c.name === 'account_id')!.name;
+        const path = rowsPath(view, qs({ select: `${column},${view.rowKey.join(',')}`, limit: 15 }));
+        const bodies: string[] = [];
+        for (const tenant of TENANTS) {
+          const { status, body } = await fetchRows(path, keys[tenant.id]);
+          expect(status).toBe(200);
+          const rows = (JSON.parse(body) as { rows: Record<string, number>[] }).rows;
+          expect(rows.length).toBeGreaterThan(0);
+          expect(new Set(rows.map((r) => r[column])), tenant.id).toEqual(new Set([tenant.accountId]));
+          bodies.push(body);
+        }
+        expect(new Set(bodies).size).toBe(TENANTS.length);
+      },
+    );
   });
 
   it('never shares an entry between two tenants on the same plan and data version', async () => {
@@ -118,7 +125,9 @@ describe('the result cache', () => {
       expect((await fetchRows(path, key)).cache).toBe('HIT');
     }
     // New data arrives, then the version is bumped: the change is visible at once.
-    await testEnv.DB.prepare(`UPDATE ${tableOf('acme', 'daily_user_summary')} SET total_duration_seconds = total_duration_seconds + 1`).run();
+    await testEnv.DB.prepare(
+      `UPDATE ${tableOf('acme', 'daily_user_summary')} SET total_duration_seconds = total_duration_seconds + 1`,
+    ).run();
     const stale = await fetchRows(path);
     expect(stale.cache).toBe('HIT');
     await run(testEnv.DB, bumpDataVersion('acme'));
@@ -163,7 +172,10 @@ async function harness(name: string) {
   const store = new ResultStore(await caches.open(`cached-result-test-${name}`), 3600);
   let now = T0;
   let calls = 0;
-  let answer: () => Promise<Computed> = async () => ({ body: `v${calls}`, headers: { 'content-type': 'text/plain', 'x-row-count': String(calls) } });
+  let answer: () => Promise<Computed> = async () => ({
+    body: `v${calls}`,
+    headers: { 'content-type': 'text/plain', 'x-row-count': String(calls) },
+  });
   const background: Promise<unknown>[] = [];
   const get = () =>
     cachedResult({
@@ -233,16 +245,19 @@ describe('cachedResult', () => {
     ['a quota error', new ApiError(403, 'quota-exceeded', 'quota'), 'quota-exceeded'],
     ['rate limiting', new ApiError(429, 'rate-limited', 'slow down'), 'rate-limited'],
     ['an unexpected exception', new TypeError('fetch failed'), 'warehouse-error'],
-  ])('when expired and the warehouse fails with %s, serves the old copy as STALE with the reason (stale-if-error)', async (_l, err, reason) => {
-    const h = await harness(`sie-${reason}`);
-    const first = await h.get();
-    h.at(seconds(60 + 300 + 1));
-    h.answer(failing(err));
-    const served = await h.get();
-    expect(served).toMatchObject({ status: 'STALE', staleReason: reason });
-    expect(served.result.etag).toBe(first.result.etag);
-    expect(h.calls()).toBe(2);
-  });
+  ])(
+    'when expired and the warehouse fails with %s, serves the old copy as STALE with the reason (stale-if-error)',
+    async (_l, err, reason) => {
+      const h = await harness(`sie-${reason}`);
+      const first = await h.get();
+      h.at(seconds(60 + 300 + 1));
+      h.answer(failing(err));
+      const served = await h.get();
+      expect(served).toMatchObject({ status: 'STALE', staleReason: reason });
+      expect(served.result.etag).toBe(first.result.etag);
+      expect(h.calls()).toBe(2);
+    },
+  );
 
   it('when expired and the data is unchanged, answers REVALIDATED and restarts the freshness clock', async () => {
     const h = await harness('revalidated');

@@ -33,7 +33,9 @@ describe('GET /v1/views/{view}', () => {
     it(`describes every column of ${name} with name, type, description, minimum plan and readability`, async () => {
       const res = await api(`/v1/views/${name}`, keys.acme);
       expect(res.status).toBe(200);
-      const body = (await res.json()) as { columns: { name: string; type: string; min_plan: string; readable: boolean; description: string }[] };
+      const body = (await res.json()) as {
+        columns: { name: string; type: string; min_plan: string; readable: boolean; description: string }[];
+      };
       const leaves = leafColumns(VIEWS[name]);
       expect(body.columns.map((c) => c.name)).toEqual(leaves.map((c) => c.name));
       body.columns.forEach((c, i) => {
@@ -45,7 +47,9 @@ describe('GET /v1/views/{view}', () => {
     });
   }
   it('marks columns above the caller plan as not readable', async () => {
-    const body = (await (await api('/v1/views/daily_user_summary', keys.initech)).json()) as { columns: { name: string; readable: boolean; min_plan: string }[] };
+    const body = (await (await api('/v1/views/daily_user_summary', keys.initech)).json()) as {
+      columns: { name: string; readable: boolean; min_plan: string }[];
+    };
     const focus = body.columns.find((c) => c.name === 'focused_duration_seconds')!;
     expect(focus).toMatchObject({ readable: false, min_plan: 'professional' });
     for (const c of body.columns) expect(c.readable).toBe(planIncludes('essentials', c.min_plan as 'essentials'));

@@ -25,11 +25,14 @@ describe('problem+json', () => {
     ['a parameter given twice', 400, 'invalid-parameter', () => api(rowsPath('events', 'limit=1&limit=2'), keys.acme)],
     ['a long URL', 414, 'uri-too-long', () => api(rowsPath('events', `titlebar=eq.${'x'.repeat(LIMITS.maxUrlLength)}`), keys.acme)],
   ];
-  it.each(cases)('%s: %i %s as problem+json with type, title, status, detail, request_id and x-request-id', async (_label, status, type, request) => {
-    const res = await request();
-    const body = await expectProblem(res, status, type);
-    expect(body.detail).not.toMatch(INTERNALS);
-  });
+  it.each(cases)(
+    '%s: %i %s as problem+json with type, title, status, detail, request_id and x-request-id',
+    async (_label, status, type, request) => {
+      const res = await request();
+      const body = await expectProblem(res, status, type);
+      expect(body.detail).not.toMatch(INTERNALS);
+    },
+  );
 
   it('puts x-request-id on successful answers too, echoing a well-formed one from the caller', async () => {
     for (const path of ['/', '/healthz', '/v1/views', rowsPath('users', 'limit=1')]) {
@@ -58,7 +61,11 @@ describe('warehouse trouble', () => {
 
 describe('did you mean', () => {
   it("suggests the nearest column for a misspelt select: 'usr_name' → 'user_name'", async () => {
-    const body = await expectProblem(await api(rowsPath('daily_user_summary', 'select=user_id,usr_name'), keys.acme), 400, 'unknown-column');
+    const body = await expectProblem(
+      await api(rowsPath('daily_user_summary', 'select=user_id,usr_name'), keys.acme),
+      400,
+      'unknown-column',
+    );
     expect(body.detail).toBe("Unknown column 'usr_name' in daily_user_summary. Did you mean 'user_name'?");
     expect(body.suggestions).toEqual(['user_name']);
   });
@@ -66,7 +73,11 @@ describe('did you mean', () => {
   it('suggests a reserved parameter for a misspelt one, and never a column above the plan', async () => {
     const limt = await expectProblem(await api(rowsPath('events', 'limt=5'), keys.acme), 400, 'unknown-column');
     expect(limt.suggestions).toContain('limit');
-    const focus = await expectProblem(await api(rowsPath('daily_user_summary', 'select=focused_duration_second'), keys.initech), 400, 'unknown-column');
+    const focus = await expectProblem(
+      await api(rowsPath('daily_user_summary', 'select=focused_duration_second'), keys.initech),
+      400,
+      'unknown-column',
+    );
     expect(focus.suggestions).not.toContain('focused_duration_seconds');
   });
 });
@@ -98,7 +109,18 @@ describe('limits: a 4xx naming the limit, never a 500', () => {
     };
     await ok(rowsPath('events', qs({ limit: LIMITS.maxPageSize })));
     await ok(rowsPath('events', repeat(LIMITS.maxFilters, () => 'user_id=gt.0').join('&')));
-    const ten = ['user_id', 'computer_id', 'local_date', 'day_type', 'category', 'site', 'productivity', 'period_of_day', 'activity_type', 'user_name'];
+    const ten = [
+      'user_id',
+      'computer_id',
+      'local_date',
+      'day_type',
+      'category',
+      'site',
+      'productivity',
+      'period_of_day',
+      'activity_type',
+      'user_name',
+    ];
     expect(ten.length).toBe(LIMITS.maxGroupBy);
     expect(ten.length).toBe(LIMITS.maxOrderTerms);
     await ok(rowsPath('events', qs({ group_by: ten.join(',') })));

@@ -107,7 +107,12 @@ function cases(column: LeafColumn, v: unknown, w: unknown): Case[] {
       list.push({ op: `like.${prefix}*`, where: `substr(${x}, 1, length(?)) = ?`, params: [prefix, prefix], matchesFirst: true });
       list.push({ op: `like.*${middle}*`, where: `instr(${x}, ?) > 0`, params: [middle], matchesFirst: true });
       list.push({ op: `not.like.${prefix}*`, where: `NOT (substr(${x}, 1, length(?)) = ?)`, params: [prefix, prefix] });
-      list.push({ op: `ilike.${prefix.toUpperCase()}*`, where: `lower(substr(${x}, 1, length(?))) = lower(?)`, params: [prefix, prefix], matchesFirst: true });
+      list.push({
+        op: `ilike.${prefix.toUpperCase()}*`,
+        where: `lower(substr(${x}, 1, length(?))) = lower(?)`,
+        params: [prefix, prefix],
+        matchesFirst: true,
+      });
       list.push({ op: `ilike.*${middle.toLowerCase()}*`, where: `instr(lower(${x}), lower(?)) > 0`, params: [middle], matchesFirst: true });
     }
   }
@@ -131,11 +136,27 @@ describe.each(ALL_VIEWS.map((v) => [v.name, v] as const))('filters on %s', (_nam
       const select = output.map((c) => c.name).join(',');
       const list = cases(column, v, w);
       const [answers, expected] = await Promise.all([
-        Promise.all(list.map(async (c) => {
-          const res = await api(rowsPath(view, qs([['select', select], [column.name, c.op]])), keys[tenant.id]);
-          return { status: res.status, text: await res.text() };
-        })),
-        expectedRowsBatch(tenant, view, output, list.map((c) => ({ where: c.where, params: c.params }))),
+        Promise.all(
+          list.map(async (c) => {
+            const res = await api(
+              rowsPath(
+                view,
+                qs([
+                  ['select', select],
+                  [column.name, c.op],
+                ]),
+              ),
+              keys[tenant.id],
+            );
+            return { status: res.status, text: await res.text() };
+          }),
+        ),
+        expectedRowsBatch(
+          tenant,
+          view,
+          output,
+          list.map((c) => ({ where: c.where, params: c.params })),
+        ),
       ]);
       list.forEach((c, i) => {
         const label = `${view.name}?${column.name}=${c.op}`;
@@ -187,13 +208,17 @@ describe('like, ilike and in on text', () => {
   const select = cols.map((c) => c.name).join(',');
 
   it('like is case-sensitive and ilike is not', async () => {
-    const [{ name }] = (await direct<{ name: string }>(`SELECT display_name AS name FROM ${tableOf('acme', view)} WHERE display_name GLOB '[A-Z][a-z]*' LIMIT 1`)) as [{ name: string }];
+    const [{ name }] = (await direct<{ name: string }>(
+      `SELECT display_name AS name FROM ${tableOf('acme', view)} WHERE display_name GLOB '[A-Z][a-z]*' LIMIT 1`,
+    )) as [{ name: string }];
     const word = name.split(' ')[0]!;
     const exact = await getRows(rowsPath(view, qs({ select, display_name: `like.${word}*` })), keys.acme);
     const lower = await getRows(rowsPath(view, qs({ select, display_name: `like.${word.toLowerCase()}*` })), keys.acme);
     const ilike = await getRows(rowsPath(view, qs({ select, display_name: `ilike.${word.toLowerCase()}*` })), keys.acme);
     expect(exact.rows.length).toBeGreaterThan(0);
-    expect(lower.rows).toEqual(await expectedRows('acme', view, cols, { where: 'display_name GLOB ?', params: [`${word.toLowerCase()}*`] }));
+    expect(lower.rows).toEqual(
+      await expectedRows('acme', view, cols, { where: 'display_name GLOB ?', params: [`${word.toLowerCase()}*`] }),
+    );
     expect(lower.rows.length).toBeLessThan(exact.rows.length);
     expect(ilike.rows).toEqual(exact.rows);
   });
@@ -227,7 +252,17 @@ describe('like, ilike and in on text', () => {
     const uids = (await direct<{ uid: number }>(`SELECT DISTINCT uid FROM ${tableOf('acme', view)} ORDER BY uid`)).map((r) => r.uid);
     expect(uids.length).toBeGreaterThanOrEqual(4);
     const [low, high] = [uids[1]!, uids[2]!];
-    const body = await getRows(rowsPath(view, qs([['select', select], ['uid', `gte.${low}`], ['uid', `lte.${high}`]])), keys.acme);
+    const body = await getRows(
+      rowsPath(
+        view,
+        qs([
+          ['select', select],
+          ['uid', `gte.${low}`],
+          ['uid', `lte.${high}`],
+        ]),
+      ),
+      keys.acme,
+    );
     expect(body.rows).toEqual(await expectedRows('acme', view, cols, { where: 'uid BETWEEN ? AND ?', params: [low, high] }));
     expect(new Set(body.rows.map((r) => r.uid))).toEqual(new Set([low, high]));
   });
@@ -271,7 +306,11 @@ describe('from/to on the view date column', () => {
     });
 
     it('rejects from after to, and a from that is not a date, with 400', async () => {
-      const body = await expectProblem(await api(rowsPath(view, qs({ from: '2026-11-20', to: '2026-11-19' })), keys[tenant.id]), 400, 'invalid-parameter');
+      const body = await expectProblem(
+        await api(rowsPath(view, qs({ from: '2026-11-20', to: '2026-11-19' })), keys[tenant.id]),
+        400,
+        'invalid-parameter',
+      );
       expect(body.detail).toContain('2026-11-20');
       const notDate = await expectProblem(await api(rowsPath(view, qs({ from: 'last week' })), keys[tenant.id]), 400, 'invalid-parameter');
       expect(notDate.detail).toContain('last week');

@@ -4,7 +4,20 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScalarType } from '../../../shared/types.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
 import { api, seedTinyDemo, testEnv } from '../support/demo.ts';
-import { ALL_VIEWS, PROFESSIONAL, expectedRows, getRows, leafColumns, q, qs, rowsPath, tableOf, type Keys, type Row, type RowsBody } from './support/contract.ts';
+import {
+  ALL_VIEWS,
+  PROFESSIONAL,
+  expectedRows,
+  getRows,
+  leafColumns,
+  q,
+  qs,
+  rowsPath,
+  tableOf,
+  type Keys,
+  type Row,
+  type RowsBody,
+} from './support/contract.ts';
 import { parseCsv } from './support/csv.ts';
 
 let keys: Keys;
@@ -83,9 +96,17 @@ describe.each(ALL_VIEWS.map((v) => [v.name, v] as const))('%s in every format', 
     const nd = await text(rowsPath(view, 'format=ndjson'), keys[tenant.id]);
     expect(nd.res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
     expect(nd.body.endsWith('\n')).toBe(true);
-    expect(nd.body.slice(0, -1).split('\n').map((line) => JSON.parse(line) as Row)).toEqual(json.rows);
+    expect(
+      nd.body
+        .slice(0, -1)
+        .split('\n')
+        .map((line) => JSON.parse(line) as Row),
+    ).toEqual(json.rows);
 
-    const values = (await getRows(rowsPath(view, 'format=values'), keys[tenant.id])) as unknown as { values: unknown[][]; columns: unknown };
+    const values = (await getRows(rowsPath(view, 'format=values'), keys[tenant.id])) as unknown as {
+      values: unknown[][];
+      columns: unknown;
+    };
     expect(values.columns).toEqual(json.columns);
     expect(values.values[0]).toEqual(names);
     expect(values.values.slice(1)).toEqual(json.rows.map((row) => names.map((n, i) => forSheet(row[n], types[i]!) ?? '')));
@@ -97,7 +118,14 @@ describe('json', () => {
     const res = await api(rowsPath('events', qs({ select: 'user_id,utc_timestamp', limit: 5 })), keys.acme);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const body = (await res.json()) as RowsBody;
-    expect(body).toMatchObject({ view: 'events', row_count: 5, columns: [{ name: 'user_id', type: 'INT64' }, { name: 'utc_timestamp', type: 'TIMESTAMP' }] });
+    expect(body).toMatchObject({
+      view: 'events',
+      row_count: 5,
+      columns: [
+        { name: 'user_id', type: 'INT64' },
+        { name: 'utc_timestamp', type: 'TIMESTAMP' },
+      ],
+    });
     expect(body.rows).toHaveLength(5);
     const next = new URL(body.next!);
     expect(next.origin).toBe('http://bridge.test');
@@ -147,7 +175,9 @@ describe('choosing a format', () => {
 
   it('format= wins over the suffix and over Accept', async () => {
     expect((await typeOf(path('.csv', 'select=uid&format=json'))).type).toMatch(/^application\/json/);
-    expect((await typeOf(path('', 'select=uid&format=ndjson'), { headers: { accept: 'text/csv' } })).type).toMatch(/^application\/x-ndjson/);
+    expect((await typeOf(path('', 'select=uid&format=ndjson'), { headers: { accept: 'text/csv' } })).type).toMatch(
+      /^application\/x-ndjson/,
+    );
     expect(JSON.parse((await typeOf(path('.csv', 'select=uid&format=values'))).body)).toHaveProperty('values');
   });
 
@@ -180,7 +210,10 @@ describe('types survive every format', () => {
   const select = 'user_id,local_date,first_activity_datetime,time_off_day,user_focus_goal,user_productivity_goal';
 
   it('dates, datetimes, timestamps and times are ISO strings; booleans are booleans', async () => {
-    const body = await getRows(rowsPath('events', qs({ select: 'local_date,local_datetime,utc_timestamp,local_time,potential_file_transfer', limit: 20 })), keys.acme);
+    const body = await getRows(
+      rowsPath('events', qs({ select: 'local_date,local_datetime,utc_timestamp,local_time,potential_file_transfer', limit: 20 })),
+      keys.acme,
+    );
     for (const r of body.rows) {
       expect(r.local_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(r.local_datetime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
@@ -236,7 +269,9 @@ describe('spreadsheet formula injection (CWE-1236)', () => {
   });
 
   it('values prefixes the same text cells and keeps numbers as numbers', async () => {
-    const body = (await getRows(rowsPath('premium_user_groups', `${hostileQuery}&format=values`), keys.acme)) as unknown as { values: unknown[][] };
+    const body = (await getRows(rowsPath('premium_user_groups', `${hostileQuery}&format=values`), keys.acme)) as unknown as {
+      values: unknown[][];
+    };
     const rows = body.values.slice(1);
     expect(rows.map((r) => r[1])).toEqual([...HOSTILE.map((t) => `'${t}`), ...HARMLESS]);
     expect(rows.map((r) => r[2])).toEqual(hostileTexts.map((_, i) => -(i + 1)));
@@ -247,11 +282,19 @@ describe('spreadsheet formula injection (CWE-1236)', () => {
     expect(json.rows.map((r) => r.group_name)).toEqual(hostileTexts);
     expect(json.rows.map((r) => r.type)).toEqual(hostileTexts.map((_, i) => -(i + 1)));
     const nd = await (await api(rowsPath('premium_user_groups', `${hostileQuery}&format=ndjson`), keys.acme)).text();
-    expect(nd.trimEnd().split('\n').map((l) => (JSON.parse(l) as { user_alias: string }).user_alias)).toEqual(hostileTexts);
+    expect(
+      nd
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { user_alias: string }).user_alias),
+    ).toEqual(hostileTexts);
   });
 
   it('filters match the stored text, not the neutralised one', async () => {
-    const json = await getRows(rowsPath('premium_user_groups', qs({ select: 'group_id', group_name: 'eq.=HYPERLINK("http://evil.example","x")' })), keys.acme);
+    const json = await getRows(
+      rowsPath('premium_user_groups', qs({ select: 'group_id', group_name: 'eq.=HYPERLINK("http://evil.example","x")' })),
+      keys.acme,
+    );
     expect(json.rows).toEqual([{ group_id: FIRST_GROUP }]);
   });
 });

@@ -28,13 +28,32 @@ import type { LeafColumn } from '../../../shared/columns.ts';
 
 /** Orders on nullable, descending and several columns; the direct SQL spells out the NULL placement. */
 const ORDERED: { view: ViewDef; order: string; sql: string; nullable?: string }[] = [
-  { view: VIEWS.events, order: 'search_term.desc,duration_sec', sql: '"search_term" DESC NULLS LAST, "duration_sec" ASC NULLS FIRST', nullable: 'search_term' },
+  {
+    view: VIEWS.events,
+    order: 'search_term.desc,duration_sec',
+    sql: '"search_term" DESC NULLS LAST, "duration_sec" ASC NULLS FIRST',
+    nullable: 'search_term',
+  },
   { view: VIEWS.events, order: 'user_id,search_term.desc', sql: '"user_id" ASC, "search_term" DESC NULLS LAST', nullable: 'search_term' },
-  { view: VIEWS.daily_application_summary, order: 'application,computer_id.desc', sql: '"application" ASC NULLS FIRST, "computer_id" DESC NULLS LAST', nullable: 'application' },
-  { view: VIEWS.user_work_schedules, order: 'work_schedule.start_time.desc,uid.desc', sql: '"work_schedule.start_time" DESC NULLS LAST, "uid" DESC', nullable: 'work_schedule.start_time' },
+  {
+    view: VIEWS.daily_application_summary,
+    order: 'application,computer_id.desc',
+    sql: '"application" ASC NULLS FIRST, "computer_id" DESC NULLS LAST',
+    nullable: 'application',
+  },
+  {
+    view: VIEWS.user_work_schedules,
+    order: 'work_schedule.start_time.desc,uid.desc',
+    sql: '"work_schedule.start_time" DESC NULLS LAST, "uid" DESC',
+    nullable: 'work_schedule.start_time',
+  },
   { view: VIEWS.users, order: 'tracked.desc,display_name.asc', sql: '"tracked" DESC, "display_name" ASC' },
   { view: VIEWS.group_goals, order: 'core_activity_hrs_day.desc', sql: 'CAST("core_activity_hrs_day" AS REAL) DESC' },
-  { view: VIEWS.daily_user_summary, order: 'user_focus_goal.desc,local_date.desc', sql: 'CAST("user_focus_goal" AS REAL) DESC, "local_date" DESC' },
+  {
+    view: VIEWS.daily_user_summary,
+    order: 'user_focus_goal.desc,local_date.desc',
+    sql: 'CAST("user_focus_goal" AS REAL) DESC, "local_date" DESC',
+  },
 ];
 
 const tenant = PROFESSIONAL;
@@ -83,7 +102,10 @@ describe('order=', () => {
         expect(nulls, `${nullable} has NULLs and values to sort`).toContain(true);
         expect(nulls).toContain(false);
       }
-      const walked = await walkPages(rowsPath(view, qs({ select, order, limit: Math.max(1, Math.ceil(whole.rows.length / 5)) })), keys[tenant.id]);
+      const walked = await walkPages(
+        rowsPath(view, qs({ select, order, limit: Math.max(1, Math.ceil(whole.rows.length / 5)) })),
+        keys[tenant.id],
+      );
       expect(walked.rows).toEqual(whole.rows);
     },
   );
@@ -111,9 +133,9 @@ describe('keyset paging, property-based', () => {
   const ordering = fc.constantFrom(...ALL_VIEWS).chain((view) =>
     fc.record({
       view: fc.constant(view),
-      terms: fc.shuffledSubarray(leafColumns(view) as LeafColumn[], { minLength: 1, maxLength: Math.min(3, leafColumns(view).length) }).chain((cols) =>
-        fc.tuple(...cols.map((c) => fc.tuple(fc.constant(c), fc.constantFrom('asc' as const, 'desc' as const)))),
-      ),
+      terms: fc
+        .shuffledSubarray(leafColumns(view) as LeafColumn[], { minLength: 1, maxLength: Math.min(3, leafColumns(view).length) })
+        .chain((cols) => fc.tuple(...cols.map((c) => fc.tuple(fc.constant(c), fc.constantFrom('asc' as const, 'desc' as const))))),
       pages: fc.integer({ min: 2, max: 6 }),
     }),
   );
@@ -148,12 +170,21 @@ describe('keyset paging, property-based', () => {
         const names = groups.map((c) => c.name);
         const order = [...(countFirst ? [`count.${countFirst}`] : []), ...names.map((n) => `${n}.${direction}`)].join(',');
         const nulls = direction === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST';
-        const sqlOrder = [...(countFirst ? [`COUNT(*) ${countFirst.toUpperCase()}`] : []), ...groups.map((c) => `${byValue(c)} ${nulls}`)].join(', ');
+        const sqlOrder = [
+          ...(countFirst ? [`COUNT(*) ${countFirst.toUpperCase()}`] : []),
+          ...groups.map((c) => `${byValue(c)} ${nulls}`),
+        ].join(', ');
         const rows = await direct<Record<string, unknown>>(
           `SELECT ${names.map(q).join(', ')}, COUNT(*) AS count FROM ${tableOf(tenant, view)} GROUP BY ${names.map(q).join(', ')} ORDER BY ${sqlOrder}`,
         );
-        const expected = rows.map((r) => ({ ...Object.fromEntries(groups.map((c) => [c.name, apiValue(r[c.name], c.type)])), count: r.count }));
-        const walked = await walkPages(rowsPath(view, qs({ group_by: names.join(','), order, limit: Math.max(1, Math.ceil(expected.length / 3)) })), keys[tenant.id]);
+        const expected = rows.map((r) => ({
+          ...Object.fromEntries(groups.map((c) => [c.name, apiValue(r[c.name], c.type)])),
+          count: r.count,
+        }));
+        const walked = await walkPages(
+          rowsPath(view, qs({ group_by: names.join(','), order, limit: Math.max(1, Math.ceil(expected.length / 3)) })),
+          keys[tenant.id],
+        );
         expect(walked.rows, `${view.name}?group_by=${names}&order=${order}`).toEqual(expected);
       }),
       { numRuns: 10 },
@@ -216,7 +247,10 @@ describe('cursors', () => {
 
   it('a cursor keeps working when only the page size changes', async () => {
     const page = await firstPage();
-    const bigger = await getRows(withCursor(page.next_cursor!, qs({ select: 'user_id,computer_id,utc_timestamp,titlebar', limit: 50 })), keys.acme);
+    const bigger = await getRows(
+      withCursor(page.next_cursor!, qs({ select: 'user_id,computer_id,utc_timestamp,titlebar', limit: 50 })),
+      keys.acme,
+    );
     const all = await getRows(rowsPath('events', qs({ select: 'user_id,computer_id,utc_timestamp,titlebar', limit: 75 })), keys.acme);
     expect([...page.rows, ...bigger.rows]).toEqual(all.rows);
   });
@@ -248,7 +282,10 @@ async function appendRows(round: number): Promise<void> {
       { utc_timestamp: `replace("utc_timestamp", 'Z', '.${round}5Z')`, titlebar: `'${MARK}'` },
       `${original} AND rowid % 37 = ${round % 37}`,
     ),
-    copy({ utc_timestamp: `'2099-01-01T00:${pad(Math.floor(round / 60))}:${pad(round % 60)}Z'`, titlebar: `'${MARK}'` }, `rowid = (SELECT max(rowid) FROM ${table} WHERE ${original})`),
+    copy(
+      { utc_timestamp: `'2099-01-01T00:${pad(Math.floor(round / 60))}:${pad(round % 60)}Z'`, titlebar: `'${MARK}'` },
+      `rowid = (SELECT max(rowid) FROM ${table} WHERE ${original})`,
+    ),
   ]);
 }
 
@@ -269,7 +306,9 @@ describe('keyset paging while rows are appended', () => {
   it('newest first, rows that arrive during paging do not shift later pages', async () => {
     const order = 'utc_timestamp.desc';
     const before = await expectedRows('globex', appendView, appendColumns, { orderBy: '"utc_timestamp" DESC' });
-    const walked = await walkPages(rowsPath(appendView, qs({ select: appendSelect, order, limit: 60 })), keys.globex, (page) => appendRows(100 + page));
+    const walked = await walkPages(rowsPath(appendView, qs({ select: appendSelect, order, limit: 60 })), keys.globex, (page) =>
+      appendRows(100 + page),
+    );
     expect(walked.rows.filter((r) => r.titlebar !== MARK)).toEqual(before.filter((r) => r.titlebar !== MARK));
     expect(new Set(walked.rows.map((r) => JSON.stringify(r))).size).toBe(walked.rows.length);
   });

@@ -17,7 +17,7 @@ const ACCOUNT_IDS = TENANTS.map((t) => String(t.accountId));
 const OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'in', 'is', 'not.eq', 'not.in', 'not.is', 'not.like', 'between', ''];
 const HOSTILE = [
   "'; DROP TABLE api_keys; --",
-  "1 OR 1=1",
+  '1 OR 1=1',
   "x' UNION SELECT key_hash FROM api_keys --",
   '") OR ("1"="1',
   'globex__events',
@@ -65,12 +65,21 @@ const atom = fc.oneof(
 );
 
 const valueFor = (key: string): fc.Arbitrary<string> => {
-  const list = fc.array(fc.oneof(atom, fc.constantFrom(...COLUMNS.map((c) => `${['sum', 'max', 'count', 'avg', 'min', 'median'][c.length % 6]}(${c})`))), { maxLength: 5 }).map((a) => a.join(','));
+  const list = fc
+    .array(
+      fc.oneof(atom, fc.constantFrom(...COLUMNS.map((c) => `${['sum', 'max', 'count', 'avg', 'min', 'median'][c.length % 6]}(${c})`))),
+      { maxLength: 5 },
+    )
+    .map((a) => a.join(','));
   switch (key) {
     case 'select':
     case 'group_by':
     case 'order':
-      return fc.oneof(list, list.map((l) => `${l}.desc`), atom);
+      return fc.oneof(
+        list,
+        list.map((l) => `${l}.desc`),
+        atom,
+      );
     case 'format':
       return fc.oneof(fc.constantFrom('json', 'csv', 'ndjson', 'values', 'CSV', 'xlsx', ''), atom);
     case 'limit':
@@ -140,7 +149,12 @@ function accountIds(contentType: string, body: string): unknown[] {
     const [header = [], ...rows] = parseCsv(body);
     fromTable(header, rows, Number);
   } else if (contentType.startsWith('application/x-ndjson')) {
-    fromObjects(body.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+    fromObjects(
+      body
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    );
   } else {
     const json = JSON.parse(body) as { rows?: Record<string, unknown>[]; values?: unknown[][]; dry_run?: boolean };
     if (json.rows) fromObjects(json.rows);

@@ -25,23 +25,59 @@ interface Equivalent {
 /** Each body with the GET query string that means the same; `name` is a display name from the data. */
 const equivalents = (name: string): Record<string, Equivalent> => ({
   events: {
-    body: { select: ['user_id', 'utc_timestamp', 'titlebar'], filters: { productivity: 'eq.Productive', duration_sec: ['gte.10', 'lt.600'] }, order: 'utc_timestamp.desc', limit: 7 },
-    get: [['select', 'user_id,utc_timestamp,titlebar'], ['productivity', 'eq.Productive'], ['duration_sec', 'gte.10'], ['duration_sec', 'lt.600'], ['order', 'utc_timestamp.desc'], ['limit', '7']],
+    body: {
+      select: ['user_id', 'utc_timestamp', 'titlebar'],
+      filters: { productivity: 'eq.Productive', duration_sec: ['gte.10', 'lt.600'] },
+      order: 'utc_timestamp.desc',
+      limit: 7,
+    },
+    get: [
+      ['select', 'user_id,utc_timestamp,titlebar'],
+      ['productivity', 'eq.Productive'],
+      ['duration_sec', 'gte.10'],
+      ['duration_sec', 'lt.600'],
+      ['order', 'utc_timestamp.desc'],
+      ['limit', '7'],
+    ],
   },
   daily_user_summary: {
-    body: { select: ['user_id', 'sum(total_duration_seconds)', 'count()'], group_by: 'user_id', from: '2026-11-16', to: '2026-11-18', order: ['sum_total_duration_seconds.desc'] },
-    get: [['select', 'user_id,sum(total_duration_seconds),count()'], ['group_by', 'user_id'], ['from', '2026-11-16'], ['to', '2026-11-18'], ['order', 'sum_total_duration_seconds.desc']],
+    body: {
+      select: ['user_id', 'sum(total_duration_seconds)', 'count()'],
+      group_by: 'user_id',
+      from: '2026-11-16',
+      to: '2026-11-18',
+      order: ['sum_total_duration_seconds.desc'],
+    },
+    get: [
+      ['select', 'user_id,sum(total_duration_seconds),count()'],
+      ['group_by', 'user_id'],
+      ['from', '2026-11-16'],
+      ['to', '2026-11-18'],
+      ['order', 'sum_total_duration_seconds.desc'],
+    ],
   },
   users: {
     body: { filters: { display_name: `in.("Doe, Jane","${name}")`, 'agents.agent_id': 'not.is.null' }, format: 'values' },
-    get: [['display_name', `in.("Doe, Jane","${name}")`], ['agents.agent_id', 'not.is.null'], ['format', 'values']],
+    get: [
+      ['display_name', `in.("Doe, Jane","${name}")`],
+      ['agents.agent_id', 'not.is.null'],
+      ['format', 'values'],
+    ],
   },
-  consumers: { body: { format: 'csv', limit: '3' }, get: [['format', 'csv'], ['limit', '3']] },
+  consumers: {
+    body: { format: 'csv', limit: '3' },
+    get: [
+      ['format', 'csv'],
+      ['limit', '3'],
+    ],
+  },
 });
 
 describe('POST /v1/views/{view}/query', () => {
   it.each(Object.keys(equivalents('')))('%s: the JSON body answers exactly what the GET query string answers', async (view) => {
-    const [{ name }] = (await direct<{ name: string }>(`SELECT display_name AS name FROM ${tableOf('acme', 'users')} WHERE display_name NOT GLOB '*["\\]*' LIMIT 1`)) as [{ name: string }];
+    const [{ name }] = (await direct<{ name: string }>(
+      `SELECT display_name AS name FROM ${tableOf('acme', 'users')} WHERE display_name NOT GLOB '*["\\]*' LIMIT 1`,
+    )) as [{ name: string }];
     const { body, get } = equivalents(name)[view]!;
     const viaGet = await api(rowsPath(view, qs(get)), keys.acme);
     const viaPost = await post(view, body);
@@ -50,7 +86,9 @@ describe('POST /v1/views/{view}/query', () => {
     expect(viaPost.headers.get('content-type')).toBe(viaGet.headers.get('content-type'));
     const [g, p] = [await viaGet.text(), await viaPost.text()];
     expect(p).toBe(g);
-    const rows = viaGet.headers.get('content-type')!.startsWith('text/csv') ? parseCsv(g).length - 1 : (JSON.parse(g) as { row_count: number }).row_count;
+    const rows = viaGet.headers.get('content-type')!.startsWith('text/csv')
+      ? parseCsv(g).length - 1
+      : (JSON.parse(g) as { row_count: number }).row_count;
     expect(rows, 'the query matches rows').toBeGreaterThan(0);
   });
 
@@ -71,7 +109,11 @@ describe('bad bodies get a clear 4xx', () => {
   it('rejects a body without Content-Type: application/json with 415', async () => {
     const body = await expectProblem(await post('events', '{}', keys.acme, 'text/plain'), 415, 'unsupported-media-type');
     expect(body.detail).toContain('application/json');
-    await expectProblem(await post('events', 'select=user_id', keys.acme, 'application/x-www-form-urlencoded'), 415, 'unsupported-media-type');
+    await expectProblem(
+      await post('events', 'select=user_id', keys.acme, 'application/x-www-form-urlencoded'),
+      415,
+      'unsupported-media-type',
+    );
   });
 
   it('rejects an unknown field with 400 naming it and the fields there are', async () => {

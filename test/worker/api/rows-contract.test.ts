@@ -85,8 +85,20 @@ describe('nested records as dotted columns', () => {
     expect(new Set(uids).size).toBeLessThan(uids.length);
 
     const name = all.rows[1]!['agents.user_name'] as string;
-    const filtered = await getRows(rowsPath(view, qs([['select', 'uid,agents.user_name,agents.agent_id'], ['agents.user_name', `eq.${name}`], ['order', 'agents.agent_id.desc']])), keys.acme);
-    expect(filtered.rows).toEqual(await expectedRows('acme', view, cols, { where: '"agents.user_name" = ?', params: [name], orderBy: '"agents.agent_id" DESC' }));
+    const filtered = await getRows(
+      rowsPath(
+        view,
+        qs([
+          ['select', 'uid,agents.user_name,agents.agent_id'],
+          ['agents.user_name', `eq.${name}`],
+          ['order', 'agents.agent_id.desc'],
+        ]),
+      ),
+      keys.acme,
+    );
+    expect(filtered.rows).toEqual(
+      await expectedRows('acme', view, cols, { where: '"agents.user_name" = ?', params: [name], orderBy: '"agents.agent_id" DESC' }),
+    );
     expect(filtered.rows.length).toBeGreaterThan(0);
   });
 
@@ -96,12 +108,19 @@ describe('nested records as dotted columns', () => {
     const select = cols.map((c) => c.name).join(',');
     const body = await getRows(rowsPath(view, qs({ select })), keys.acme);
     expect(body.rows).toEqual(await expectedRows('acme', view, cols));
-    for (const r of body.rows) if (r['work_schedule.start_time'] !== null) expect(r['work_schedule.start_time']).toMatch(/^\d{2}:\d{2}:\d{2}$/);
+    for (const r of body.rows)
+      if (r['work_schedule.start_time'] !== null) expect(r['work_schedule.start_time']).toMatch(/^\d{2}:\d{2}:\d{2}$/);
     const day = body.rows[0]!['work_schedule.day_of_week'] as string;
 
-    const fixed = await getRows(rowsPath(view, qs({ select, 'work_schedule.start_time': 'not.is.null', 'work_schedule.day_of_week': `eq.${day}` })), keys.acme);
+    const fixed = await getRows(
+      rowsPath(view, qs({ select, 'work_schedule.start_time': 'not.is.null', 'work_schedule.day_of_week': `eq.${day}` })),
+      keys.acme,
+    );
     expect(fixed.rows).toEqual(
-      await expectedRows('acme', view, cols, { where: `"work_schedule.start_time" IS NOT NULL AND "work_schedule.day_of_week" = ?`, params: [day] }),
+      await expectedRows('acme', view, cols, {
+        where: `"work_schedule.start_time" IS NOT NULL AND "work_schedule.day_of_week" = ?`,
+        params: [day],
+      }),
     );
     const flexible = await getRows(rowsPath(view, qs({ select, 'work_schedule.start_time': 'is.null' })), keys.acme);
     expect(flexible.rows).toEqual(await expectedRows('acme', view, cols, { where: `"work_schedule.start_time" IS NULL` }));

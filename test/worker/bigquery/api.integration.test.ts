@@ -26,10 +26,19 @@ beforeAll(async () => {
   const keys = await seedTinyDemo();
   d1Key = keys.acme;
   const account = await createTestServiceAccount('acb-standin');
-  standIn = new BigQueryStandIn({ db: d1Executor(db), project: 'acb-standin', clientEmail: account.clientEmail, publicKey: account.publicKey });
+  standIn = new BigQueryStandIn({
+    db: d1Executor(db),
+    project: 'acb-standin',
+    clientEmail: account.clientEmail,
+    publicKey: account.publicKey,
+  });
   // The BigQuery tenant's dataset holds the same rows as the D1 tenant acme.
   const created = await createKey('bqacme', 'professional', 'test');
-  await run(db, upsertTenant({ id: 'bqacme', name: 'BQ Acme', plan: 'professional', warehouse: 'bigquery', dataset: 'acme', bqProject: 'acb-standin' }), created.statement);
+  await run(
+    db,
+    upsertTenant({ id: 'bqacme', name: 'BQ Acme', plan: 'professional', warehouse: 'bigquery', dataset: 'acme', bqProject: 'acb-standin' }),
+    created.statement,
+  );
   bqKey = created.key;
   bqEnv = { ...(env as unknown as Env), GOOGLE_SERVICE_ACCOUNT_JSON: account.json };
   vi.stubGlobal('fetch', standIn.fetch);
@@ -90,7 +99,13 @@ describe('a BigQuery tenant through the whole API', () => {
   });
 
   it('turns a BigQuery quota error on an uncached query into 429 problem+json without Google internals', async () => {
-    standIn.inject({ endpoint: 'query', status: 403, reason: 'quotaExceeded', message: 'Quota exceeded: secret internal detail', times: 5 });
+    standIn.inject({
+      endpoint: 'query',
+      status: 403,
+      reason: 'quotaExceeded',
+      message: 'Quota exceeded: secret internal detail',
+      times: 5,
+    });
     const res = await get('/v1/views/consumers/rows?select=email&limit=3', bqKey);
     expect(res.status).toBe(429);
     expect(res.headers.get('content-type')).toMatch(/problem\+json/);
@@ -101,7 +116,12 @@ describe('a BigQuery tenant through the whole API', () => {
   });
 
   it('refuses a BigQuery tenant clearly when the server has no service account key', async () => {
-    const res = await app.request('/v1/views/events/rows?limit=1', { headers: { authorization: `Bearer ${bqKey}` } }, env as unknown as Env, ctx);
+    const res = await app.request(
+      '/v1/views/events/rows?limit=1',
+      { headers: { authorization: `Bearer ${bqKey}` } },
+      env as unknown as Env,
+      ctx,
+    );
     expect(res.status).toBe(503);
     expect(((await res.json()) as { detail: string }).detail).toContain('GOOGLE_SERVICE_ACCOUNT_JSON');
   });

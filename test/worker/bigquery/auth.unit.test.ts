@@ -140,8 +140,7 @@ describe('token caching', () => {
   it('abandons a refresh that never answers, and the next caller starts a new one', async () => {
     const { standIn, time } = setup();
     let calls = 0;
-    const hanging: typeof fetch = (input, init) =>
-      ++calls === 1 ? new Promise<Response>(() => undefined) : standIn.fetch(input, init);
+    const hanging: typeof fetch = (input, init) => (++calls === 1 ? new Promise<Response>(() => undefined) : standIn.fetch(input, init));
     const tokens = new ServiceAccountTokenSource(parseServiceAccountKey(account.json), {
       fetch: hanging,
       timeoutMs: 50,
@@ -174,11 +173,7 @@ describe('a malformed key gets a clear message that never quotes the key', () =>
       /PKCS#1/,
     ],
     ['with a mangled PEM', () => JSON.stringify({ ...good(), private_key: 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC' }), /not a PEM/],
-    [
-      'with a plain-http token_uri',
-      () => JSON.stringify({ ...good(), token_uri: 'http://oauth2.googleapis.com/token' }),
-      /https/,
-    ],
+    ['with a plain-http token_uri', () => JSON.stringify({ ...good(), token_uri: 'http://oauth2.googleapis.com/token' }), /https/],
   ];
   for (const [name, json, message] of cases) {
     it(`rejects a key ${name}`, () => {

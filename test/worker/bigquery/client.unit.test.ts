@@ -70,9 +70,7 @@ async function failure(promise: Promise<unknown>): Promise<ApiError> {
 describe('jobs.query and jobs.getQueryResults', () => {
   it('sends a typed, named-parameter Standard SQL request with the tenant limits', async () => {
     const { standIn, client } = await setup({ location: 'europe-west2' }, { pageSize: 500, pollTimeoutMs: 7000 });
-    await client.query(
-      spec({ uid: 'gte.3', tracked: 'is.true' }, { location: 'europe-west2', maximumBytesBilled: 50 * 1024 ** 3 }),
-    );
+    await client.query(spec({ uid: 'gte.3', tracked: 'is.true' }, { location: 'europe-west2', maximumBytesBilled: 50 * 1024 ** 3 }));
     const request = standIn.requests.find((r) => r.endpoint === 'query')!;
     expect(request.url.toString()).toBe(`https://bigquery.googleapis.com/bigquery/v2/projects/${TEST_PROJECT}/queries`);
     expect(request.headers.get('authorization')).toMatch(/^Bearer ya29\./);
@@ -99,9 +97,7 @@ describe('jobs.query and jobs.getQueryResults', () => {
     const result = await client.query(spec({ select: 'uid' }));
     expect(result.rows.map((r) => r.f[0]!.v)).toEqual(USERS.map((u) => String(u.uid)));
     expect(standIn.count('getQueryResults')).toBe(6);
-    const tokens = standIn.requests
-      .filter((r) => r.endpoint === 'getQueryResults')
-      .map((r) => r.url.searchParams.get('pageToken'));
+    const tokens = standIn.requests.filter((r) => r.endpoint === 'getQueryResults').map((r) => r.url.searchParams.get('pageToken'));
     expect(new Set(tokens).size).toBe(6);
     expect(result.schema.fields.map((f) => f.type)).toEqual(['INTEGER', 'INTEGER', 'INTEGER']);
   });

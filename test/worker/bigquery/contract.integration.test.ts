@@ -178,13 +178,7 @@ describe.each(VIEW_NAMES.map((name) => [name, VIEWS[name] as ViewDef] as const))
       group.name,
       'count()',
       ...(measure
-        ? [
-            `sum(${measure.name})`,
-            `avg(${measure.name})`,
-            `min(${measure.name})`,
-            `max(${measure.name})`,
-            `count(${measure.name})`,
-          ]
+        ? [`sum(${measure.name})`, `avg(${measure.name})`, `min(${measure.name})`, `max(${measure.name})`, `count(${measure.name})`]
         : []),
       ...(other ? [`min(${other.name})`, `max(${other.name})`] : []),
     ].join(',');

@@ -94,9 +94,7 @@ describe('values are named, typed parameters and never SQL text', () => {
       parameterType: { type: 'TIMESTAMP' },
       parameterValue: { value: '2026-11-20 00:00:00+00:00' },
     });
-    expect(toQueryParameter({ value: '2026-11-20T08:00:00', type: 'DATETIME' }, 1).parameterValue.value).toBe(
-      '2026-11-20T08:00:00',
-    );
+    expect(toQueryParameter({ value: '2026-11-20T08:00:00', type: 'DATETIME' }, 1).parameterValue.value).toBe('2026-11-20T08:00:00');
     expect(toQueryParameter({ value: 2.5, type: 'FLOAT64' }, 2).parameterValue.value).toBe('2.5');
     expect(toQueryParameter({ value: false, type: 'BOOL' }, 3).parameterValue.value).toBe('false');
   });
@@ -125,9 +123,7 @@ describe('values are named, typed parameters and never SQL text', () => {
 describe('ordering, keyset and grouping', () => {
   it('orders with explicit NULL placement and adds the row key as tie-breaker', () => {
     const { sql } = compile('users', { select: 'display_name', order: 'display_name.desc' });
-    expect(sql).toContain(
-      'ORDER BY t.`display_name` DESC NULLS LAST, t.`uid` ASC NULLS FIRST, `agents`.`agent_id` ASC NULLS FIRST',
-    );
+    expect(sql).toContain('ORDER BY t.`display_name` DESC NULLS LAST, t.`uid` ASC NULLS FIRST, `agents`.`agent_id` ASC NULLS FIRST');
   });
 
   it('continues after a keyset position with one parameter per key value, reused, NULLs included', () => {

@@ -102,10 +102,7 @@ describe('nested cells', () => {
   });
 
   it('reads a REPEATED scalar and a NULL RECORD', () => {
-    expect(decodeValue([{ v: 'true' }, { v: 'false' }], { name: 'flags', type: 'BOOLEAN', mode: 'REPEATED' })).toEqual([
-      true,
-      false,
-    ]);
+    expect(decodeValue([{ v: 'true' }, { v: 'false' }], { name: 'flags', type: 'BOOLEAN', mode: 'REPEATED' })).toEqual([true, false]);
     expect(decodeValue(null, { name: 'r', type: 'STRUCT', fields: [{ name: 'x', type: 'INT64' }] })).toBeNull();
   });
 

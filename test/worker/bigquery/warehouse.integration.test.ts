@@ -88,10 +88,7 @@ describe('values that must survive exactly', () => {
   it('returns INT64 beyond 2^53 digit for digit, and filters and pages on it', async () => {
     const all = await agree(queryFor('users', { select: 'uid,agents.agent_id' }));
     expect(all).toContainEqual([BIG, '9223372036854775807']);
-    expect(await agree(queryFor('users', { select: 'agents.agent_id', uid: `eq.${BIG}` }))).toEqual([
-      ['2'],
-      ['9223372036854775807'],
-    ]);
+    expect(await agree(queryFor('users', { select: 'agents.agent_id', uid: `eq.${BIG}` }))).toEqual([['2'], ['9223372036854775807']]);
     const page = await bq.page(queryFor('users', { select: 'uid', order: 'uid.desc' }), 2);
     expect(page.keys).toEqual([
       [BIG, '2'],
@@ -100,9 +97,7 @@ describe('values that must survive exactly', () => {
   });
 
   it('reads TIMESTAMP, DATETIME, TIME and DATE as the same ISO text, epoch and 2038 included', async () => {
-    const got = await agree(
-      queryFor('events', { select: 'utc_timestamp,local_datetime,local_time,local_date', order: 'utc_timestamp' }),
-    );
+    const got = await agree(queryFor('events', { select: 'utc_timestamp,local_datetime,local_time,local_date', order: 'utc_timestamp' }));
     expect(got[0]).toEqual(['1970-01-01T00:00:00Z', '1969-12-31T19:00:00', '00:00:00', '1969-12-31']);
     expect(got.at(-1)).toEqual(['2038-01-19T03:14:08Z', '2038-01-18T22:14:08', '23:59:59', '2038-01-18']);
   });
@@ -120,9 +115,7 @@ describe('values that must survive exactly', () => {
       [true],
       [true],
     ]);
-    expect(await agree(queryFor('events', { select: 'potential_file_transfer', potential_file_transfer: 'eq.false' }))).toEqual([
-      [false],
-    ]);
+    expect(await agree(queryFor('events', { select: 'potential_file_transfer', potential_file_transfer: 'eq.false' }))).toEqual([[false]]);
     expect(await agree(queryFor('events', { select: 'user_id', potential_file_transfer: 'is.null' }))).toEqual([['1']]);
   });
 });
@@ -139,16 +132,12 @@ describe('text matching', () => {
   });
 
   it('treats _ as one character and keeps non-ASCII text intact', async () => {
-    expect(await agree(queryFor('users', { select: 'display_name', display_name: 'like.Ünïcode_100*' }))).toEqual([
-      ['Ünïcode_100%'],
-    ]);
+    expect(await agree(queryFor('users', { select: 'display_name', display_name: 'like.Ünïcode_100*' }))).toEqual([['Ünïcode_100%']]);
     expect(await agree(queryFor('users', { select: 'uid', display_name: 'like.A_a' }))).toEqual([[BIG], [BIG]]);
   });
 
   it('a backslash escapes a wildcard in like on both warehouses', async () => {
-    expect(await agree(queryFor('users', { select: 'display_name', display_name: 'like.Ünïcode\\_100*' }))).toEqual([
-      ['Ünïcode_100%'],
-    ]);
+    expect(await agree(queryFor('users', { select: 'display_name', display_name: 'like.Ünïcode\\_100*' }))).toEqual([['Ünïcode_100%']]);
     expect(await agree(queryFor('users', { select: 'display_name', display_name: 'like.A\\_a' }))).toEqual([]);
   });
 });
@@ -160,14 +149,12 @@ describe('flattened REPEATED records', () => {
   });
 
   it('groups across the flattened rows', async () => {
-    expect(await agree(queryFor('users', { select: 'uid,count(),max(agents.agent_id)', group_by: 'uid', order: 'uid' }))).toEqual(
-      [
-        ['2', '1', '3'],
-        ['3', '1', null],
-        ['4', '1', '4'],
-        [BIG, '2', '9223372036854775807'],
-      ],
-    );
+    expect(await agree(queryFor('users', { select: 'uid,count(),max(agents.agent_id)', group_by: 'uid', order: 'uid' }))).toEqual([
+      ['2', '1', '3'],
+      ['3', '1', null],
+      ['4', '1', '4'],
+      [BIG, '2', '9223372036854775807'],
+    ]);
   });
 
   it('pages through users with NULLs in the order keys, across BigQuery result pages', async () => {
@@ -186,10 +173,7 @@ describe('flattened REPEATED records', () => {
 
 describe('NUMERIC', () => {
   it('sums and averages as numbers', async () => {
-    const [row] = await rows(
-      bq,
-      queryFor('group_goals', { select: 'sum(core_activity_hrs_day),avg(core_activity_hrs_day),count()' }),
-    );
+    const [row] = await rows(bq, queryFor('group_goals', { select: 'sum(core_activity_hrs_day),avg(core_activity_hrs_day),count()' }));
     expect(row).toEqual(['22.5', 7.5, '3']);
   });
 
@@ -267,11 +251,9 @@ describe('dry runs and configuration', () => {
       if (body.schema) body.schema.fields.pop();
       return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
     };
-    const broken = new BigQueryWarehouse(
-      { project: 'acb-standin', dataset: DATASET, location: null, maxBytesBilled: null },
-      tokens,
-      { fetch: mangling },
-    );
+    const broken = new BigQueryWarehouse({ project: 'acb-standin', dataset: DATASET, location: null, maxBytesBilled: null }, tokens, {
+      fetch: mangling,
+    });
     await expect(broken.page(queryFor('users'), 10)).rejects.toMatchObject({ status: 502, type: 'warehouse-error' });
   });
 });

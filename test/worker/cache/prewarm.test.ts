@@ -31,7 +31,9 @@ describe('cache pre-warming by the cron', () => {
   it('records usage by canonical query, so spellings of one query count together', async () => {
     await api('/v1/views/users/rows?limit=3&select=uid', keys.globex);
     await api('/v1/views/users/rows?select=uid&limit=3&order=uid.asc', keys.globex);
-    const { results } = await (env as unknown as Env).DB.prepare("SELECT query, uses FROM query_usage WHERE tenant_id = 'globex' AND view = 'users'").all<{
+    const { results } = await (env as unknown as Env).DB.prepare(
+      "SELECT query, uses FROM query_usage WHERE tenant_id = 'globex' AND view = 'users'",
+    ).all<{
       query: string;
       uses: number;
     }>();
@@ -50,9 +52,7 @@ describe('cache pre-warming by the cron', () => {
     expect(report.considered).toBeGreaterThan(0);
     // initech's query is not among those considered: only acme's and globex's remain.
     const considered = await db
-      .prepare(
-        `SELECT count(*) AS n FROM query_usage u JOIN api_keys k ON k.id = u.key_id AND k.revoked_at IS NULL`,
-      )
+      .prepare(`SELECT count(*) AS n FROM query_usage u JOIN api_keys k ON k.id = u.key_id AND k.revoked_at IS NULL`)
       .first<{ n: number }>();
     expect(report.considered).toBe(considered!.n);
   });
@@ -72,13 +72,30 @@ describe('the admin purge with ADMIN_TOKEN set', () => {
     const { createApp } = await import('../../../worker/app.ts');
     const app = createApp();
     const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
-    const wrong = await app.request('/admin/tenants/globex/purge', { method: 'POST', headers: { authorization: 'Bearer nope' } }, adminEnv(), ctx);
+    const wrong = await app.request(
+      '/admin/tenants/globex/purge',
+      { method: 'POST', headers: { authorization: 'Bearer nope' } },
+      adminEnv(),
+      ctx,
+    );
     expect(wrong.status).toBe(401);
-    const before = await (env as unknown as Env).DB.prepare("SELECT data_version FROM tenants WHERE id = 'globex'").first<{ data_version: number }>();
-    const ok = await app.request('/admin/tenants/globex/purge', { method: 'POST', headers: { authorization: 'Bearer op-secret-token' } }, adminEnv(), ctx);
+    const before = await (env as unknown as Env).DB.prepare("SELECT data_version FROM tenants WHERE id = 'globex'").first<{
+      data_version: number;
+    }>();
+    const ok = await app.request(
+      '/admin/tenants/globex/purge',
+      { method: 'POST', headers: { authorization: 'Bearer op-secret-token' } },
+      adminEnv(),
+      ctx,
+    );
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ tenant: 'globex', data_version: before!.data_version + 1 });
-    const missing = await app.request('/admin/tenants/nosuch/purge', { method: 'POST', headers: { authorization: 'Bearer op-secret-token' } }, adminEnv(), ctx);
+    const missing = await app.request(
+      '/admin/tenants/nosuch/purge',
+      { method: 'POST', headers: { authorization: 'Bearer op-secret-token' } },
+      adminEnv(),
+      ctx,
+    );
     expect(missing.status).toBe(404);
   });
 });

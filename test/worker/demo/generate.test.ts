@@ -68,8 +68,7 @@ describe('generateDemo', () => {
       for (const row of data.tables[name].rows) {
         leaves.forEach((leaf, i) => {
           const v = row[i]!;
-          if (v !== null && !ENCODINGS[leaf.type](v))
-            expect.fail(`${name}.${leaf.name} (${leaf.type}) holds ${JSON.stringify(v)}`);
+          if (v !== null && !ENCODINGS[leaf.type](v)) expect.fail(`${name}.${leaf.name} (${leaf.type}) holds ${JSON.stringify(v)}`);
         });
       }
     }
@@ -90,8 +89,7 @@ describe('generateDemo', () => {
 
   it('names each user the same way in every view: the alias, else the first login', () => {
     const names = new Map<StoredValue, StoredValue>();
-    for (const u of rowsOf(data, 'users'))
-      if (!names.has(u.uid!)) names.set(u.uid!, u.display_name ?? u['agents.user_name']!);
+    for (const u of rowsOf(data, 'users')) if (!names.has(u.uid!)) names.set(u.uid!, u.display_name ?? u['agents.user_name']!);
     for (const name of [
       'daily_user_summary',
       'daily_application_summary',
@@ -109,8 +107,7 @@ describe('generateDemo', () => {
     const small = generateDemo({ ...OPTIONS, days: 30, users: 12 });
     const starts = new Set<string>();
     for (const e of rowsOf(small, 'events')) {
-      for (const text of [e.titlebar, e.search_term])
-        if (typeof text === 'string' && /^[=+\-@]/.test(text)) starts.add(text[0]!);
+      for (const text of [e.titlebar, e.search_term]) if (typeof text === 'string' && /^[=+\-@]/.test(text)) starts.add(text[0]!);
     }
     expect([...starts].sort()).toEqual(['+', '-', '=', '@']);
   });
@@ -272,12 +269,7 @@ describe('loadDemoData into D1', () => {
       GROUP BY b.activity_date`).all<Record<string, number>>();
     expect(results).toHaveLength(OPTIONS.days);
     for (const r of results) {
-      expect([r.b_productive, r.b_focused, r.b_active, r.b_off]).toEqual([
-        r.s_productive,
-        r.s_focused,
-        r.s_active,
-        r.s_off,
-      ]);
+      expect([r.b_productive, r.b_focused, r.b_active, r.b_off]).toEqual([r.s_productive, r.s_focused, r.s_active, r.s_off]);
     }
   });
 

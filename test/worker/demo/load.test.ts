@@ -42,12 +42,8 @@ describe('sqlLiteral', () => {
 
   it('reads back exactly what the same value bound as a parameter reads back', async () => {
     const values = [null, ...TEXTS, ...NUMBERS];
-    await env.DB.exec(
-      values.map((v, i) => `INSERT INTO lit (i, ${columnFor(v)}) VALUES (${i}, ${sqlLiteral(v)});`).join('\n'),
-    );
-    await env.DB.batch(
-      values.map((v, i) => env.DB.prepare(`INSERT INTO lit (i, ${columnFor(v)}) VALUES (?, ?)`).bind(1000 + i, v)),
-    );
+    await env.DB.exec(values.map((v, i) => `INSERT INTO lit (i, ${columnFor(v)}) VALUES (${i}, ${sqlLiteral(v)});`).join('\n'));
+    await env.DB.batch(values.map((v, i) => env.DB.prepare(`INSERT INTO lit (i, ${columnFor(v)}) VALUES (?, ?)`).bind(1000 + i, v)));
     const { results } = await env.DB.prepare(
       `SELECT i, coalesce(t, n, r) AS value, typeof(coalesce(t, n, r)) AS type, hex(coalesce(t, n, r)) AS hex
        FROM lit ORDER BY i`,
@@ -80,9 +76,7 @@ describe('sqlLiteral', () => {
 
 describe('createTableStatements', () => {
   it('makes STRICT tables that reject a value in the wrong storage class, and enforce the row key', async () => {
-    await env.DB.batch(
-      createTableStatements('strict_check', VIEWS.user_group_core_activity).map((s) => env.DB.prepare(s)),
-    );
+    await env.DB.batch(createTableStatements('strict_check', VIEWS.user_group_core_activity).map((s) => env.DB.prepare(s)));
     const insert = `INSERT INTO "${tableName('strict_check', 'user_group_core_activity')}" (account_id, activity_id, group_id, row_id) VALUES (?, ?, ?, ?)`;
     await env.DB.prepare(insert).bind(1, 1001, 5101, 1).run();
     await expect(env.DB.prepare(insert).bind(1, 'Software Development', 5101, 2).run()).rejects.toThrow(

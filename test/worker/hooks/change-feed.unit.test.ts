@@ -34,13 +34,16 @@ describe('rowId', () => {
 });
 
 describe('feedColumns', () => {
-  it.each(VIEW_NAMES.filter((n) => VIEWS[n].changeColumn !== null))('%s: the change column first, then the rest of the row key, once each', (name) => {
-    const view = VIEWS[name];
-    const columns = feedColumns(view);
-    expect(columns[0]).toBe(view.changeColumn);
-    expect(new Set(columns).size).toBe(columns.length);
-    expect(new Set(columns)).toEqual(new Set([view.changeColumn, ...view.rowKey]));
-  });
+  it.each(VIEW_NAMES.filter((n) => VIEWS[n].changeColumn !== null))(
+    '%s: the change column first, then the rest of the row key, once each',
+    (name) => {
+      const view = VIEWS[name];
+      const columns = feedColumns(view);
+      expect(columns[0]).toBe(view.changeColumn);
+      expect(new Set(columns).size).toBe(columns.length);
+      expect(new Set(columns)).toEqual(new Set([view.changeColumn, ...view.rowKey]));
+    },
+  );
 
   it.each(VIEW_NAMES.filter((n) => VIEWS[n].changeColumn === null))('%s: refused with 400 quoting the view definition', (name) => {
     const view = VIEWS[name];

@@ -2,7 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { api, direct, seedTinyDemo } from '../support/demo.ts';
 import { insertRows } from './helpers.ts';
 
-type ChangesBody = { view: string; change_column: string; rows: { id: string; [column: string]: unknown }[]; latest: string | null; has_more: boolean };
+type ChangesBody = {
+  view: string;
+  change_column: string;
+  rows: { id: string; [column: string]: unknown }[];
+  latest: string | null;
+  has_more: boolean;
+};
 
 let keys: Awaited<ReturnType<typeof seedTinyDemo>>;
 beforeAll(async () => {

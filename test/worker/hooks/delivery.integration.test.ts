@@ -49,7 +49,12 @@ function nextEpoch(): { at: (offsetSeconds: number) => string; day: (offsetDays:
 
 /** New events rows (only the key columns matter to a feed), one second apart. */
 async function addEvents(epoch: ReturnType<typeof nextEpoch>, count: number, user = 210001, from = 0): Promise<string[]> {
-  const rows = Array.from({ length: count }, (_, i) => ({ user_id: user, computer_id: 88001, utc_timestamp: epoch.at(from + i), local_date: epoch.day(0) }));
+  const rows = Array.from({ length: count }, (_, i) => ({
+    user_id: user,
+    computer_id: 88001,
+    utc_timestamp: epoch.at(from + i),
+    local_date: epoch.day(0),
+  }));
   for (let i = 0; i < rows.length; i += 100) await insertRows('acme', 'events', rows.slice(i, i + 100));
   return rows.map((r) => `${r.user_id}|${r.computer_id}|${r.utc_timestamp}`);
 }
@@ -66,7 +71,12 @@ async function deliveryLog(id: string) {
 async function cronThenQueue(at: Date) {
   const queue = recordingQueue();
   await fireCron(at, queue);
-  const result = queue.sent.length ? await runQueue(DELIVERY_QUEUE, queue.sent.map((body) => ({ body, attempts: 1 }))) : null;
+  const result = queue.sent.length
+    ? await runQueue(
+        DELIVERY_QUEUE,
+        queue.sent.map((body) => ({ body, attempts: 1 })),
+      )
+    : null;
   return { sent: queue.sent, result };
 }
 
@@ -90,7 +100,10 @@ describe('delivering new rows', () => {
     // Nothing new: the next minute sends nothing, and a duplicate of the old message is a no-op.
     const again = await cronThenQueue(new Date());
     expect(again.sent).toEqual([]);
-    await runQueue(DELIVERY_QUEUE, sent.map((body) => ({ body, attempts: 1 })));
+    await runQueue(
+      DELIVERY_QUEUE,
+      sent.map((body) => ({ body, attempts: 1 })),
+    );
     expect(receiver.requests).toHaveLength(2);
 
     const log = await deliveryLog(all.id);
@@ -127,7 +140,14 @@ describe('delivering new rows', () => {
       nowSeconds: Math.floor(Date.now() / 1000),
     });
     expect(verified).toBe(true);
-    expect(await referenceVerify({ secret: hook.secret!, headers: request!.headers, body: `${request!.body} `, nowSeconds: Math.floor(Date.now() / 1000) })).toBe(false);
+    expect(
+      await referenceVerify({
+        secret: hook.secret!,
+        headers: request!.headers,
+        body: `${request!.body} `,
+        nowSeconds: Math.floor(Date.now() / 1000),
+      }),
+    ).toBe(false);
   });
 
   it('splits a backlog into batches of at most 100 rows, in order, with no row missing or repeated', async () => {
@@ -274,7 +294,11 @@ describe('failing targets', () => {
     const { result } = await cronThenQueue(new Date());
     expect(result!.retryMessages).toHaveLength(1);
     expect(receiver.requests.map((r) => r.url)).toEqual(['https://a.example/hook']);
-    expect((await deliveryLog(hook.id)).deliveries[0]).toMatchObject({ outcome: 'pending', status_code: 302, error: expect.stringMatching(/redirects are not followed/) });
+    expect((await deliveryLog(hook.id)).deliveries[0]).toMatchObject({
+      outcome: 'pending',
+      status_code: 302,
+      error: expect.stringMatching(/redirects are not followed/),
+    });
   });
 
   it('records a target that does not answer as a failed attempt', async () => {
@@ -284,7 +308,10 @@ describe('failing targets', () => {
     await addEvents(epoch, 1);
     const { result } = await cronThenQueue(new Date());
     expect(result!.retryMessages).toEqual([{ msgId: expect.any(String), delaySeconds: 30 }]);
-    expect((await deliveryLog(hook.id)).deliveries[0]).toMatchObject({ status_code: null, error: expect.stringMatching(/Network connection lost/) });
+    expect((await deliveryLog(hook.id)).deliveries[0]).toMatchObject({
+      status_code: null,
+      error: expect.stringMatching(/Network connection lost/),
+    });
   });
 
   it('unsubscribes on 410 Gone and sends nothing more', async () => {

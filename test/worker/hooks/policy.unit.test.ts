@@ -21,6 +21,8 @@ describe('disableReason', () => {
     expect(disableReason({ deadLetters: 5, failingSince: '2026-11-20T11:00:00Z' }, now)).toMatch(/5 batches in a row/);
   });
   it('disables after 24 h of failures without a success', () => {
-    expect(disableReason({ deadLetters: 1, failingSince: '2026-11-19T12:00:00Z' }, now)).toMatch(/failing since 2026-11-19T12:00:00Z \(24 h\)/);
+    expect(disableReason({ deadLetters: 1, failingSince: '2026-11-19T12:00:00Z' }, now)).toMatch(
+      /failing since 2026-11-19T12:00:00Z \(24 h\)/,
+    );
   });
 });

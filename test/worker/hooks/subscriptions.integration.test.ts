@@ -24,7 +24,12 @@ describe('POST /v1/hooks', () => {
     const res = await api('/v1/hooks', keys.acme, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ target_url: TARGET, view: 'daily_user_summary', filters: { user_id: 'eq.210003' }, select: ['user_id', 'local_date'] }),
+      body: JSON.stringify({
+        target_url: TARGET,
+        view: 'daily_user_summary',
+        filters: { user_id: 'eq.210003' },
+        select: ['user_id', 'local_date'],
+      }),
     });
     expect(res.status).toBe(201);
     const hook = (await res.json()) as HookBody & { filters: unknown; select: unknown };
@@ -66,7 +71,11 @@ describe('POST /v1/hooks', () => {
   });
 
   it('refuses a malformed filter value with 400 naming the column and the expected type', async () => {
-    const { status, body } = await post(keys.acme, { target_url: TARGET, view: 'daily_user_summary', filters: { local_date: 'gte.last week' } });
+    const { status, body } = await post(keys.acme, {
+      target_url: TARGET,
+      view: 'daily_user_summary',
+      filters: { local_date: 'gte.last week' },
+    });
     expect(status).toBe(400);
     expect(body.detail).toMatch(/not a valid value for local_date \(DATE\)/);
   });

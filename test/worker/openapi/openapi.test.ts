@@ -369,7 +369,8 @@ describe('GET /openapi.json: triggers and webhooks', () => {
     expect(feedLimit(undefined)).toBe(limit.schema.default);
     expect(feedLimit(String(limit.schema.maximum))).toBe(limit.schema.maximum);
     expect(() => feedLimit(String(limit.schema.maximum + 1))).toThrow(/at most/);
-    for (const view of followable) expect(changesOf(view).parameters, view.name).toContainEqual({ $ref: '#/components/parameters/changes.limit' });
+    for (const view of followable)
+      expect(changesOf(view).parameters, view.name).toContainEqual({ $ref: '#/components/parameters/changes.limit' });
   });
 
   it('types `since` by the change column, with an example the server accepts', () => {
@@ -391,7 +392,8 @@ describe('GET /openapi.json: triggers and webhooks', () => {
       expect(names, view.name).toEqual(expect.arrayContaining([...OWN_PARAMS, 'select']));
       for (const refused of NOT_FOR_FEEDS) expect(names, `${view.name} ${refused}`).not.toContain(refused);
       for (const column of leafColumns(view)) {
-        if (!(RESERVED_PARAMS as readonly string[]).includes(column.name)) expect(names, `${view.name}.${column.name}`).toContain(column.name);
+        if (!(RESERVED_PARAMS as readonly string[]).includes(column.name))
+          expect(names, `${view.name}.${column.name}`).toContain(column.name);
       }
     }
     expect(doc.components.parameters['changes.shape'].schema).toMatchObject({ enum: [...SHAPES], default: SHAPES[0] });
@@ -528,7 +530,10 @@ describe('GET /openapi.json: triggers and webhooks', () => {
       const one = schema(`${view.name}Delivery`);
       expect(one.required.sort()).toEqual(['rows', 'subscription_id', 'view']);
       expect(one.properties.view).toEqual({ const: view.name });
-      expect(one.properties.rows).toMatchObject({ maxItems: HOOK_POLICY.batchRows, items: { $ref: `#/components/schemas/${view.name}ChangeRow` } });
+      expect(one.properties.rows).toMatchObject({
+        maxItems: HOOK_POLICY.batchRows,
+        items: { $ref: `#/components/schemas/${view.name}ChangeRow` },
+      });
     }
 
     // Real signed headers match what is documented, and verify as the description says.

@@ -25,6 +25,8 @@ export function api(path: string, key?: string, init: RequestInit = {}): Promise
 
 /** Rows read straight from a tenant's demo table: what the API must agree with. */
 export async function direct<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
-  const result = await testEnv.DB.prepare(sql).bind(...params).all<T>();
+  const result = await testEnv.DB.prepare(sql)
+    .bind(...params)
+    .all<T>();
   return result.results;
 }

@@ -408,12 +408,7 @@ export const ACTIVITIES = {
     consolidated: 'GitHub',
     category: 'Software Development',
     productivity: 'Productive',
-    paths: [
-      '/acme/api/pull/1287',
-      '/acme/api/issues?q=is%3Aopen',
-      '/acme/web/actions/runs/98123',
-      '/acme/infra/blob/main/README.md',
-    ],
+    paths: ['/acme/api/pull/1287', '/acme/api/issues?q=is%3Aopen', '/acme/web/actions/runs/98123', '/acme/infra/blob/main/README.md'],
     titles: [
       'Fix cursor pagination by jdoe · Pull Request #1287 · acme/api',
       'Issues · acme/api',
@@ -441,11 +436,7 @@ export const ACTIVITIES = {
     category: 'Business Tools',
     productivity: 'Productive',
     paths: ['/browse/ENG-4411', '/jira/software/projects/ENG/boards/12', '/browse/SUP-903'],
-    titles: [
-      '[ENG-4411] Export to CSV drops rows - Jira',
-      'ENG board - Agile Board - Jira',
-      '[SUP-903] Customer cannot log in - Jira',
-    ],
+    titles: ['[ENG-4411] Export to CSV drops rows - Jira', 'ENG board - Agile Board - Jira', '[SUP-903] Customer cannot log in - Jira'],
     passiveShare: 0.1,
   }),
   docs: site({
@@ -486,11 +477,7 @@ export const ACTIVITIES = {
     category: 'Customer Support',
     productivity: 'Productive',
     paths: ['/agent/tickets/52014', '/agent/filters/360001', '/agent/dashboard'],
-    titles: [
-      "Ticket #52014: Can't export report – Acme Support",
-      'Views – Acme Support',
-      '@billing: refund request – Acme Support',
-    ],
+    titles: ["Ticket #52014: Can't export report – Acme Support", 'Views – Acme Support', '@billing: refund request – Acme Support'],
     passiveShare: 0.08,
   }),
   chatgpt: site({
@@ -542,11 +529,7 @@ export const ACTIVITIES = {
     category: 'Video & Streaming',
     productivity: 'Unproductive',
     paths: ['/watch?v=dQw4w9WgXcQ', '/results?search_query=excel+tips', '/feed/subscriptions'],
-    titles: [
-      'Rick Astley - Never Gonna Give You Up - YouTube',
-      'Excel tips & tricks - YouTube',
-      '- Subscriptions - YouTube',
-    ],
+    titles: ['Rick Astley - Never Gonna Give You Up - YouTube', 'Excel tips & tricks - YouTube', '- Subscriptions - YouTube'],
     passiveShare: 0.45,
     alarm: ALARMS.streaming,
   }),
@@ -590,11 +573,7 @@ export const ACTIVITIES = {
     category: 'News',
     productivity: 'Undefined',
     paths: ['/', '/section/business', '/live/2025/markets'],
-    titles: [
-      'The New York Times - Breaking News',
-      'Business - The New York Times',
-      'Markets live – The New York Times',
-    ],
+    titles: ['The New York Times - Breaking News', 'Business - The New York Times', 'Markets live – The New York Times'],
     passiveShare: 0.35,
   }),
   google: {

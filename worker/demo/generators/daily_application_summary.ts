@@ -33,8 +33,7 @@ const values: ColumnValues<typeof dailyApplicationSummary, AppGroup> = {
   accountid: (g) => g.world.accountId,
   active_day_count: (g) => g.s.activeDay,
   activity_alignment_type: (g) => (g.first?.use.core ? 'Core' : 'Non-Core'),
-  activity_type: (g) =>
-    g.first === null ? 'Offline Meeting' : g.first.passive ? 'Passive' : g.first.use.activity.kind,
+  activity_type: (g) => (g.first === null ? 'Offline Meeting' : g.first.passive ? 'Passive' : g.first.use.activity.kind),
   activity_week: (g) => g.d.activityWeek,
   application: (g) => {
     if (g.first === null) return null;

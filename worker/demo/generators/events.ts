@@ -27,8 +27,7 @@ export const eventsTable = viewTable(
   },
   {
     accountid: (r) => r.world.accountId,
-    account_datetime: (r) =>
-      formatDateTime(r.ud.day, r.e.start + (r.ud.accountOffsetMinutes - r.ud.offsetMinutes) * 60),
+    account_datetime: (r) => formatDateTime(r.ud.day, r.e.start + (r.ud.accountOffsetMinutes - r.ud.offsetMinutes) * 60),
     active_state: (r) => (r.e.passive ? 'Passive' : 'Active'),
     activity_type: (r) => r.e.use.activity.kind,
     activity_week: (r) => r.d.activityWeek,

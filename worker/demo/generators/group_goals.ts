@@ -13,8 +13,7 @@ export const groupGoalsTable = viewTable(
     const targets = new Set<number>();
     for (const group of world.groups) {
       // Integer maths, then one division: 60% of 6.5 h is exactly 3.9, not 3.9000000000000004.
-      if (group.core && group.productiveGoalTenths)
-        targets.add((group.core.percent * group.productiveGoalTenths) / 1000);
+      if (group.core && group.productiveGoalTenths) targets.add((group.core.percent * group.productiveGoalTenths) / 1000);
     }
     return targets;
   },

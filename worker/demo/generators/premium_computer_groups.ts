@@ -13,9 +13,7 @@ interface ComputerGroupRow {
   readonly etl: EtlTimes;
 }
 
-const GROUPS_BY_ID = new Map<number, { id: number; name: string }>(
-  Object.values(COMPUTER_GROUPS).map((g) => [g.id, g]),
-);
+const GROUPS_BY_ID = new Map<number, { id: number; name: string }>(Object.values(COMPUTER_GROUPS).map((g) => [g.id, g]));
 
 export const premiumComputerGroupsTable = viewTable(
   premiumComputerGroups,

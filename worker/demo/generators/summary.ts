@@ -120,10 +120,7 @@ export function summarize(ud: UserDay): DaySummary {
     }
   }
 
-  const productiveSessions = runs(
-    ud,
-    (a, b) => a.use.productivity === 'Productive' && (b === null || b.use.productivity === 'Productive'),
-  );
+  const productiveSessions = runs(ud, (a, b) => a.use.productivity === 'Productive' && (b === null || b.use.productivity === 'Productive'));
   const focusedSessions = runs(ud, (a, b) => a.use.productivity === 'Productive' && (b === null || b.use === a.use));
   const { shifts, multitasking } = attention(ud);
 
@@ -178,14 +175,7 @@ export function summarize(ud: UserDay): DaySummary {
     firstStart: first ? first.start : null,
     lastEnd: last ? last.start + last.duration : null,
     activeDay: productiveSeconds >= ACTIVE_DAY_SECONDS ? 1 : 0,
-    location:
-      events.length === 0
-        ? null
-        : officeEvents === events.length
-          ? 'Office'
-          : officeEvents === 0
-            ? 'Remote'
-            : 'Office/Remote',
+    location: events.length === 0 ? null : officeEvents === events.length ? 'Office' : officeEvents === 0 ? 'Remote' : 'Office/Remote',
   };
 }
 
@@ -193,10 +183,7 @@ export function summarize(ud: UserDay): DaySummary {
  * Counts uninterrupted stretches: consecutive, back-to-back events for which
  * `continues(event, next)` holds, lasting at least a minute in total.
  */
-function runs(
-  ud: UserDay,
-  continues: (e: UserDay['events'][number], next: UserDay['events'][number] | null) => boolean,
-) {
+function runs(ud: UserDay, continues: (e: UserDay['events'][number], next: UserDay['events'][number] | null) => boolean) {
   let count = 0;
   let seconds = 0;
   let run = 0;

@@ -10,15 +10,7 @@
 import { Random } from '../random.ts';
 import { isWeekend, usOffsetMinutes, weekday } from './calendar.ts';
 import { MEETING_TITLES, SEARCH_TERMS, type Alarm } from './catalog.ts';
-import {
-  clamp,
-  FULL_DAY_SECONDS,
-  type Agent,
-  type DemoUser,
-  type TimeOff,
-  type UserActivity,
-  type World,
-} from './world.ts';
+import { clamp, FULL_DAY_SECONDS, type Agent, type DemoUser, type TimeOff, type UserActivity, type World } from './world.ts';
 
 export interface DayEvent {
   /** Seconds since local midnight. */
@@ -118,13 +110,10 @@ export function buildUserDay(world: World, user: DemoUser, day: number): UserDay
   const online = segments.reduce((s, [a, b]) => s + (b - a), 0);
   const target = Math.max(
     1,
-    Math.round(
-      (world.options.eventsPerUserDay * online * clamp(rng.normal(1, 0.12), 0.6, 1.4)) / TYPICAL_ONLINE_SECONDS,
-    ),
+    Math.round((world.options.eventsPerUserDay * online * clamp(rng.normal(1, 0.12), 0.6, 1.4)) / TYPICAL_ONLINE_SECONDS),
   );
 
-  const officeDay =
-    !weekend && (user.workMode === 'office' || (user.workMode === 'hybrid' && [2, 3, 4].includes(weekday(day))));
+  const officeDay = !weekend && (user.workMode === 'office' || (user.workMode === 'hybrid' && [2, 3, 4].includes(weekday(day))));
   // Some office days end at home: the sessions after 4 p.m. are remote.
   const homeAfter = officeDay && rng.chance(0.2) ? 16 * HOUR : Infinity;
 
@@ -176,25 +165,16 @@ function drawGaps(rng: Random, user: DemoUser, start: number, end: number, weeke
       const duration = rng.pick([30, 30, 45, 60]) * MIN;
       // Meetings start on the hour or half hour.
       const slot =
-        Math.ceil((start + 30 * MIN) / (30 * MIN)) +
-        rng.int(0, Math.max(0, Math.floor((end - start - duration - 60 * MIN) / (30 * MIN))));
+        Math.ceil((start + 30 * MIN) / (30 * MIN)) + rng.int(0, Math.max(0, Math.floor((end - start - duration - 60 * MIN) / (30 * MIN))));
       tryAdd(slot * 30 * MIN, duration, rng.pick(MEETING_TITLES));
     }
     if (end - start > 5 * HOUR) {
-      tryAdd(
-        Math.round(clamp(rng.normal(12.4 * HOUR, 0.4 * HOUR), start + HOUR, end - 2 * HOUR)),
-        rng.int(25, 60) * MIN,
-        null,
-      );
+      tryAdd(Math.round(clamp(rng.normal(12.4 * HOUR, 0.4 * HOUR), start + HOUR, end - 2 * HOUR)), rng.int(25, 60) * MIN, null);
     }
   }
   const breaks = rng.int(0, weekend ? 1 : 3);
   for (let i = 0; i < breaks; i++) {
-    tryAdd(
-      rng.int(start + 30 * MIN, Math.max(start + 30 * MIN, end - 45 * MIN)),
-      rng.int(6, 18) * MIN + rng.int(0, 59),
-      null,
-    );
+    tryAdd(rng.int(start + 30 * MIN, Math.max(start + 30 * MIN, end - 45 * MIN)), rng.int(6, 18) * MIN + rng.int(0, 59), null);
   }
   return gaps.sort((a, b) => a.start - b.start);
 }

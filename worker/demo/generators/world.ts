@@ -199,9 +199,7 @@ export function buildWorld(options: DemoOptions): World {
     const firstAscii = ascii(first);
     const lastAscii = ascii(last);
     const email = `${firstAscii}.${lastAscii}@${COMPANY.domain}`;
-    const os: Os = rng.chance(department === 'Engineering' ? 0.6 : department === 'Marketing' ? 0.5 : 0.15)
-      ? 'mac'
-      : 'windows';
+    const os: Os = rng.chance(department === 'Engineering' ? 0.6 : department === 'Marketing' ? 0.5 : 0.15) ? 'mac' : 'windows';
 
     const makeComputer = (kind: 'laptop' | 'desktop', computerOs: Os): Computer => {
       const desktop = kind === 'desktop';
@@ -212,11 +210,7 @@ export function buildWorld(options: DemoOptions): World {
             ? `NYC-WS-${desktopSerial++}`
             : `${COMPANY.adDomain}-LT-${laptopSerial++}`;
       const groupIds = [
-        computerOs === 'mac'
-          ? COMPUTER_GROUPS.macs.id
-          : desktop
-            ? COMPUTER_GROUPS.officeDesktops.id
-            : COMPUTER_GROUPS.windowsLaptops.id,
+        computerOs === 'mac' ? COMPUTER_GROUPS.macs.id : desktop ? COMPUTER_GROUPS.officeDesktops.id : COMPUTER_GROUPS.windowsLaptops.id,
       ];
       if (!desktop && workMode !== 'remote' && rng.chance(0.3)) groupIds.push(COMPUTER_GROUPS.officeDesktops.id);
       const browser =
@@ -264,9 +258,7 @@ export function buildWorld(options: DemoOptions): World {
     const agents = [makeAgent(makeComputer('laptop', os))];
     // Some people log in on a second device: an office desktop, or a personal Mac at home.
     if (rng.chance(0.22)) {
-      agents.push(
-        makeAgent(workMode === 'remote' ? makeComputer('laptop', 'mac') : makeComputer('desktop', 'windows')),
-      );
+      agents.push(makeAgent(workMode === 'remote' ? makeComputer('laptop', 'mac') : makeComputer('desktop', 'windows')));
     }
 
     const alias = rng.chance(0.85) ? fullName : null;
@@ -296,11 +288,7 @@ export function buildWorld(options: DemoOptions): World {
             : SCHEDULES.standard,
       agents,
       homePublicIp: `198.51.100.${rng.int(2, 254)}`,
-      startMean: clamp(
-        rng.normal(department === 'Support' ? 7.8 * 3600 : 8.7 * 3600, 0.5 * 3600),
-        6.5 * 3600,
-        11 * 3600,
-      ),
+      startMean: clamp(rng.normal(department === 'Support' ? 7.8 * 3600 : 8.7 * 3600, 0.5 * 3600), 6.5 * 3600, 11 * 3600),
       hoursMean: clamp(rng.normal(8.6 * 3600, 0.6 * 3600), 6.5 * 3600, 10.5 * 3600),
       weekendRate: rng.weighted([
         [0.02, 5],

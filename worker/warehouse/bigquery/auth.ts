@@ -50,8 +50,7 @@ export function parseServiceAccountKey(json: string | undefined): ServiceAccount
   } catch {
     throw misconfigured(`${CREDENTIALS_SECRET} is not valid JSON.`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw misconfigured('the key is not a JSON object.');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw misconfigured('the key is not a JSON object.');
   const key = parsed as Record<string, unknown>;
   if (key['type'] !== undefined && key['type'] !== 'service_account') {
     throw misconfigured(
@@ -61,14 +60,11 @@ export function parseServiceAccountKey(json: string | undefined): ServiceAccount
   const text = (field: string): string | null =>
     typeof key[field] === 'string' && (key[field] as string).trim() !== '' ? (key[field] as string) : null;
   const clientEmail = text('client_email');
-  if (!clientEmail || !/^[^@\s]+@[^@\s]+$/.test(clientEmail))
-    throw misconfigured('client_email is missing or not an email address.');
+  if (!clientEmail || !/^[^@\s]+@[^@\s]+$/.test(clientEmail)) throw misconfigured('client_email is missing or not an email address.');
   const privateKeyPem = text('private_key');
   if (!privateKeyPem) throw misconfigured('private_key is missing.');
   if (/BEGIN RSA PRIVATE KEY/.test(privateKeyPem)) {
-    throw misconfigured(
-      'private_key is a PKCS#1 key; Google issues PKCS#8 keys ("BEGIN PRIVATE KEY"), so download a new JSON key.',
-    );
+    throw misconfigured('private_key is a PKCS#1 key; Google issues PKCS#8 keys ("BEGIN PRIVATE KEY"), so download a new JSON key.');
   }
   if (!/-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----/.test(privateKeyPem)) {
     throw misconfigured('private_key is not a PEM "PRIVATE KEY" block (check that its \\n line breaks survived copying).');
@@ -82,8 +78,7 @@ export function parseServiceAccountKey(json: string | undefined): ServiceAccount
   }
   // Plain http only for a local stand-in: an access token must never cross a network in clear.
   const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
-    throw misconfigured('token_uri must be an https URL.');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw misconfigured('token_uri must be an https URL.');
   return { clientEmail, privateKeyPem, privateKeyId: text('private_key_id'), tokenUri, projectId: text('project_id') };
 }
 
@@ -121,12 +116,7 @@ async function importSigningKey(pem: string): Promise<CryptoKey> {
  * A signed JWT assertion for the token endpoint (RFC 7523): RS256 over the service
  * account's claims, valid for an hour from `nowSeconds`.
  */
-export async function signAssertion(
-  key: ServiceAccountKey,
-  signingKey: CryptoKey,
-  scope: string,
-  nowSeconds: number,
-): Promise<string> {
+export async function signAssertion(key: ServiceAccountKey, signingKey: CryptoKey, scope: string, nowSeconds: number): Promise<string> {
   const header = { alg: 'RS256', typ: 'JWT', ...(key.privateKeyId ? { kid: key.privateKeyId } : {}) };
   const claims = {
     iss: key.clientEmail,

@@ -241,11 +241,8 @@ export class BigQueryClient {
         continue;
       }
       const retryable =
-        failure.status === 0 ||
-        RETRYABLE_STATUS.has(failure.status) ||
-        (failure.reason !== null && RETRYABLE_REASONS.has(failure.reason));
-      if (!retryable || failure.reason === 'quotaExceeded' || attempt + 1 >= this.maxAttempts_)
-        throw this.mapped_(failure, spec, null);
+        failure.status === 0 || RETRYABLE_STATUS.has(failure.status) || (failure.reason !== null && RETRYABLE_REASONS.has(failure.reason));
+      if (!retryable || failure.reason === 'quotaExceeded' || attempt + 1 >= this.maxAttempts_) throw this.mapped_(failure, spec, null);
       const cap = Math.min(this.maxMs_, this.baseMs_ * 2 ** attempt);
       const jitter = this.random_() * cap;
       const delay = Math.max(jitter, (failure.retryAfterSeconds ?? 0) * 1000);
@@ -253,13 +250,7 @@ export class BigQueryClient {
         // Waiting would overrun the budget: answer now, and pass on when to come back.
         throw this.mapped_(failure, spec, Math.max(1, Math.ceil(delay / 1000)));
       }
-      console.warn(
-        'bigquery call retried',
-        failure.status,
-        failure.reason,
-        `attempt ${attempt + 1}`,
-        `wait ${Math.round(delay)}ms`,
-      );
+      console.warn('bigquery call retried', failure.status, failure.reason, `attempt ${attempt + 1}`, `wait ${Math.round(delay)}ms`);
       await this.sleep_(delay);
     }
   }
@@ -290,9 +281,7 @@ export class BigQueryClient {
 
   /** Best effort: stop a job we no longer wait for, so it is not billed to the end. */
   private async cancel_(job: JobReference): Promise<void> {
-    const url = new URL(
-      `${this.apiBase_}/projects/${encodeURIComponent(job.projectId)}/jobs/${encodeURIComponent(job.jobId)}/cancel`,
-    );
+    const url = new URL(`${this.apiBase_}/projects/${encodeURIComponent(job.projectId)}/jobs/${encodeURIComponent(job.jobId)}/cancel`);
     if (job.location) url.searchParams.set('location', job.location);
     const token = await this.tokens.token();
     await this.fetch_(url.toString(), { method: 'POST', headers: requestHeaders(token, false) });

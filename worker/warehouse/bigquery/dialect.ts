@@ -28,9 +28,7 @@ function checkName(kind: string, name: string): string {
  */
 export function bigQuerySource(project: string, dataset: string): string {
   if (!PROJECT_PATTERN.test(project)) {
-    throw new Error(
-      `invalid BigQuery project id '${project}': use 6-30 lowercase letters, digits or hyphens, starting with a letter`,
-    );
+    throw new Error(`invalid BigQuery project id '${project}': use 6-30 lowercase letters, digits or hyphens, starting with a letter`);
   }
   if (!DATASET_ID_PATTERN.test(dataset)) {
     throw new Error(`invalid BigQuery dataset id '${dataset}': use letters, digits or '_'`);

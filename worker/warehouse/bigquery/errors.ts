@@ -139,13 +139,7 @@ export function mapGoogleError(failure: GoogleError, ctx: ErrorContext, retryAft
     );
   }
   if (failure.status === 0 || failure.status >= 500 || failure.reason === 'backendError' || failure.reason === 'internalError') {
-    return new ApiError(
-      503,
-      'warehouse-unavailable',
-      'BigQuery is not answering right now. Try again in a minute.',
-      where,
-      after(30),
-    );
+    return new ApiError(503, 'warehouse-unavailable', 'BigQuery is not answering right now. Try again in a minute.', where, after(30));
   }
   return new ApiError(
     502,

@@ -191,11 +191,7 @@ export function decodeValue(raw: unknown, field: TableFieldSchema, timestamps: T
   return decodeScalar(raw, field.type, timestamps);
 }
 
-function decodeRecord(
-  row: TableRow,
-  fields: readonly TableFieldSchema[],
-  timestamps: TimestampFormat,
-): { [field: string]: BigQueryValue } {
+function decodeRecord(row: TableRow, fields: readonly TableFieldSchema[], timestamps: TimestampFormat): { [field: string]: BigQueryValue } {
   const out: { [field: string]: BigQueryValue } = {};
   fields.forEach((field, i) => {
     out[field.name] = decodeValue(row.f[i]?.v ?? null, field, timestamps);
@@ -220,11 +216,7 @@ export function cellFor(value: BigQueryValue, type: ScalarType): Cell {
     case 'FLOAT64':
       return typeof value === 'number' ? value : Number(value);
     case 'INT64':
-      return typeof value === 'number'
-        ? Number.isInteger(value)
-          ? BigInt(value).toString()
-          : String(Math.trunc(value))
-        : String(value);
+      return typeof value === 'number' ? (Number.isInteger(value) ? BigInt(value).toString() : String(Math.trunc(value))) : String(value);
     case 'NUMERIC':
       return typeof value === 'number' ? canonicalDecimal(String(value)) : String(value);
     case 'BOOL':

@@ -33,9 +33,7 @@ export function bigQueryConfig(tenant: Tenant): BigQueryTenantConfig {
   try {
     bigQuerySource(tenant.bqProject, tenant.dataset);
   } catch {
-    throw misconfigured(
-      `its project '${tenant.bqProject.slice(0, 40)}' or dataset '${tenant.dataset}' is not a valid BigQuery id`,
-    );
+    throw misconfigured(`its project '${tenant.bqProject.slice(0, 40)}' or dataset '${tenant.dataset}' is not a valid BigQuery id`);
   }
   if (tenant.bqLocation !== null && !/^[A-Za-z0-9-]{2,40}$/.test(tenant.bqLocation))
     throw misconfigured('its location is not a BigQuery location');

@@ -13,7 +13,8 @@ export const sqliteDialect: Dialect = {
   output: (expr, type) => (type === 'INT64' ? `CAST(${expr} AS TEXT)` : expr),
   aggregate: (fn, expr) => (expr === null ? 'COUNT(*)' : `${fn.toUpperCase()}(${expr})`),
   // SQLite's LIKE ignores ASCII case, so case-sensitive `like` becomes GLOB.
-  like: (expr, placeholder, caseInsensitive) => (caseInsensitive ? `${expr} LIKE ${placeholder} ESCAPE '\\'` : `${expr} GLOB ${placeholder}`),
+  like: (expr, placeholder, caseInsensitive) =>
+    caseInsensitive ? `${expr} LIKE ${placeholder} ESCAPE '\\'` : `${expr} GLOB ${placeholder}`,
   likePattern: (pattern, caseInsensitive) => {
     if (caseInsensitive) return pattern;
     // LIKE's backslash escape (`\_` is a literal underscore) becomes a GLOB character class.

@@ -88,7 +88,15 @@ function d1Error(err: unknown): ApiError {
   const message = err instanceof Error ? err.message : String(err);
   console.error('d1 query failed', message);
   if (/no such table/i.test(message)) {
-    return new ApiError(503, 'warehouse-unavailable', 'The demo warehouse has no data for this account yet. Run `npm run seed` and try again.');
+    return new ApiError(
+      503,
+      'warehouse-unavailable',
+      'The demo warehouse has no data for this account yet. Run `npm run seed` and try again.',
+    );
   }
-  return new ApiError(502, 'warehouse-error', 'The warehouse could not run this query. Try again; if it keeps failing, narrow the query (fewer columns, a date range).');
+  return new ApiError(
+    502,
+    'warehouse-error',
+    'The warehouse could not run this query. Try again; if it keeps failing, narrow the query (fewer columns, a date range).',
+  );
 }

@@ -33,6 +33,9 @@ const realLookup = dns.lookup.bind(dns) as (hostname: string, options: unknown, 
   const opts = typeof options === 'function' ? {} : options;
   if (isIP(hostname) !== 0) return realLookup(hostname, opts, done);
   lookedUpHosts.push(hostname);
-  const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname} (refused: these tests run offline)`), { code: 'ENOTFOUND', hostname });
+  const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname} (refused: these tests run offline)`), {
+    code: 'ENOTFOUND',
+    hostname,
+  });
   process.nextTick(() => done(err));
 };

@@ -91,13 +91,23 @@ function directQuery(tenant: Tenant | DemoTenantId, view: ViewDef, columns: read
 }
 
 /** The rows a query must return, read straight from the tenant's table and mapped to API values. */
-export async function expectedRows(tenant: Tenant | DemoTenantId, view: ViewDef, columns: readonly LeafColumn[], options: DirectOptions = {}): Promise<Row[]> {
+export async function expectedRows(
+  tenant: Tenant | DemoTenantId,
+  view: ViewDef,
+  columns: readonly LeafColumn[],
+  options: DirectOptions = {},
+): Promise<Row[]> {
   const { sql, params, decode } = directQuery(tenant, view, columns, options);
   return decode(await direct(sql, ...params));
 }
 
 /** expectedRows for several option sets in one D1 round trip. */
-export async function expectedRowsBatch(tenant: Tenant | DemoTenantId, view: ViewDef, columns: readonly LeafColumn[], list: readonly DirectOptions[]): Promise<Row[][]> {
+export async function expectedRowsBatch(
+  tenant: Tenant | DemoTenantId,
+  view: ViewDef,
+  columns: readonly LeafColumn[],
+  list: readonly DirectOptions[],
+): Promise<Row[][]> {
   const queries = list.map((options) => directQuery(tenant, view, columns, options));
   const results = await testEnv.DB.batch(queries.map((x) => testEnv.DB.prepare(x.sql).bind(...x.params)));
   return results.map((r, i) => queries[i]!.decode(r.results as Record<string, unknown>[]));
@@ -126,7 +136,11 @@ export const pathOf = (url: string) => {
 };
 
 /** Follows `next` links from `path` until the last page; returns every row and the page count. */
-export async function walkPages(path: string, key: string, between?: (page: number) => Promise<void>): Promise<{ rows: Row[]; pages: number }> {
+export async function walkPages(
+  path: string,
+  key: string,
+  between?: (page: number) => Promise<void>,
+): Promise<{ rows: Row[]; pages: number }> {
   const rows: Row[] = [];
   let next: string | null = path;
   let pages = 0;
