@@ -68,12 +68,16 @@ export function snapshotWorker(dir: string): string {
 /** `count` distinct free TCP ports on 127.0.0.1 (asked of the kernel, held together, then released). */
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<Server>((done, reject) => {
-      const server = createServer();
-      server.unref();
-      server.on('error', reject);
-      server.listen(0, '127.0.0.1', () => done(server));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Server>((done, reject) => {
+          const server = createServer();
+          server.unref();
+          server.on('error', reject);
+          server.listen(0, '127.0.0.1', () => done(server));
+        }),
+    ),
   );
   const ports = servers.map((s) => {
     const address = s.address();
@@ -335,7 +339,9 @@ export class IsolateInspector {
   }
 
   static async connect(worker: Pick<LocalWorker, 'inspectorPort'>, timeoutMs = 10_000): Promise<IsolateInspector> {
-    const targets = (await (await fetch(`http://127.0.0.1:${worker.inspectorPort}/json`, { signal: AbortSignal.timeout(timeoutMs) })).json()) as { webSocketDebuggerUrl?: string }[];
+    const targets = (await (
+      await fetch(`http://127.0.0.1:${worker.inspectorPort}/json`, { signal: AbortSignal.timeout(timeoutMs) })
+    ).json()) as { webSocketDebuggerUrl?: string }[];
     const url = targets.find((t) => t.webSocketDebuggerUrl)?.webSocketDebuggerUrl;
     if (!url || !url.startsWith('ws://127.0.0.1:')) throw new Error('the inspector lists no local Worker target');
     // wrangler's inspector proxy accepts DevTools from a local Origin only; Node's WebSocket
