@@ -3,56 +3,33 @@
  * HTTP) equals what `sqlite3` reads from the same D1 database file directly.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalWorker, type LocalWorker } from '../../../scripts/lib/local-worker.ts';
-import { ROOT } from '../../../scripts/lib/wrangler.ts';
-import { demoApiKey } from '../../../worker/tenants/keys.ts';
+import { startLocalBridge, type LocalBridge } from '../../support/local-bridge.ts';
 
 const SQLITE3 = '/usr/bin/sqlite3';
 const hasSqlite = existsSync(SQLITE3);
-const SEED = 42;
-let dir = '';
-let worker: LocalWorker | undefined;
-let dbFile = '';
-let key = '';
+let bridge: LocalBridge | undefined;
 
 /** sqlite3's own reading of the database file, as JSON objects. */
 function sqlite(sql: string): Record<string, unknown>[] {
-  const out = spawnSync(SQLITE3, ['-readonly', '-json', dbFile, sql], { encoding: 'utf8' });
+  const out = spawnSync(SQLITE3, ['-readonly', '-json', bridge!.d1File(), sql], { encoding: 'utf8' });
   if (out.status !== 0) throw new Error(out.stderr);
   return out.stdout.trim() ? (JSON.parse(out.stdout) as Record<string, unknown>[]) : [];
 }
 
 async function curl(path: string): Promise<{ columns: { name: string }[]; rows: Record<string, unknown>[] }> {
-  const res = await fetch(`${worker!.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+  const res = await fetch(`${bridge!.url}${path}`, { headers: { authorization: `Bearer ${bridge!.keys.acme}` } });
   if (res.status !== 200) throw new Error(`${res.status} ${await res.text()}`);
   return (await res.json()) as { columns: { name: string }[]; rows: Record<string, unknown>[] };
 }
 
 beforeAll(async () => {
-  if (!hasSqlite) return;
-  dir = mkdtempSync(join(tmpdir(), 'acb-parity-'));
-  const seeded = spawnSync(
-    join(ROOT, 'node_modules', '.bin', 'node'),
-    ['scripts/seed.ts', '--size', 'tiny', '--seed', String(SEED), '--end-date', '2026-11-20', '--persist-to', join(dir, 'state')],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  if (seeded.status !== 0) throw new Error(seeded.stderr || seeded.stdout);
-  const d1Dir = join(dir, 'state', 'v3', 'd1', 'miniflare-D1DatabaseObject');
-  dbFile = join(
-    d1Dir,
-    readdirSync(d1Dir).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite')!,
-  );
-  worker = await startLocalWorker({ persistTo: join(dir, 'state') });
-  key = await demoApiKey('acme', SEED);
+  if (hasSqlite) bridge = await startLocalBridge({ endDate: '2026-11-20' });
 }, 180_000);
 
 afterAll(async () => {
-  await worker?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await bridge?.stop();
 });
 
 const CASES: { name: string; path: string; sql: string }[] = [
