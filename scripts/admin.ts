@@ -34,9 +34,15 @@ export function parseCommandLine(argv: string[]): Parsed {
       positional.push(arg);
       continue;
     }
-    const [name, value] = arg.slice(2).split('=', 2) as [string, string | undefined];
-    if (value !== undefined) flags[name] = value;
-    else if (name === 'remote') flags[name] = true;
+    // Split at the first '=' only: `--name="Smith=Jones"` keeps its whole value.
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    const value = eq === -1 ? undefined : arg.slice(eq + 1);
+    if (name === 'remote') {
+      // A value here would still read as true and reach the deployed database: refuse it.
+      if (value !== undefined) throw new Error('--remote takes no value');
+      flags[name] = true;
+    } else if (value !== undefined) flags[name] = value;
     else {
       const next = argv[++i];
       if (next === undefined) throw new Error(`--${name} needs a value`);

@@ -83,10 +83,14 @@ export function feedQuery(view: ViewDef, plan: Plan, entries: Iterable<readonly 
   if (given.output.some((o) => o.kind === 'aggregate')) {
     throw new ApiError(400, 'invalid-parameter', 'Aggregates do not apply to changes: each change is one row. Select plain columns.');
   }
-  if (options.since !== undefined) passed.push([change, `gt.${sinceValue(view, options.since)}`]);
   passed.push(['order', columns.map((c) => `${c}.${options.direction}`).join(',')]);
   passed.push(['limit', String(options.limit)]);
-  return parseQuery(passed, { view, plan, impliedFormat: 'json' }).query;
+  const query = parseQuery(passed, { view, plan, impliedFormat: 'json' }).query;
+  if (options.since === undefined) return query;
+  // Added after parsing, not as one more filter entry: `since` is the feed's own position, so a
+  // caller with LIMITS.maxFilters filters can poll with it too.
+  const column = leafColumns(view).find((c) => c.name === change)!;
+  return { ...query, filters: [...query.filters, { column, op: 'gt', negated: false, value: sinceValue(view, options.since) }] };
 }
 
 /** `since` typed by the change column, with an error that names `since`, not a filter. */

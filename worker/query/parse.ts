@@ -36,6 +36,9 @@ export interface ParsedRequest {
   readonly dryRun: boolean;
 }
 
+/** The last day DATE, DATETIME and TIMESTAMP can hold. */
+const LAST_DAY = '9999-12-31';
+
 const invalid = (detail: string, extra: Record<string, unknown> = {}) => new ApiError(400, 'invalid-parameter', detail, extra);
 
 /** Resolves a column name for this caller: unknown is 400 with suggestions, above plan is 403. */
@@ -290,7 +293,9 @@ export function parseQuery(entries: Iterable<readonly [string, string]>, ctx: Pa
     if (fromDay && toDay && fromDay > toDay) throw invalid(`from (${fromDay}) is after to (${toDay}).`);
     const suffix = dateColumn.type === 'TIMESTAMP' ? 'T00:00:00Z' : dateColumn.type === 'DATETIME' ? 'T00:00:00' : '';
     if (fromDay) filters.push({ column: dateColumn, op: 'gte', negated: false, value: fromDay + suffix });
-    if (toDay) {
+    // Every DATETIME or TIMESTAMP is before the day after 9999-12-31, which no warehouse can
+    // write: that `to` bounds nothing.
+    if (toDay && !(suffix && toDay === LAST_DAY)) {
       filters.push(
         suffix
           ? { column: dateColumn, op: 'lt', negated: false, value: nextDay(toDay) + suffix }

@@ -6,9 +6,24 @@ export type Parsed = { ok: true; value: TypedValue } | { ok: false; expected: st
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
+/**
+ * Epoch milliseconds of a UTC date and time. Date.UTC reads years 0-99 as 1900-1999, so the
+ * year is set on its own: '0099-01-01' stays in year 99.
+ */
+function utcMillis(y: number, m: number, d: number, h = 0, mi = 0, s = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(y, m - 1, d);
+  date.setUTCHours(h, mi, s, 0);
+  return date.getTime();
+}
+
+/** BigQuery's DATE, DATETIME and TIMESTAMP range: years 0001 to 9999. */
+const MIN_MILLIS = utcMillis(1, 1, 1);
+const MAX_MILLIS = utcMillis(9999, 12, 31, 23, 59, 59);
+
 function validDate(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1) return false;
-  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
+  const days = new Date(utcMillis(y, m + 1, 0)).getUTCDate();
   return d <= days;
 }
 
@@ -63,15 +78,17 @@ export function parseValue(type: ScalarType, raw: string): Parsed {
       if (!m || !validDate(+m[1]!, +m[2]!, +m[3]!) || +(m[4] ?? 0) > 23 || +(m[5] ?? 0) > 59 || +(m[6] ?? 0) > 59) {
         return { ok: false, expected: 'a timestamp as YYYY-MM-DDTHH:MM:SSZ' };
       }
-      let ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
+      let ms = utcMillis(+m[1]!, +m[2]!, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
       const zone = m[7]?.toUpperCase();
       if (zone && zone !== 'Z' && zone !== 'UTC') {
         const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
+        if (+z[2]! > 14 || +z[3]! > 59) return { ok: false, expected: 'a timestamp as YYYY-MM-DDTHH:MM:SSZ (offsets up to ±14:00)' };
         const offset = (+z[2]! * 60 + +z[3]!) * 60_000;
         ms += z[1] === '+' ? -offset : offset;
       }
+      // An offset can carry 9999-12-31 past the year 9999, which BigQuery cannot read.
+      if (!(ms >= MIN_MILLIS && ms <= MAX_MILLIS)) return { ok: false, expected: 'a timestamp between 0001-01-01 and 9999-12-31 UTC' };
       const d = new Date(ms);
-      if (Number.isNaN(d.getTime())) return { ok: false, expected: 'a timestamp as YYYY-MM-DDTHH:MM:SSZ' };
       return {
         ok: true,
         value: `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}Z`,
@@ -90,7 +107,7 @@ export function parseValue(type: ScalarType, raw: string): Parsed {
 /** The day after a DATE, for inclusive `to=` on DATETIME/TIMESTAMP columns. */
 export function nextDay(date: string): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const next = new Date(Date.UTC(y, m - 1, d + 1));
+  const next = new Date(utcMillis(y, m, d + 1));
   return `${pad(next.getUTCFullYear(), 4)}-${pad(next.getUTCMonth() + 1)}-${pad(next.getUTCDate())}`;
 }
 

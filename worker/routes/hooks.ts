@@ -73,7 +73,8 @@ async function readHookInput(c: Ctx): Promise<HookInput> {
   if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) {
     throw bad('"filters" must be an object like {"user_id": "eq.42"}.', { field: 'filters' });
   }
-  const cleanFilters: HookFilters = {};
+  // No prototype: `cleanFilters['__proto__'] = ...` must add a (then refused) column, not be dropped.
+  const cleanFilters: HookFilters = Object.create(null) as HookFilters;
   for (const [column, spec] of Object.entries(filters)) {
     if ((RESERVED_PARAMS as readonly string[]).includes(column)) {
       throw bad(`"filters" takes column names; '${column}' is a query parameter, not a column.`, { field: 'filters' });

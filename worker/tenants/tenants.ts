@@ -1,5 +1,6 @@
 import { isPlan, planRank, PLANS, type Plan } from '../../shared/plans.ts';
 import { ApiError } from '../http/errors.ts';
+import { DATASET_ID_PATTERN } from '../warehouse/bigquery/dialect.ts';
 import { constantTimeEqual, hashApiKey } from './keys.ts';
 
 export interface Tenant {
@@ -45,7 +46,10 @@ interface KeyRow {
 }
 
 export function tenantFromRow(row: Omit<KeyRow, 'key_id' | 'key_hash' | 'key_plan' | 'revoked_at' | 'last_used_at'>): Tenant {
-  if (!isPlan(row.plan) || !TENANT_ID.test(row.id) || !TENANT_ID.test(row.dataset)) {
+  // A D1 dataset is a table-name prefix, held to tenant-id form; a BigQuery dataset is any
+  // BigQuery dataset id (`ActivConnect_417001`), as `npm run admin -- tenant add` accepts.
+  const dataset = row.warehouse === 'bigquery' ? DATASET_ID_PATTERN : TENANT_ID;
+  if (!isPlan(row.plan) || !TENANT_ID.test(row.id) || !dataset.test(row.dataset)) {
     // A corrupt control-plane row must not become a query against an arbitrary table.
     throw new ApiError(500, 'internal', 'This account is misconfigured. Contact the administrator.');
   }

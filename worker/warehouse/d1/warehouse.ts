@@ -1,7 +1,7 @@
 import type { ScalarType } from '../../../shared/types.ts';
 import { tableName } from '../../demo/schema.ts';
 import { ApiError } from '../../http/errors.ts';
-import type { Query, TypedValue } from '../../query/model.ts';
+import type { OutputItem, Query, TypedValue } from '../../query/model.ts';
 import { compileSelect, type BoundParam } from '../../query/sql.ts';
 import type { Cell, Page, Warehouse } from '../types.ts';
 import { sqliteDialect } from './dialect.ts';
@@ -36,6 +36,17 @@ function canonicalDecimal(text: string): string {
 function numberToDecimal(n: number): string {
   if (Number.isInteger(n)) return n.toFixed(0);
   return String(Number(n.toPrecision(15)));
+}
+
+/**
+ * A keyset value as the next page compares it. An aggregate SQLite computed as a float (a
+ * NUMERIC sum: 0.1 + 0.2 = 0.30000000000000004) keeps its exact float: rounded to the decimal
+ * the client reads ('0.3'), `SUM(...) > 0.3` would hold for the last row again and paging
+ * would repeat it forever, or skip its ties.
+ */
+function keyValue(value: unknown, item: OutputItem): TypedValue | null {
+  if (item.kind === 'aggregate' && typeof value === 'number' && item.type !== 'BOOL') return value;
+  return decodeSqlite(value, item.type);
 }
 
 function toSqliteParam(p: BoundParam): unknown {
@@ -73,7 +84,7 @@ export class D1Warehouse implements Warehouse {
       const row: Cell[] = new Array(outputs);
       for (let i = 0; i < outputs; i++) row[i] = decodeSqlite(r[i], query.output[i]!.type);
       rows.push(row);
-      keys.push(query.order.map((t, i) => decodeSqlite(r[outputs + i], t.item.type)));
+      keys.push(query.order.map((t, i) => keyValue(r[outputs + i], t.item)));
     }
     return { rows, keys };
   }
