@@ -4,6 +4,7 @@
  * Types cannot express these: they relate one field of a definition to another.
  */
 import { leafColumns, type LeafColumn } from './columns.ts';
+import { planRank } from './plans.ts';
 import type { ScalarType, ViewDef } from './types.ts';
 import { VIEWS } from './views/index.ts';
 
@@ -108,6 +109,25 @@ export const decisionsAreExplained: ViewCheck = (views) =>
       .map(([key]) => `${view.name}: no reason given for ${key}`);
   });
 
+/**
+ * Every caller who can read a view can read its row key, date and change columns: the API
+ * appends the row key to every order, puts its values in cursors and trigger ids, and filters
+ * by the date and change columns on the caller's behalf, so a key column above the view's own
+ * minimum plan would show its values to callers whose plan does not include it.
+ */
+export const keyColumnsReadableWithTheView: ViewCheck = (views) =>
+  views.flatMap((view) => {
+    const leaves = leafByName(view);
+    const lowest = Math.min(...[...leaves.values()].map((c) => planRank(c.minPlan)));
+    const keys = [...view.rowKey, view.dateColumn, view.changeColumn].filter((k): k is string => k !== null);
+    return [...new Set(keys)]
+      .filter((name) => {
+        const column = leaves.get(name);
+        return column !== undefined && planRank(column.minPlan) > lowest;
+      })
+      .map((name) => `${view.name}: key column '${name}' needs ${leaves.get(name)!.minPlan}, above the view's own minimum plan`);
+  });
+
 /** Every check by name; checkAllViews runs them all. */
 export const VIEW_CHECKS = {
   uniqueViewNames,
@@ -118,6 +138,7 @@ export const VIEW_CHECKS = {
   columnsAreDescribed,
   freshnessIsPositive,
   decisionsAreExplained,
+  keyColumnsReadableWithTheView,
 } as const satisfies Record<string, ViewCheck>;
 
 /**

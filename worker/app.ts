@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env.ts';
 import { ApiError, problemResponse } from './http/errors.ts';
+import { allowedMethods } from './http/allowed-methods.ts';
 import { maxUrlLength, requestId, requireApiKey } from './http/middleware.ts';
 import { admin } from './routes/admin.ts';
 import { catalog } from './routes/catalog.ts';
@@ -39,7 +40,21 @@ export function createApp() {
   app.route('/v1/views', changes);
   app.route('/v1/hooks', hooks);
 
+  let allowed: ((path: string) => string[]) | undefined;
   app.notFound((c) => {
+    allowed ??= allowedMethods(app.routes);
+    const path = new URL(c.req.url).pathname;
+    const methods = allowed(path);
+    if (methods.length > 0 && !methods.includes(c.req.method)) {
+      const err = new ApiError(
+        405,
+        'method-not-allowed',
+        `${c.req.method} is not supported on ${path.slice(0, 200)}; use ${methods.join(', ')}.`,
+        { allow: methods },
+        { allow: methods.join(', ') },
+      );
+      return problemResponse(err, c.get('requestId'));
+    }
     const err = new ApiError(
       404,
       'not-found',

@@ -3,7 +3,7 @@ import { VIEW_CHECKS, checkAllViews } from '../../shared/checks.ts';
 import type { ViewDef } from '../../shared/types.ts';
 import { VIEWS } from '../../shared/views/index.ts';
 
-const { events, users } = VIEWS;
+const { events, users, daily_user_summary: dailyUserSummary } = VIEWS;
 
 /**
  * For every check, views that break its rule and a fragment of the problem it must report.
@@ -67,6 +67,13 @@ const BROKEN: Record<keyof typeof VIEW_CHECKS, { views: ViewDef[]; expected: str
     {
       views: [{ ...events, freshness: { ...events.freshness, staleSeconds: Number.POSITIVE_INFINITY } }],
       expected: 'events: freshness.staleSeconds is Infinity',
+    },
+  ],
+  keyColumnsReadableWithTheView: [
+    {
+      // daily_user_summary is readable from Essentials; focused_duration_seconds needs Professional.
+      views: [{ ...dailyUserSummary, rowKey: ['user_id', 'focused_duration_seconds'] }],
+      expected: "daily_user_summary: key column 'focused_duration_seconds' needs professional, above the view's own minimum plan",
     },
   ],
   decisionsAreExplained: [

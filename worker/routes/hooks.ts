@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { planIncludes } from '../../shared/plans.ts';
 import type { ViewDef } from '../../shared/types.ts';
 import { getView } from '../../shared/views/index.ts';
 import { isDevelopment, type AppEnv } from '../env.ts';
@@ -20,6 +21,7 @@ import {
 import { checkTargetUrl } from '../hooks/target-url.ts';
 import { RESERVED_PARAMS } from '../query/parse.ts';
 import { warehouseFor } from '../warehouse/for-tenant.ts';
+import type { Caller } from '../tenants/tenants.ts';
 import { resolveView } from './catalog.ts';
 
 type Ctx = Context<AppEnv>;
@@ -137,10 +139,20 @@ export function deliveryJson(d: Delivery) {
 
 export const HOOK_ID = /^hook_[0-9a-f]{24}$/;
 
+/**
+ * A key sees its account's hooks made on its plan or below: a hook made with a higher-plan
+ * key names columns and filter values the lower key may not read.
+ */
+function visibleTo(caller: Caller, sub: Subscription): boolean {
+  return planIncludes(caller.plan, sub.plan);
+}
+
 /** The caller's hook, or a 404 that does not say whether another account has one by that id. */
 async function ownHook(c: Ctx): Promise<Subscription> {
   const id = c.req.param('id') ?? '';
-  const sub = HOOK_ID.test(id) ? await getSubscription(c.env.DB, c.get('caller').tenant.id, id) : null;
+  const caller = c.get('caller');
+  const found = HOOK_ID.test(id) ? await getSubscription(c.env.DB, caller.tenant.id, id) : null;
+  const sub = found && visibleTo(caller, found) ? found : null;
   if (!sub) throw new ApiError(404, 'not-found', `No hook '${id.slice(0, 40)}' in this account. GET /v1/hooks lists yours.`);
   return sub;
 }
@@ -200,8 +212,9 @@ export const hooks = new Hono<AppEnv>()
     return c.json({ ...hookJson(sub), secret }, 201);
   })
   .get('/', async (c) => {
-    const subs = await listSubscriptions(c.env.DB, c.get('caller').tenant.id);
-    return c.json({ hooks: subs.map(hookJson) });
+    const caller = c.get('caller');
+    const subs = await listSubscriptions(c.env.DB, caller.tenant.id);
+    return c.json({ hooks: subs.filter((s) => visibleTo(caller, s)).map(hookJson) });
   })
   .get('/:id', async (c) => c.json(hookJson(await ownHook(c))))
   .delete('/:id', async (c) => {

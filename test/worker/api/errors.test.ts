@@ -139,3 +139,20 @@ describe('limits: a 4xx naming the limit, never a 500', () => {
     expect(body.detail).toContain(String(LIMITS.maxPageSize));
   });
 });
+
+describe('a wrong method on an existing path', () => {
+  it('is 405 problem+json with an Allow header naming the methods the path takes', async () => {
+    const put = await api('/v1/views/events/rows', keys.acme, { method: 'PUT' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, HEAD');
+    expect(put.headers.get('content-type')).toMatch(/problem\+json/);
+    const del = await api('/v1/views/events/query', keys.acme, { method: 'GET' });
+    expect(del.status).toBe(405);
+    expect(del.headers.get('allow')).toBe('POST');
+    const hooks = await api('/v1/hooks', keys.acme, { method: 'PATCH' });
+    expect(hooks.headers.get('allow')).toBe('GET, HEAD, POST');
+  });
+  it('is still 404 for a path no route has', async () => {
+    expect((await api('/v1/nothing/here', keys.acme, { method: 'PUT' })).status).toBe(404);
+  });
+});

@@ -182,3 +182,27 @@ describe('tenant isolation', () => {
     expect((await getHook(keys.acme, hook.id)).status).toBe('active');
   });
 });
+
+describe('hooks across keys of one account', () => {
+  it('hides a hook made with a higher-plan key from a lower-plan key of the same account', async () => {
+    const { createKey, run } = await import('../../../worker/tenants/admin.ts');
+    const { workerEnv } = await import('./helpers.ts');
+    const limited = await createKey('acme', 'essentials', 'essentials-only key');
+    await run(workerEnv.DB, limited.statement);
+    const pro = await subscribe(keys.acme, {
+      target_url: TARGET,
+      view: 'daily_user_summary',
+      filters: { focused_duration_seconds: 'gt.3600' },
+    });
+    const own = await subscribe(limited.key, { target_url: TARGET, view: 'daily_user_summary' });
+
+    const listed = (await (await api('/v1/hooks', limited.key)).json()) as { hooks: { id: string }[] };
+    expect(listed.hooks.map((h) => h.id)).toContain(own.id);
+    expect(listed.hooks.map((h) => h.id)).not.toContain(pro.id);
+    expect((await api(`/v1/hooks/${pro.id}`, limited.key)).status).toBe(404);
+    expect((await api(`/v1/hooks/${pro.id}`, limited.key, { method: 'DELETE' })).status).toBe(404);
+    // The professional key still sees both.
+    const all = (await (await api('/v1/hooks', keys.acme)).json()) as { hooks: { id: string }[] };
+    expect(all.hooks.map((h) => h.id)).toEqual(expect.arrayContaining([pro.id, own.id]));
+  });
+});
