@@ -114,6 +114,7 @@ const LIMIT_NOTES = {
   maxPageSize: 'largest `limit` for json and values',
   maxExportRows: 'largest csv or ndjson export in one request (the default when `limit` is not given)',
   chunkRows: 'rows read from the warehouse per chunk while an export streams',
+  maxPageBytes: 'characters of body after which a json or values page ends early and links on, so wide rows fit in an isolate',
 } as const satisfies Record<keyof typeof LIMITS, string>;
 
 /** The characters that make a cell a formula, found by asking neutraliseFormula itself. */

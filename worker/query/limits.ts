@@ -15,6 +15,8 @@ export const LIMITS = {
   defaultPageSize: 1000,
   /** Largest page for json and values, which are built per page. */
   maxPageSize: 10_000,
+  /** A page also ends at about this many characters of body, and links on (isolates have 128 MB). */
+  maxPageBytes: 4_000_000,
   /** Largest streamed csv/ndjson export in one request; stream in chunks of `chunkRows`. */
   maxExportRows: 5_000_000,
   chunkRows: 5000,

@@ -109,17 +109,30 @@ const outputColumns = (query: Query): OutputColumn[] => query.output.map((o) => 
 type NextLink = (position: NonNullable<Query['after']>) => Promise<{ cursor: string; url: string }>;
 
 /**
- * One page, built whole: at most LIMITS.maxPageSize rows, small enough to hold, which lets
- * the next link go in a header as well as the body, and the page be cached with an ETag.
+ * One page, built whole: at most LIMITS.maxPageSize rows and about LIMITS.maxPageBytes,
+ * small enough to hold, which lets the next link go in a header as well as the body and the
+ * page be cached with an ETag. A page of wide rows stops at the byte budget and links on,
+ * because the body is held several times over (built, hashed, cached, sent) and an isolate
+ * has 128 MB.
  */
 async function buildPage(warehouse: Warehouse, query: Query, nextLink: NextLink) {
   const encoder = ENCODERS[query.format];
   const columns = outputColumns(query);
-  const read = readRows(warehouse, query, query.limit);
+  const read = readRows(warehouse, query);
   let body = encoder.head(columns, query.view.name);
   let count = 0;
-  for await (const row of read.rows) body += encoder.row(row, columns, count++);
-  const position = read.next();
+  let position: Query['after'] = null;
+  let full = false;
+  for await (const row of read.rows) {
+    // A row is in hand, so stopping here leaves at least one for the next page.
+    if (count > 0 && body.length >= LIMITS.maxPageBytes) {
+      full = true;
+      break;
+    }
+    body += encoder.row(row, columns, count++);
+    position = read.lastPosition();
+  }
+  if (!full) position = read.next();
   const next = position ? await nextLink(position) : null;
   body += encoder.tail({ view: query.view.name, next: next?.url ?? null, nextCursor: next?.cursor ?? null, rowCount: count });
   const headers: Record<string, string> = { 'content-type': encoder.contentType, 'x-row-count': String(count) };
