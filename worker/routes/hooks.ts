@@ -3,6 +3,7 @@ import { planIncludes } from '../../shared/plans.ts';
 import type { ViewDef } from '../../shared/types.ts';
 import { getView } from '../../shared/views/index.ts';
 import { isDevelopment, type AppEnv } from '../env.ts';
+import { readBodyText } from '../http/body.ts';
 import { ApiError } from '../http/errors.ts';
 import { feedQuery, requireChangeColumn, rowId, type Position } from '../hooks/change-feed.ts';
 import { HOOK_POLICY, isoSeconds } from '../hooks/policy.ts';
@@ -51,8 +52,7 @@ async function readHookInput(c: Ctx): Promise<HookInput> {
   if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
     throw new ApiError(415, 'unsupported-media-type', 'Send the hook as JSON with "Content-Type: application/json".');
   }
-  const text = await c.req.text();
-  if (text.length > MAX_BODY_BYTES) throw new ApiError(413, 'limit-exceeded', `The hook body is larger than ${MAX_BODY_BYTES} bytes.`);
+  const text = await readBodyText(c.req.raw, MAX_BODY_BYTES, 'The hook body', 'maxHookBodyBytes');
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../env.ts';
+import { readBodyText } from '../http/body.ts';
 import { ApiError } from '../http/errors.ts';
 import { LIMITS } from '../query/limits.ts';
 
@@ -20,19 +21,7 @@ export async function bodyEntries(c: Context<AppEnv>): Promise<[string, string][
   if (!/^application\/json\b/i.test(type)) {
     throw new ApiError(415, 'unsupported-media-type', 'Send the query as JSON with "Content-Type: application/json".');
   }
-  // Refuse an announced oversized body before reading it into the isolate.
-  const announced = Number(c.req.header('content-length') ?? '0');
-  if (announced > LIMITS.maxQueryBodyBytes) {
-    throw new ApiError(413, 'limit-exceeded', `The query body is larger than ${LIMITS.maxQueryBodyBytes} bytes.`, {
-      limit: 'maxQueryBodyBytes',
-    });
-  }
-  const text = await c.req.text();
-  if (text.length > LIMITS.maxQueryBodyBytes) {
-    throw new ApiError(413, 'limit-exceeded', `The query body is larger than ${LIMITS.maxQueryBodyBytes} bytes.`, {
-      limit: 'maxQueryBodyBytes',
-    });
-  }
+  const text = await readBodyText(c.req.raw, LIMITS.maxQueryBodyBytes, 'The query body', 'maxQueryBodyBytes');
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -144,3 +144,28 @@ describe('bad bodies get a clear 4xx', () => {
     expect(body.limit).toBe('maxQueryBodyBytes');
   });
 });
+
+describe('a streamed body without Content-Length', () => {
+  it('is refused with 413 once it passes the limit, without reading the rest', async () => {
+    let pulled = 0;
+    const chunk = new TextEncoder().encode('x'.repeat(16_384));
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        if (pulled > 1000) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const res = await api('/v1/views/events/query', keys.acme, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      // @ts-expect-error duplex is required by fetch for streamed request bodies
+      duplex: 'half',
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { limit: string }).limit).toBe('maxQueryBodyBytes');
+    // 1000 chunks would be 16 MB; the limit is crossed within the first few.
+    expect(pulled).toBeLessThan(20);
+  });
+});
