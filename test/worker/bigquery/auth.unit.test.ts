@@ -92,9 +92,15 @@ describe('the JWT bearer flow', () => {
     expect(err.message).toMatch(/clock/);
   });
 
-  it('answers 503 with Retry-After when the token endpoint is down', async () => {
+  it('rides out one failed exchange by retrying it once', async () => {
     const { standIn, tokens } = setup();
     standIn.inject({ endpoint: 'token', status: 503, reason: 'temporarily_unavailable' });
+    await expect(tokens.token()).resolves.toMatch(/^ya29\./);
+  });
+
+  it('answers 503 with Retry-After when the token endpoint stays down', async () => {
+    const { standIn, tokens } = setup();
+    standIn.inject({ endpoint: 'token', status: 503, reason: 'temporarily_unavailable', times: 2 });
     const err = await rejection(tokens.token());
     expect(err.status).toBe(503);
     expect(err.headers['retry-after']).toBe('30');
@@ -132,7 +138,7 @@ describe('token caching', () => {
 
   it('retries a failed refresh on the next call instead of caching the failure', async () => {
     const { standIn, tokens } = setup();
-    standIn.inject({ endpoint: 'token', status: 500 });
+    standIn.inject({ endpoint: 'token', status: 500, times: 2 });
     await rejection(tokens.token());
     await expect(tokens.token()).resolves.toMatch(/^ya29\./);
   });

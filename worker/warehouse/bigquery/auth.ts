@@ -200,14 +200,23 @@ export class ServiceAccountTokenSource implements TokenSource {
     const signingKey = await this.signingKey_;
     const issuedAt = this.now_();
     const assertion = await signAssertion(this.key, signingKey, this.scope_, Math.floor(issuedAt / 1000));
-    let res: Response;
-    try {
-      res = await this.fetch_(this.key.tokenUri, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: JWT_BEARER, assertion }).toString(),
-      });
-    } catch {
+    // One retry for a transient failure (no answer, 5xx, 429): a blip at Google's token
+    // endpoint should not fail a request whose query would have run.
+    let res: Response | null = null;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      try {
+        res = await this.fetch_(this.key.tokenUri, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: JWT_BEARER, assertion }).toString(),
+        });
+      } catch {
+        res = null;
+      }
+      if (res && res.status < 500 && res.status !== 429) break;
+      if (attempt === 1) await new Promise((r) => setTimeout(r, 200));
+    }
+    if (!res) {
       throw new ApiError(
         503,
         'warehouse-unavailable',
