@@ -36,10 +36,22 @@ export async function seedDemo(db: D1Database, options: SeedOptions): Promise<Re
       endDate,
       ...DEMO_SIZES[options.size],
     });
-    options.onProgress?.(`${tenant.id}: generating and loading ${options.size} demo data ending ${endDate}`);
-    await loadDemoData(db, tenant.id, data, {
-      onProgress: (view: string, rows: number) => options.onProgress?.(`${tenant.id}: ${view} ${rows.toLocaleString('en-US')} rows`),
+    const started = Date.now();
+    let lastReport = started;
+    options.onProgress?.(`${tenant.id} (${tenant.plan}): generating and loading ${options.size} demo data ending ${endDate}`);
+    const result = await loadDemoData(db, tenant.id, data, {
+      // A line every few seconds on long loads, not one per chunk.
+      onProgress: (view: string, rows: number) => {
+        if (Date.now() - lastReport < 3000) return;
+        lastReport = Date.now();
+        options.onProgress?.(`${tenant.id}: ${view}, ${rows.toLocaleString('en-US')} rows so far`);
+      },
     });
+    const events = result.rows['events'] ?? 0;
+    options.onProgress?.(
+      `${tenant.id}: ${result.totalRows.toLocaleString('en-US')} rows in ${Object.keys(result.rows).length} views ` +
+        `(${events.toLocaleString('en-US')} events) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   }
   return keys;
 }
