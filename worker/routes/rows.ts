@@ -54,7 +54,7 @@ export async function answerRows(req: RowsRequest): Promise<Response> {
   const secret = cursorSecret(env);
   let query = parsed.query;
   if (parsed.cursor !== null) query = { ...query, after: await decodeCursor(secret, caller.tenant.id, query, parsed.cursor) };
-  const warehouse = warehouseFor(env, caller.tenant);
+  const warehouse = warehouseFor(env, caller.tenant, req.waitUntil);
   if (parsed.dryRun) {
     const { bytesProcessed } = await warehouse.dryRun(query);
     return Response.json({ view: view.name, dry_run: true, warehouse: warehouse.kind, bytes_processed: bytesProcessed });

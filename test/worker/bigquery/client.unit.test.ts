@@ -206,12 +206,17 @@ describe('retries', () => {
 });
 
 describe('the total deadline', () => {
-  it('stops polling at the deadline with 504 and cancels the job', async () => {
-    const { standIn, client } = await setup({ pollsBeforeComplete: 1000, latencyMs: 1000 }, { deadlineMs: 5000 });
+  it('stops polling at the deadline with 504 and cancels the job under the request waitUntil', async () => {
+    const kept: Promise<unknown>[] = [];
+    const { standIn, client } = await setup(
+      { pollsBeforeComplete: 1000, latencyMs: 1000 },
+      { deadlineMs: 5000, waitUntil: (p) => void kept.push(p) },
+    );
     const err = await failure(client.query(spec()));
     expect([err.status, err.type]).toEqual([504, 'warehouse-unavailable']);
     expect(err.message).toMatch(/within 5 seconds/);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(kept).toHaveLength(1);
+    await Promise.all(kept);
     expect(standIn.cancelled).toEqual(['job_standin_1']);
   });
 

@@ -37,6 +37,8 @@ export interface BigQueryClientOptions {
   /** Rows per page (maxResults); BigQuery also caps a page at about 10 MB. */
   readonly pageSize?: number;
   readonly backoff?: BackoffOptions;
+  /** Keeps work started after the answer (cancelling an abandoned job) alive: the request's ctx.waitUntil. */
+  readonly waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 /** One query to run: the SQL and parameters from compileSelect, and where and how to run it. */
@@ -90,6 +92,7 @@ class DeadlineExceeded extends Error {}
  */
 export class BigQueryClient {
   private readonly fetch_: typeof fetch;
+  private readonly waitUntil_: (promise: Promise<unknown>) => void;
   private readonly now_: () => number;
   private readonly sleep_: (ms: number) => Promise<void>;
   private readonly random_: () => number;
@@ -106,6 +109,7 @@ export class BigQueryClient {
     options: BigQueryClientOptions = {},
   ) {
     this.fetch_ = options.fetch ?? ((input, init) => fetch(input, init));
+    this.waitUntil_ = options.waitUntil ?? (() => undefined);
     this.now_ = options.now ?? Date.now;
     this.sleep_ = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random_ = options.random ?? Math.random;
@@ -269,7 +273,8 @@ export class BigQueryClient {
   }
 
   private timedOut_(spec: QuerySpec, job: JobReference | undefined): ApiError {
-    if (job) void this.cancel_(job).catch(() => undefined);
+    // Without waitUntil a Worker may drop the cancel once the 504 is sent, and the job runs on, billed.
+    if (job) this.waitUntil_(this.cancel_(job).catch(() => undefined));
     return new ApiError(
       504,
       'warehouse-unavailable',
