@@ -44,6 +44,8 @@ export interface RowsRequest {
   readonly origin: string;
   readonly ifNoneMatch?: string | undefined;
   readonly waitUntil: (promise: Promise<unknown>) => void;
+  /** A HEAD request: a streamed export then answers its headers without running the export. */
+  readonly head?: boolean;
 }
 
 /** Parses, authorises and answers one rows request, from a query string or a JSON body. */
@@ -68,7 +70,10 @@ export async function answerRows(req: RowsRequest): Promise<Response> {
   };
 
   const streamed = (query.format === 'csv' || query.format === 'ndjson') && (query.limitDefaulted || query.limit > LIMITS.maxPageSize);
-  if (streamed) return streamExport(warehouse, query, req.waitUntil);
+  if (streamed) {
+    if (req.head) return new Response(null, { status: 200, headers: exportHeaders(query) });
+    return streamExport(warehouse, query, req.waitUntil);
+  }
 
   const outcome = await cachedResult({
     store: new ResultStore(caches.default, query.view.freshness.maxAgeSeconds + STALE_IF_ERROR_SECONDS),
@@ -101,6 +106,7 @@ function handle(c: Ctx, entries: Iterable<readonly [string, string]>, format: Fo
     origin: new URL(c.req.url).origin,
     ifNoneMatch: c.req.header('if-none-match'),
     waitUntil: (p) => c.executionCtx.waitUntil(p),
+    head: c.req.method === 'HEAD',
   });
 }
 
@@ -179,13 +185,17 @@ async function streamExport(warehouse: Warehouse, query: Query, waitUntil: (p: P
     }
   };
   waitUntil(pump());
+  return new Response(readable, { status: 200, headers: exportHeaders(query) });
+}
+
+function exportHeaders(query: Query): Record<string, string> {
   const headers: Record<string, string> = {
-    'content-type': encoder.contentType,
+    'content-type': ENCODERS[query.format].contentType,
     'cache-control': 'private, no-store',
     'x-cache': 'BYPASS',
   };
   if (query.format === 'csv') headers['content-disposition'] = `attachment; filename="${query.view.name}.csv"`;
-  return new Response(readable, { status: 200, headers });
+  return headers;
 }
 
 export const rows = new Hono<AppEnv>()

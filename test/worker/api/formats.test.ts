@@ -298,3 +298,24 @@ describe('spreadsheet formula injection (CWE-1236)', () => {
     expect(json.rows).toEqual([{ group_id: FIRST_GROUP }]);
   });
 });
+
+describe('HEAD on a whole-view export', () => {
+  it('answers the export headers without running the export', async () => {
+    let queries = 0;
+    const db = testEnv.DB;
+    const prepare = db.prepare.bind(db);
+    db.prepare = (sql: string) => {
+      if (sql.includes('"acme__events"')) queries++;
+      return prepare(sql);
+    };
+    try {
+      const res = await api('/v1/views/events/rows.csv', keys.acme, { method: 'HEAD' });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(await res.text()).toBe('');
+      expect(queries).toBe(0);
+    } finally {
+      db.prepare = prepare;
+    }
+  });
+});
