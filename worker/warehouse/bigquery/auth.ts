@@ -252,7 +252,9 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
       ms,
     );
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => {
+    if (timer !== undefined) clearTimeout(timer);
+  });
 }
 
 function tokenError(status: number, error: unknown, principal: string): ApiError {
