@@ -395,18 +395,19 @@ export async function runBigQueryFaults(persistTo: string, quick: boolean): Prom
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [persistTo, quick] = process.argv.slice(2);
+  /** A report with one failed check, for a run that could not finish. */
+  const failed = (name: string, detail: string) =>
+    JSON.stringify({
+      checks: [{ name, ok: false, detail }],
+      requests: 0,
+      faults: 0,
+      rowsChecked: 0,
+      rowsLost: 0,
+      rowsDuplicated: 0,
+      notes: [],
+    });
   const watchdog = setTimeout(() => {
-    console.log(
-      JSON.stringify({
-        checks: [{ name: 'BigQuery faults finished in time', ok: false, detail: 'killed after 6 minutes' }],
-        requests: 0,
-        faults: 0,
-        rowsChecked: 0,
-        rowsLost: 0,
-        rowsDuplicated: 0,
-        notes: [],
-      }),
-    );
+    console.log(failed('BigQuery faults finished in time', 'killed after 6 minutes'));
     process.exit(0);
   }, 6 * 60_000);
   runBigQueryFaults(persistTo!, quick === 'quick').then(
@@ -417,23 +418,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     },
     (err: unknown) => {
       clearTimeout(watchdog);
-      console.log(
-        JSON.stringify({
-          checks: [
-            {
-              name: 'BigQuery faults ran',
-              ok: false,
-              detail: err instanceof Error ? (err.stack ?? err.message).slice(0, 800) : String(err),
-            },
-          ],
-          requests: 0,
-          faults: 0,
-          rowsChecked: 0,
-          rowsLost: 0,
-          rowsDuplicated: 0,
-          notes: [],
-        }),
-      );
+      console.log(failed('BigQuery faults ran', err instanceof Error ? (err.stack ?? err.message).slice(0, 800) : String(err)));
       process.exit(0);
     },
   );

@@ -89,15 +89,11 @@ export function subscriptionEntries(filters: HookFilters, select: readonly strin
   return entries;
 }
 
-export interface NewSubscription {
-  readonly id: string;
-  readonly tenantId: string;
-  readonly keyId: string;
-  readonly plan: Plan;
-  readonly view: string;
-  readonly targetUrl: string;
-  readonly secret: string;
-  readonly filters: HookFilters;
+/** What creating a hook supplies; status, failure counts and times start at their defaults. */
+export interface NewSubscription extends Pick<
+  Subscription,
+  'id' | 'tenantId' | 'keyId' | 'plan' | 'view' | 'targetUrl' | 'secret' | 'filters'
+> {
   readonly select: readonly string[] | null;
   readonly cursor: Position | null;
 }
