@@ -17,14 +17,7 @@ type Expect =
   /** 4xx application/problem+json. */
   | 'problem'
   /** A problem, or 200 with zero rows (the input was a harmless value). */
-  | 'problem-or-empty'
-  /**
-   * A problem; but the Worker answers a large announced upload before reading it, and under
-   * `wrangler dev` the dev proxy in front of it then sometimes loses the connection (a reset,
-   * or its own 500 "Network connection lost" without our x-request-id). That is recorded as a
-   * note about the local proxy, not as the app's answer.
-   */
-  | 'problem-or-dev-proxy-drop';
+  | 'problem-or-empty';
 
 interface Answer {
   readonly status: number;
@@ -392,7 +385,7 @@ export async function buildCorpus(ctx: HostileContext): Promise<Case[]> {
   add(
     'bodies',
     'a 5 MB query body with its Content-Length',
-    'problem-or-dev-proxy-drop',
+    'problem',
     post('/v1/views/events/query', JSON.stringify({ x: 'y'.repeat(5_000_000) })),
   );
   add('bodies', 'a 5 MB query body, chunked (no Content-Length)', 'problem', () => {
@@ -496,12 +489,6 @@ export async function runHostile(ctx: HostileContext, tally: Tally): Promise<voi
     try {
       answer = await c.send();
     } catch (err) {
-      if (c.expect === 'problem-or-dev-proxy-drop') {
-        tally.note(
-          `[${c.group}] ${c.name}: the connection was dropped under wrangler dev (${err instanceof Error ? err.message : String(err)}); the Worker answers 413 from Content-Length without reading the body`,
-        );
-        continue;
-      }
       g.failed++;
       tally.check(`[${c.group}] ${c.name}`, false, `no answer: ${err instanceof Error ? err.message : String(err)}`);
       continue;

@@ -1,5 +1,6 @@
 // Integration: POST /v1/views/{view}/query takes the GET query as a JSON body and answers the same.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DRAIN_BYTES } from '../../../worker/http/body.ts';
 import { LIMITS } from '../../../worker/query/limits.ts';
 import { api, direct, seedTinyDemo } from '../support/demo.ts';
 import { expectProblem, qs, rowsPath, tableOf, type Keys } from './support/contract.ts';
@@ -146,26 +147,44 @@ describe('bad bodies get a clear 4xx', () => {
 });
 
 describe('a streamed body without Content-Length', () => {
-  it('is refused with 413 once it passes the limit, without reading the rest', async () => {
-    let pulled = 0;
-    const chunk = new TextEncoder().encode('x'.repeat(16_384));
+  /** A body of `chunks` pieces of 16 kB, counting what the Worker pulled and whether it cancelled. */
+  const counted = (chunks: number) => {
+    const seen = { pulled: 0, cancelled: false };
+    const piece = new TextEncoder().encode('x'.repeat(16_384));
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
-        pulled++;
-        if (pulled > 1000) controller.close();
-        else controller.enqueue(chunk);
+        seen.pulled++;
+        if (seen.pulled > chunks) controller.close();
+        else controller.enqueue(piece);
+      },
+      cancel() {
+        seen.cancelled = true;
       },
     });
-    const res = await api('/v1/views/events/query', keys.acme, {
+    return { stream, seen };
+  };
+  const send = (stream: ReadableStream<Uint8Array>) =>
+    api('/v1/views/events/query', keys.acme, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: stream,
       // @ts-expect-error duplex is required by fetch for streamed request bodies
       duplex: 'half',
     });
+
+  it('is refused with 413 after the client has finished sending, so it reads the answer instead of a reset', async () => {
+    const { stream, seen } = counted(200); // 3.2 MB, over the limit and under the drain allowance
+    const res = await send(stream);
     expect(res.status).toBe(413);
     expect(((await res.json()) as { limit: string }).limit).toBe('maxQueryBodyBytes');
-    // 1000 chunks would be 16 MB; the limit is crossed within the first few.
-    expect(pulled).toBeLessThan(20);
+    expect(seen.pulled).toBeGreaterThan(200);
+    expect(seen.cancelled).toBe(false);
+  });
+
+  it(`stops reading a hostile upload after ${DRAIN_BYTES / 1024 / 1024} MB and still answers 413`, async () => {
+    const { stream, seen } = counted(100_000); // 1.6 GB if it were read to the end
+    const res = await send(stream);
+    expect(res.status).toBe(413);
+    expect(seen.pulled * 16_384).toBeLessThan(DRAIN_BYTES + 1024 * 1024);
   });
 });
