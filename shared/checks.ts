@@ -50,6 +50,19 @@ export const rowKeyColumnsExist: ViewCheck = (views) =>
     return problems;
   });
 
+/**
+ * A view whose rows can share their key has every column in its key: paging past tied rows
+ * counts them rather than telling them apart, which is only right when they are alike.
+ */
+export const sharedKeysCoverEveryColumn: ViewCheck = (views) =>
+  views.flatMap((view) => {
+    if (view.rowKeyUnique) return [];
+    const missing = leafColumns(view)
+      .map((c) => c.name)
+      .filter((name) => !view.rowKey.includes(name));
+    return missing.length ? [`${view.name}: rowKey is not unique, so it must name every column; it leaves out ${missing.join(', ')}`] : [];
+  });
+
 /** The date column, where there is one, exists and holds a DATE, DATETIME or TIMESTAMP. */
 export const dateColumnIsDateTyped: ViewCheck = (views) =>
   views.flatMap((view) => {
@@ -133,6 +146,7 @@ export const VIEW_CHECKS = {
   uniqueViewNames,
   uniqueColumnNames,
   rowKeyColumnsExist,
+  sharedKeysCoverEveryColumn,
   dateColumnIsDateTyped,
   changeColumnIsOrderable,
   columnsAreDescribed,

@@ -49,6 +49,12 @@ export interface ViewDef {
   readonly columns: readonly ColumnDef[];
   /** Leaf (dotted) column names that together identify a row. */
   readonly rowKey: readonly string[];
+  /**
+   * False where two rows can share their key. Paging then counts the rows already returned
+   * at the last key instead of skipping past it, which is only sound when such rows are alike
+   * in every column, so the key must then be every column (a named check holds it to that).
+   */
+  readonly rowKeyUnique: boolean;
   /** The DATE/DATETIME/TIMESTAMP column `from`/`to` filter on, or null. */
   readonly dateColumn: string | null;
   /** The column that moves forward as data arrives (incremental refresh, triggers), or null. */

@@ -44,6 +44,7 @@ export const consumerGroups = defineView({
     },
   ],
   rowKey: ['row_id'],
+  rowKeyUnique: true,
   dateColumn: null,
   changeColumn: 'etl_last_update_datetime',
   freshness: {

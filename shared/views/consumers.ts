@@ -51,6 +51,7 @@ export const consumers = defineView({
     },
   ],
   rowKey: ['row_id'],
+  rowKeyUnique: true,
   dateColumn: null,
   changeColumn: 'etl_last_update_datetime',
   freshness: {

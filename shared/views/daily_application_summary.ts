@@ -124,6 +124,7 @@ export const dailyApplicationSummary = defineView({
     },
   ],
   rowKey: ['user_id', 'local_date', 'computer_id', 'activity_type', 'application_or_site'],
+  rowKeyUnique: true,
   dateColumn: 'local_date',
   changeColumn: 'local_date',
   freshness: {

@@ -68,6 +68,7 @@ export const dailyGroupBenchmarks = defineView({
     },
   ],
   rowKey: ['activity_date'],
+  rowKeyUnique: true,
   dateColumn: 'activity_date',
   changeColumn: 'activity_date',
   freshness: {

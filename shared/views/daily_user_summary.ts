@@ -302,6 +302,7 @@ export const dailyUserSummary = defineView({
     },
   ],
   rowKey: ['user_id', 'local_date'],
+  rowKeyUnique: true,
   dateColumn: 'local_date',
   changeColumn: 'local_date',
   freshness: {

@@ -255,6 +255,7 @@ export const events = defineView({
     { name: 'week_of_year', type: 'INT64', minPlan: 'essentials', description: 'Week number in the year' },
   ],
   rowKey: ['user_id', 'computer_id', 'utc_timestamp'],
+  rowKeyUnique: true,
   dateColumn: 'local_date',
   changeColumn: 'utc_timestamp',
   freshness: {

@@ -19,6 +19,7 @@ export const groupGoals = defineView({
     },
   ],
   rowKey: ['core_activity_hrs_day'],
+  rowKeyUnique: false,
   dateColumn: null,
   changeColumn: null,
   freshness: {
@@ -29,7 +30,7 @@ export const groupGoals = defineView({
   },
   decisions: {
     rowKey:
-      'The dictionary lists no group identifier, only the target itself, so the whole row (its one column) is the only key there is: rows with equal targets are indistinguishable to a client anyway.',
+      'The dictionary lists no group identifier, only the target itself, so the whole row (its one column) is the key. It is not unique: two groups can have the same target, and BigQuery returns one row per group. Such rows are alike in every column, so paging counts how many of them a client already has.',
     dateColumn: 'A goal is a standing setting with no date.',
     changeColumn:
       'Nothing in the view moves forward when a goal is added or changed, so changes can only be found by reading the whole (small) view.',

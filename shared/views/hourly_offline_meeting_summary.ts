@@ -62,6 +62,7 @@ export const hourlyOfflineMeetingSummary = defineView({
     },
   ],
   rowKey: ['row_id'],
+  rowKeyUnique: true,
   dateColumn: 'start_time',
   changeColumn: 'start_time',
   freshness: {

@@ -47,6 +47,7 @@ export const premiumComputerGroups = defineView({
     },
   ],
   rowKey: ['row_id'],
+  rowKeyUnique: true,
   dateColumn: null,
   changeColumn: 'etl_last_update_datetime',
   freshness: {

@@ -44,6 +44,7 @@ export const premiumUserGroups = defineView({
     },
   ],
   rowKey: ['group_id', 'user_id'],
+  rowKeyUnique: true,
   dateColumn: null,
   changeColumn: null,
   freshness: {

@@ -26,6 +26,7 @@ export const userGroupCoreActivity = defineView({
     { name: 'row_id', type: 'INT64', minPlan: 'professional', description: 'Unique identifier for each row' },
   ],
   rowKey: ['row_id'],
+  rowKeyUnique: true,
   dateColumn: null,
   changeColumn: null,
   freshness: {

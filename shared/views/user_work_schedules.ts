@@ -73,6 +73,7 @@ export const userWorkSchedules = defineView({
     },
   ],
   rowKey: ['uid', 'work_schedule.day_of_week'],
+  rowKeyUnique: true,
   dateColumn: null,
   changeColumn: null,
   freshness: {

@@ -87,6 +87,7 @@ export const users = defineView({
     },
   ],
   rowKey: ['uid', 'agents.agent_id'],
+  rowKeyUnique: true,
   dateColumn: null,
   changeColumn: null,
   freshness: {

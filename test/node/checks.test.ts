@@ -28,6 +28,12 @@ const BROKEN: Record<keyof typeof VIEW_CHECKS, { views: ViewDef[]; expected: str
     { views: [{ ...events, rowKey: [] }], expected: 'events: rowKey is empty' },
     { views: [{ ...events, rowKey: ['user_id', 'user_id'] }], expected: "rowKey names 'user_id' more than once" },
   ],
+  sharedKeysCoverEveryColumn: [
+    {
+      views: [{ ...events, rowKeyUnique: false }],
+      expected: 'events: rowKey is not unique, so it must name every column; it leaves out accountid',
+    },
+  ],
   dateColumnIsDateTyped: [
     { views: [{ ...events, dateColumn: 'user_name' }], expected: "events: dateColumn 'user_name' is STRING" },
     { views: [{ ...events, dateColumn: 'local_time' }], expected: "events: dateColumn 'local_time' is TIME" },

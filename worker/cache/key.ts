@@ -10,6 +10,14 @@ import { normalForm, sha256Hex } from '../query/normalize.ts';
  */
 export async function resultCacheKey(caller: Caller, query: Query, origin: string): Promise<string> {
   const { tenant, plan } = caller;
-  const meaning = [origin, normalForm(query), query.format, query.limit, query.limitDefaulted, JSON.stringify(query.after)].join('\n');
+  const meaning = [
+    origin,
+    normalForm(query),
+    query.format,
+    query.limit,
+    query.limitDefaulted,
+    JSON.stringify(query.after),
+    query.afterTies ?? 0,
+  ].join('\n');
   return `https://cache.activconnect-bridge.internal/rows/${tenant.id}/${tenant.dataVersion}/${plan}/${await sha256Hex(meaning)}`;
 }

@@ -52,9 +52,10 @@ export function tableName(dataset: string, viewName: string): string {
 }
 
 /**
- * CREATE TABLE and its indexes: UNIQUE on the row key (so the key's promise is enforced,
- * not assumed), and one each on the date and change columns, which every range filter,
- * incremental refresh and trigger poll reads by.
+ * CREATE TABLE and its indexes: one on the row key, which paging reads by, UNIQUE where the
+ * view promises a unique key (so the promise is enforced, not assumed); and one each on the
+ * date and change columns, which every range filter, incremental refresh and trigger poll
+ * reads by.
  *
  * STRICT makes SQLite reject a value in the wrong storage class (a JS string in an
  * INTEGER column, say), so an encoding mistake fails at load time instead of sorting
@@ -73,7 +74,7 @@ export function createTableStatements(dataset: string, view: ViewDef): string[] 
   const statements = [`CREATE TABLE IF NOT EXISTS ${quoteIdent(table)} (${columnsSql}) STRICT`];
   if (view.rowKey.length > 0) {
     statements.push(
-      `CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdent(`${table}__key`)} ON ${quoteIdent(table)} (${view.rowKey.map(quoteIdent).join(', ')})`,
+      `CREATE ${view.rowKeyUnique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteIdent(`${table}__key`)} ON ${quoteIdent(table)} (${view.rowKey.map(quoteIdent).join(', ')})`,
     );
   }
   const indexed = new Set<string>();

@@ -12,6 +12,14 @@ interface CursorPayload {
   q: string;
   /** Order values of the last row returned. */
   k: (TypedValue | null)[];
+  /** Rows at exactly that position already returned, where rows can tie (Query.afterTies). */
+  t?: number;
+}
+
+/** Where the next page starts: the keyset position, and the tied rows already returned there. */
+export interface Resume {
+  readonly after: readonly (TypedValue | null)[];
+  readonly ties: number;
 }
 
 const encoder = new TextEncoder();
@@ -47,8 +55,9 @@ async function fingerprint(query: Query, tenantId: string): Promise<string> {
   return b64url(new Uint8Array(digest).slice(0, 12));
 }
 
-export async function encodeCursor(secret: string, tenantId: string, query: Query, after: readonly (TypedValue | null)[]): Promise<string> {
-  const payload: CursorPayload = { q: await fingerprint(query, tenantId), k: [...after] };
+export async function encodeCursor(secret: string, tenantId: string, query: Query, resume: Resume): Promise<string> {
+  const payload: CursorPayload = { q: await fingerprint(query, tenantId), k: [...resume.after] };
+  if (resume.ties > 0) payload.t = resume.ties;
   const body = encoder.encode(JSON.stringify(payload));
   const sig = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), body));
   return `${b64url(body)}.${b64url(sig.slice(0, 16))}`;
@@ -56,8 +65,8 @@ export async function encodeCursor(secret: string, tenantId: string, query: Quer
 
 const badCursor = (detail: string) => new ApiError(400, 'invalid-cursor', detail);
 
-/** Checks a cursor against the query it is used with and returns the keyset position. */
-export async function decodeCursor(secret: string, tenantId: string, query: Query, cursor: string): Promise<(TypedValue | null)[]> {
+/** Checks a cursor against the query it is used with and returns where to resume. */
+export async function decodeCursor(secret: string, tenantId: string, query: Query, cursor: string): Promise<Resume> {
   const [bodyText, sigText, extra] = cursor.split('.');
   const body = bodyText === undefined ? null : fromB64url(bodyText);
   const sig = sigText === undefined ? null : fromB64url(sigText);
@@ -78,5 +87,7 @@ export async function decodeCursor(secret: string, tenantId: string, query: Quer
     throw badCursor('This cursor belongs to a different query. Keep select, filters, order and group_by the same while paging.');
   }
   if (!Array.isArray(payload.k) || payload.k.length !== query.order.length) throw badCursor('This cursor does not match the query order.');
-  return payload.k;
+  const ties = payload.t ?? 0;
+  if (!Number.isSafeInteger(ties) || ties < 0) throw badCursor('This cursor cannot be read.');
+  return { after: payload.k, ties };
 }

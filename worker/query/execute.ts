@@ -1,34 +1,42 @@
+import type { Resume } from './cursor.ts';
 import { LIMITS } from './limits.ts';
-import type { Query, TypedValue } from './model.ts';
+import { rowsCanTie, type Query, type TypedValue } from './model.ts';
 import type { Cell, Warehouse } from '../warehouse/types.ts';
 
 export type Position = readonly (TypedValue | null)[];
 
 /**
  * Reads up to query.limit rows in chunks, so an export of millions of rows never sits in
- * the isolate at once. After the iteration, `next()` is the keyset position to continue
- * from, or null when the result is complete; during it, `lastPosition()` is the position
- * after the row yielded last, for a reader that stops early.
+ * the isolate at once. After the iteration, `next()` is where to continue from, or null
+ * when the result is complete; during it, `lastPosition()` is where to continue after the
+ * row yielded last, for a reader that stops early.
  */
 export function readRows(warehouse: Warehouse, query: Query, chunkRows: number = LIMITS.chunkRows) {
-  let next: Position | null = null;
-  let last: Position | null = null;
+  const canTie = rowsCanTie(query);
+  let next: Resume | null = null;
+  let last: Resume | null = query.after ? { after: query.after, ties: query.afterTies ?? 0 } : null;
   async function* rows(): AsyncGenerator<Cell[]> {
     let remaining = query.limit;
-    let after = query.after;
     while (remaining > 0) {
       const want = Math.min(chunkRows, remaining);
-      const page = await warehouse.page({ ...query, after }, want + 1);
+      const page = await warehouse.page({ ...query, after: last?.after ?? null, afterTies: last?.ties ?? 0 }, want + 1);
       const take = Math.min(want, page.rows.length);
       for (let i = 0; i < take; i++) {
-        last = page.keys[i]!;
+        const key = page.keys[i]!;
+        // Where rows can tie, count the ones returned at this position so the next read skips
+        // exactly those; elsewhere a position is never repeated and strict keyset suffices.
+        const ties = !canTie ? 0 : last && samePosition(last.after, key) ? last.ties + 1 : 1;
+        last = { after: key, ties };
         yield page.rows[i]!;
       }
       remaining -= take;
       if (page.rows.length <= want) return; // result exhausted
-      after = page.keys[take - 1]!;
-      if (remaining === 0) next = after;
+      if (remaining === 0) next = last;
     }
   }
   return { rows: rows(), next: () => next, lastPosition: () => last };
+}
+
+function samePosition(a: Position, b: Position): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }

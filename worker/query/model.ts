@@ -62,6 +62,12 @@ export interface Query {
   readonly limitDefaulted: boolean;
   /** Keyset position: the order values of the last row already returned. */
   readonly after: readonly (TypedValue | null)[] | null;
+  /**
+   * For a query whose rows can tie on every order value (see rowsCanTie): how many rows at
+   * exactly `after` were already returned. Paging then starts at `after` and skips that many,
+   * instead of starting past it. Absent or 0 otherwise.
+   */
+  readonly afterTies?: number;
   readonly format: Format;
 }
 
@@ -69,4 +75,13 @@ export interface Query {
 export interface OutputColumn {
   readonly name: string;
   readonly type: ScalarType;
+}
+
+/**
+ * True when two rows of the result can have the same values in every order term: a plain
+ * (ungrouped) read of a view whose row key is not unique. Grouped results are unique by
+ * their group columns, which are always in the order.
+ */
+export function rowsCanTie(query: Query): boolean {
+  return !query.view.rowKeyUnique && query.groupBy.length === 0 && !query.output.some((o) => o.kind === 'aggregate');
 }

@@ -94,6 +94,7 @@ export function compileSelect(query: Query, dialect: Dialect, source: string, li
       .join(', ')}`;
   }
   sql += ` LIMIT ${bind(String(limit), 'INT64')}`;
+  if (query.after && query.afterTies) sql += ` OFFSET ${bind(String(query.afterTies), 'INT64')}`;
   return { sql, params, outputAliases, keyAliases };
 }
 
@@ -160,7 +161,9 @@ function compileFilter(f: Filter, dialect: Dialect, bind: Bind): string {
 /**
  * Rows strictly after the cursor position in the query's total order, with NULLs sorting
  * first ascending and last descending (the ORDER BY above says the same), so pages neither
- * skip nor repeat rows and stay stable while rows are appended.
+ * skip nor repeat rows and stay stable while rows are appended. Where rows can tie on the
+ * whole order (afterTies), rows at the position itself are kept too, and the OFFSET that
+ * compileSelect adds skips the ones already returned.
  */
 function compileKeyset(query: Query, dialect: Dialect, bind: Bind, rawExpr: (item: OutputItem) => string): string {
   const after = query.after!;
@@ -197,6 +200,12 @@ function compileKeyset(query: Query, dialect: Dialect, bind: Bind, rawExpr: (ite
       parts.push(`(${expr} < ${param(i)} OR ${expr} IS NULL)`);
     }
     alternatives.push(`(${parts.join(' AND ')})`);
+  }
+  if (query.afterTies) {
+    const equal = query.order.map((term, j) =>
+      after[j] === null ? `${rawExpr(term.item)} IS NULL` : `${rawExpr(term.item)} = ${param(j)}`,
+    );
+    alternatives.push(`(${equal.join(' AND ')})`);
   }
   return alternatives.length ? `(${alternatives.join(' OR ')})` : '(1 = 0)';
 }

@@ -11,7 +11,7 @@ import type { Caller } from '../tenants/tenants.ts';
 import { ApiError } from '../http/errors.ts';
 import { ENCODERS, formatFromAccept } from '../format/encoders.ts';
 import { canonicalParams } from '../query/canonical.ts';
-import { decodeCursor, encodeCursor } from '../query/cursor.ts';
+import { decodeCursor, encodeCursor, type Resume } from '../query/cursor.ts';
 import { readRows } from '../query/execute.ts';
 import { LIMITS } from '../query/limits.ts';
 import { FORMATS, type Format, type OutputColumn, type Query } from '../query/model.ts';
@@ -55,14 +55,17 @@ export async function answerRows(req: RowsRequest): Promise<Response> {
   const parsed = parseQuery(req.entries, { view, plan: caller.plan, ...(req.format ? { impliedFormat: req.format } : {}) });
   const secret = cursorSecret(env);
   let query = parsed.query;
-  if (parsed.cursor !== null) query = { ...query, after: await decodeCursor(secret, caller.tenant.id, query, parsed.cursor) };
+  if (parsed.cursor !== null) {
+    const resume = await decodeCursor(secret, caller.tenant.id, query, parsed.cursor);
+    query = { ...query, after: resume.after, afterTies: resume.ties };
+  }
   const warehouse = warehouseFor(env, caller.tenant, req.waitUntil);
   if (parsed.dryRun) {
     const { bytesProcessed } = await warehouse.dryRun(query);
     return Response.json({ view: view.name, dry_run: true, warehouse: warehouse.kind, bytes_processed: bytesProcessed });
   }
 
-  const nextLink = async (position: NonNullable<Query['after']>) => {
+  const nextLink = async (position: Resume) => {
     const cursor = await encodeCursor(secret, caller.tenant.id, query, position);
     const params = canonicalParams(query);
     params.set('cursor', cursor);
@@ -112,7 +115,7 @@ function handle(c: Ctx, entries: Iterable<readonly [string, string]>, format: Fo
 
 const outputColumns = (query: Query): OutputColumn[] => query.output.map((o) => ({ name: o.name, type: o.type }));
 
-type NextLink = (position: NonNullable<Query['after']>) => Promise<{ cursor: string; url: string }>;
+type NextLink = (position: Resume) => Promise<{ cursor: string; url: string }>;
 
 /**
  * One page, built whole: at most LIMITS.maxPageSize rows and about LIMITS.maxPageBytes,
@@ -127,7 +130,7 @@ async function buildPage(warehouse: Warehouse, query: Query, nextLink: NextLink)
   const read = readRows(warehouse, query);
   let body = encoder.head(columns, query.view.name);
   let count = 0;
-  let position: Query['after'] = null;
+  let position: Resume | null = null;
   let full = false;
   for await (const row of read.rows) {
     // A row is in hand, so stopping here leaves at least one for the next page.

@@ -119,6 +119,7 @@ const KEYWORDS = new Set([
   'HAVING',
   'ORDER',
   'LIMIT',
+  'OFFSET',
   'AS',
   'BETWEEN',
 ]);

@@ -1,32 +1,74 @@
-// Review: keyset paging is only as good as the row key it tie-breaks on.
+// Review: keyset paging is only as good as the row key it tie-breaks on. group_goals has no
+// unique column: two groups with the same target are two identical rows, in BigQuery and in
+// the demo warehouse alike.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readRows } from '../../../worker/query/execute.ts';
+import { rowsCanTie } from '../../../worker/query/model.ts';
+import { compileSelect } from '../../../worker/query/sql.ts';
+import { sqliteDialect } from '../../../worker/warehouse/d1/dialect.ts';
+import { D1Warehouse } from '../../../worker/warehouse/d1/warehouse.ts';
+import type { Cell, Warehouse } from '../../../worker/warehouse/types.ts';
+import { harness, queryFor, seedRows } from '../../support/bigquery/harness.ts';
 import { direct, seedTinyDemo, testEnv } from '../support/demo.ts';
 import { getRows, rowsPath, walkPages, type Keys } from '../api/support/contract.ts';
 
+const TARGETS = ['3.9', '6.5', '3.9', '3.9', '10.25', '6.5'];
+const DATASET = 'ties';
+
 let keys: Keys;
+let warehouses: Record<'d1' | 'bigquery', Warehouse>;
 beforeAll(async () => {
   keys = await seedTinyDemo();
-  // Two groups with the same target, which the view definition itself says can happen
-  // ("rows with equal targets are indistinguishable to a client"). The demo schema puts a
-  // UNIQUE index on every row key; BigQuery's group_goals has no such constraint, so drop it
-  // to hold what production can hold.
-  await testEnv.DB.prepare('DROP INDEX "acme__group_goals__key"').run();
-  await testEnv.DB.prepare(
-    `INSERT INTO acme__group_goals (core_activity_hrs_day) SELECT core_activity_hrs_day FROM acme__group_goals LIMIT 1`,
-  ).run();
+  for (const dataset of ['acme', DATASET]) {
+    await seedRows(
+      dataset,
+      'group_goals',
+      TARGETS.map((t) => ({ core_activity_hrs_day: t })),
+    );
+  }
+  const { warehouse } = await harness(DATASET, { standIn: { maxRowsPerPage: 2 }, client: { pageSize: 2 } });
+  warehouses = { d1: new D1Warehouse(testEnv.DB, DATASET), bigquery: warehouse };
 });
 
+const sorted = [...TARGETS].sort((a, b) => Number(a) - Number(b));
+
 describe('group_goals, whose row key (the target) is not unique', () => {
-  // Not fixed: keyset paging needs a unique order, and group_goals has no column that is
-  // unique. Paged with limit=1, the second of two equal targets is skipped: `> 3.0` passes over
-  // it. A fix needs a discriminator the view does not have: for a view declared with a
-  // non-unique key, page by offset (the view is a handful of rows), or refuse a limit below the
-  // row count and always answer the whole view in one page.
-  it.fails('paged one row at a time, returns as many rows as one big page', async () => {
-    const [{ n }] = (await direct<{ n: number }>('SELECT COUNT(*) AS n FROM acme__group_goals')) as [{ n: number }];
+  it('holds duplicate targets in the demo table, as BigQuery can', async () => {
+    const rows = await direct<{ n: number }>('SELECT COUNT(*) AS n FROM acme__group_goals');
+    expect(rows[0]!.n).toBe(TARGETS.length);
+  });
+
+  it.each([1, 2, 4])('paged %i row(s) at a time, returns every row once, as one big page does', async (limit) => {
     const whole = await getRows(rowsPath('group_goals', 'limit=100'), keys.acme);
-    expect(whole.rows).toHaveLength(n);
-    const paged = await walkPages(rowsPath('group_goals', 'limit=1'), keys.acme);
+    expect(whole.rows.map((r) => String(r['core_activity_hrs_day']))).toEqual(sorted);
+    const paged = await walkPages(rowsPath('group_goals', `limit=${limit}`), keys.acme);
     expect(paged.rows).toEqual(whole.rows);
+    expect(paged.pages).toBe(Math.ceil(TARGETS.length / limit));
+  });
+
+  it('pages descending through the ties too', async () => {
+    const paged = await walkPages(rowsPath('group_goals', 'limit=1&order=core_activity_hrs_day.desc'), keys.acme);
+    expect(paged.rows.map((r) => String(r['core_activity_hrs_day']))).toEqual([...sorted].reverse());
+  });
+
+  it.each(['d1', 'bigquery'] as const)('reads every tied row on the %s warehouse in chunks of one', async (name) => {
+    const query = { ...queryFor('group_goals', { order: 'core_activity_hrs_day' }), limit: 100 };
+    const out: Cell[][] = [];
+    for await (const row of readRows(warehouses[name], query, 1).rows) out.push(row);
+    expect(out.map((r) => String(r[0]))).toEqual(sorted);
+  });
+
+  it('resumes at the tied position and skips the rows already returned there', () => {
+    const query = { ...queryFor('group_goals'), after: ['3.9'], afterTies: 2 };
+    const { sql, params } = compileSelect(query, sqliteDialect, 'acme__group_goals', 3);
+    expect(sql).toContain('WHERE ((CAST("core_activity_hrs_day" AS NUMERIC) > ?1) OR (CAST("core_activity_hrs_day" AS NUMERIC) = ?1))');
+    expect(sql).toMatch(/ LIMIT \?\d+ OFFSET \?\d+$/);
+    expect(params.at(-1)).toEqual({ value: '2', type: 'INT64' });
+  });
+
+  it('keeps strict keyset paging, with no OFFSET, on views whose key is unique', () => {
+    const query = { ...queryFor('events'), after: ['1', '2026-01-01T00:00:00Z', '1'] };
+    expect(rowsCanTie(query)).toBe(false);
+    expect(compileSelect(query, sqliteDialect, 'acme__events', 3).sql).not.toMatch(/OFFSET/);
   });
 });

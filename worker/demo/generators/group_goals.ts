@@ -1,7 +1,7 @@
 /**
  * group_goals: the core-activity target of each group with core categories, the core
- * share of its productive-hours goal. The view has no group column, so equal targets are
- * one row (its only column is its key).
+ * share of its productive-hours goal. One row per group, as in BigQuery: the view has no
+ * group column, so two groups with the same target are two identical rows.
  */
 import { groupGoals } from '../../../shared/views/group_goals.ts';
 import { viewTable } from './table.ts';
@@ -9,11 +9,11 @@ import type { World } from './world.ts';
 
 export const groupGoalsTable = viewTable(
   groupGoals,
-  (world: World): Set<number> => {
-    const targets = new Set<number>();
+  (world: World): number[] => {
+    const targets: number[] = [];
     for (const group of world.groups) {
       // Integer maths, then one division: 60% of 6.5 h is exactly 3.9, not 3.9000000000000004.
-      if (group.core && group.productiveGoalTenths) targets.add((group.core.percent * group.productiveGoalTenths) / 1000);
+      if (group.core && group.productiveGoalTenths) targets.push((group.core.percent * group.productiveGoalTenths) / 1000);
     }
     return targets;
   },
