@@ -40,7 +40,7 @@ function inCell<T>(services: Services, body: (call: Call) => T): T {
       timeZone: services.SpreadsheetApp.getActive().getSpreadsheetTimeZone(),
     });
   } catch (err) {
-    throw new Error(userMessage(err));
+    throw new Error(userMessage(err), { cause: err });
   }
 }
 

@@ -137,7 +137,7 @@ function refreshPages(
 
   let range = saved;
   let mergeIndex: Map<string, number> | null = null;
-  let columns: SheetColumn[] = [];
+  let columns: SheetColumn[];
   let firstRequest = true;
 
   for (;;) {

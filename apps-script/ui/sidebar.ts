@@ -70,7 +70,7 @@ function readable<T>(body: () => T): T {
   try {
     return body();
   } catch (err) {
-    throw new Error(userMessage(err));
+    throw new Error(userMessage(err), { cause: err });
   }
 }
 

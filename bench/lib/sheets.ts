@@ -72,7 +72,9 @@ export async function measureSheets(
   if (missing.length > 0) return { measured: false, reason: `the add-on or its stand-ins are not there yet (${missing.join(', ')})` };
   let world: WorldLike;
   try {
-    const { builtProject } = (await import('../../test/support/apps-script/project.ts')) as { builtProject(): Promise<{ outDir: string }> };
+    const { builtProject } = (await import('../../test/support/apps-script/project.ts')) as {
+      builtProject: () => Promise<{ outDir: string }>;
+    };
     const { AppsScriptWorld } = (await import('../../test/support/apps-script/world.ts')) as unknown as {
       AppsScriptWorld: new (options: { projectDir: string }) => WorldLike;
     };

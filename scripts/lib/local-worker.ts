@@ -198,7 +198,8 @@ async function startOnce(options: LocalWorkerOptions, configPath: string): Promi
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  let exited: number | null = null;
+  // Set by the exit listener; the assertion stops TypeScript narrowing it to null for good.
+  let exited = null as number | null;
   const exitPromise = new Promise<void>((done) => child.on('exit', (code) => ((exited = code ?? -1), done())));
 
   const url = `http://127.0.0.1:${port}`;

@@ -26,7 +26,7 @@ export type LoadMethod = 'exec' | 'batch';
 
 export interface LoadOptions {
   /** Called after each chunk is written, with the rows written so far for that view. */
-  onProgress?(view: string, rows: number): void;
+  onProgress?: (view: string, rows: number) => void;
   method?: LoadMethod;
   /** Only these views (default: all the data has). */
   views?: readonly string[];
@@ -105,7 +105,7 @@ async function insertWithExec(
   let rows = 0;
   // One exec() in flight while the next chunk is generated: the generator's CPU time then
   // overlaps D1's write time instead of adding to it.
-  let inFlight: Promise<unknown> | null = null;
+  let inFlight: Promise<unknown> = Promise.resolve();
   const endStatement = () => {
     if (statement === '') return;
     chunk.push(statement);
@@ -190,7 +190,9 @@ function tupleLiteral(row: readonly StoredValue[]): string {
 }
 
 // Fast path: text with none of these can go between quotes as it is.
+// eslint-disable-next-line no-control-regex -- control characters are what these look for
 const NEEDS_CARE = /[\u0000-\u001f\u007f\ud800-\udfff]/;
+// eslint-disable-next-line no-control-regex -- control characters are what this looks for
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**

@@ -16,14 +16,16 @@ export const DRAIN_BYTES = 16 * 1024 * 1024;
 export async function readBodyText(request: Request, maxBytes: number, what: string, limitName: string): Promise<string> {
   const tooLarge = () =>
     new ApiError(413, 'limit-exceeded', `${what} is larger than ${maxBytes} bytes.`, { limit: limitName, maximum: maxBytes });
+  // The Workers types leave a body's chunk type as `any`; a request body streams bytes.
+  const stream = request.body as ReadableStream<Uint8Array> | null;
   const announced = Number(request.headers.get('content-length') ?? '0');
   if (announced > maxBytes) {
-    if (request.body && announced <= DRAIN_BYTES) await discard(request.body.getReader(), 0);
-    else await request.body?.cancel().catch(() => undefined);
+    if (stream && announced <= DRAIN_BYTES) await discard(stream.getReader(), 0);
+    else await stream?.cancel().catch(() => undefined);
     throw tooLarge();
   }
-  if (!request.body) return '';
-  const reader = request.body.getReader();
+  if (!stream) return '';
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {

@@ -345,7 +345,7 @@ describe('long loads', () => {
     const expected = await apiValues(api, 'acme', 'events', { select: columns });
     const keys = sheetRows(world, 'events')
       .slice(1)
-      .map((r) => `${r[0]}|${r[1]}|${(r[2] as Date).toISOString().replace('.000Z', 'Z')}`);
+      .map((r) => `${String(r[0])}|${String(r[1])}|${(r[2] as Date).toISOString().replace('.000Z', 'Z')}`);
     expect(keys.length).toBe(expected.values.length - 1);
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys.sort()).toEqual(

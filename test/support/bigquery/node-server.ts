@@ -8,7 +8,7 @@
  * // token_uri: `${server.url}/token`, API base: `${server.url}/bigquery/v2`
  * await server.close();
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DatabaseSync } from 'node:sqlite';
 import type { BigQueryStandIn, SqlExecutor } from './standin.ts';
@@ -33,24 +33,27 @@ async function body(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+async function respond(standIn: BigQueryStandIn, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
+    const method = req.method ?? 'GET';
+    const payload = method === 'GET' || method === 'HEAD' ? undefined : await body(req);
+    const answer = await standIn.handle(
+      new Request(`http://127.0.0.1${req.url ?? '/'}`, { method, headers, ...(payload ? { body: payload } : {}) }),
+    );
+    res.writeHead(answer.status, Object.fromEntries(answer.headers));
+    res.end(Buffer.from(await answer.arrayBuffer()));
+  } catch (err) {
+    res.writeHead(500, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code: 500, message: String(err), errors: [{ reason: 'internalError' }], status: 'INTERNAL' } }));
+  }
+}
+
 /** Listens on 127.0.0.1 (a free port unless given) and answers every request with the stand-in. */
 export async function serveStandIn(standIn: BigQueryStandIn, port = 0): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer(async (req, res) => {
-    try {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
-      const method = req.method ?? 'GET';
-      const payload = method === 'GET' || method === 'HEAD' ? undefined : await body(req);
-      const answer = await standIn.handle(
-        new Request(`http://127.0.0.1${req.url ?? '/'}`, { method, headers, ...(payload ? { body: payload } : {}) }),
-      );
-      res.writeHead(answer.status, Object.fromEntries(answer.headers));
-      res.end(Buffer.from(await answer.arrayBuffer()));
-    } catch (err) {
-      res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 500, message: String(err), errors: [{ reason: 'internalError' }], status: 'INTERNAL' } }));
-    }
-  });
+  // Node ignores what a request listener returns, so the answer's promise is let go explicitly.
+  const server = createServer((req, res) => void respond(standIn, req, res));
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const { port: bound } = server.address() as AddressInfo;
   return {

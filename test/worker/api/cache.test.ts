@@ -140,6 +140,7 @@ describe('the result cache', () => {
   it('20 concurrent identical requests all get 200 and the same rows from one warehouse query', async () => {
     const path = rowsPath('events', qs({ select: 'user_id,utc_timestamp,titlebar', order: 'titlebar.desc', limit: 17 }));
     const db = testEnv.DB as D1Database & { prepare: D1Database['prepare'] };
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to restore it below, and called with .call(this)
     const prepare = db.prepare;
     const warehouseQueries: string[] = [];
     db.prepare = function (this: D1Database, sql: string) {
@@ -198,7 +199,7 @@ async function harness(name: string) {
   };
 }
 
-const failing = (err: unknown) => () => Promise.reject(err);
+const failing = (err: Error) => () => Promise.reject(err);
 
 describe('cachedResult', () => {
   it('computes on a miss, then serves HIT without the warehouse while fresh', async () => {

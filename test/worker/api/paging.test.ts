@@ -185,7 +185,7 @@ describe('keyset paging, property-based', () => {
           rowsPath(view, qs({ group_by: names.join(','), order, limit: Math.max(1, Math.ceil(expected.length / 3)) })),
           keys[tenant.id],
         );
-        expect(walked.rows, `${view.name}?group_by=${names}&order=${order}`).toEqual(expected);
+        expect(walked.rows, `${view.name}?group_by=${names.join(',')}&order=${order}`).toEqual(expected);
       }),
       { numRuns: 10 },
     );
@@ -335,7 +335,7 @@ describe('a page of wide rows', () => {
       let path: string | null = path0;
       while (path) {
         const body = (await (await api(path, keys.acme)).json()) as { rows: Record<string, unknown>[]; next: string | null };
-        for (const r of body.rows) ids.add(`${r.user_id}|${r.computer_id}|${r.utc_timestamp}`);
+        for (const r of body.rows) ids.add(`${String(r.user_id)}|${String(r.computer_id)}|${String(r.utc_timestamp)}`);
         total += body.rows.length;
         path = body.next ? new URL(body.next).pathname + new URL(body.next).search : null;
       }

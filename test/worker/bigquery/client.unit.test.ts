@@ -156,7 +156,7 @@ describe('retries', () => {
   });
 
   it('retries a dropped connection', async () => {
-    const { standIn, client, time } = await setup();
+    const { standIn, time } = await setup();
     let dropped = false;
     const flaky: typeof fetch = (input, init) => {
       if (!dropped && String(input instanceof Request ? input.url : input).includes('/queries')) {

@@ -46,7 +46,7 @@ describe('GET /v1/views/{view}/changes', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(Object.keys(body.rows[0]!)[0]).toBe('id');
     const first = body.rows[0]!;
-    expect(first.id).toBe(`${first.user_id}|${first.computer_id}|${first.utc_timestamp}`);
+    expect(first.id).toBe(`${String(first.user_id)}|${String(first.computer_id)}|${String(first.utc_timestamp)}`);
     const timestamps = body.rows.map((r) => r.utc_timestamp as string);
     expect(timestamps).toEqual([...timestamps].sort().reverse());
   });

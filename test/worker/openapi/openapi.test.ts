@@ -28,6 +28,7 @@ import {
 import { API_VERSION } from '../../../worker/routes/meta.ts';
 
 // The document is JSON from the wire; the checks below walk it without trusting its shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately untyped, as the line above says
 type Doc = any;
 
 const ORIGIN = 'http://docs.test';

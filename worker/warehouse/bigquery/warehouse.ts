@@ -69,7 +69,7 @@ export class BigQueryWarehouse implements Warehouse {
     try {
       for (const raw of result.rows) {
         const values = decodeRow(raw, result.schema, result.timestamps);
-        const row: Cell[] = new Array(outputs);
+        const row: Cell[] = new Array<Cell>(outputs);
         for (let i = 0; i < outputs; i++) row[i] = cellFor(values[i]!, query.output[i]!.type);
         rows.push(row);
         keys.push(query.order.map((term, i) => cellFor(values[outputs + i]!, term.item.type)));

@@ -81,7 +81,7 @@ export class D1Warehouse implements Warehouse {
     const rows: Cell[][] = [];
     const keys: (TypedValue | null)[][] = [];
     for (const r of raw) {
-      const row: Cell[] = new Array(outputs);
+      const row: Cell[] = new Array<Cell>(outputs);
       for (let i = 0; i < outputs; i++) row[i] = decodeSqlite(r[i], query.output[i]!.type);
       rows.push(row);
       keys.push(query.order.map((t, i) => keyValue(r[outputs + i], t.item)));
