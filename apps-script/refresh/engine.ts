@@ -9,7 +9,7 @@ import { appendLog, formatCount } from '../sheets/log.ts';
 import type { CellValue, Sheet, Spreadsheet, Utilities } from '../types/apps-script.ts';
 import { nextDue } from './schedule.ts';
 import { writeStatus } from './status.ts';
-import type { Job, Mode, RangeStore, SavedRange } from './store.ts';
+import { cannotMerge, type Job, type Mode, type RangeStore, type SavedRange } from './store.ts';
 
 export type StartedBy = 'insert' | 'manual' | 'schedule' | 'continuation';
 
@@ -58,6 +58,7 @@ function planRun(range: SavedRange, since: string | null): RunPlan {
     // Ordered by the change column so new rows land in order below the old ones.
     return { mode: 'append', spec: { ...range.spec, order: `${change}.asc` }, extraFilters: { [change]: `gt.${since}` } };
   }
+  if (getView(range.spec.view)?.rowKeyUnique === false) throw new UserError(cannotMerge(range.spec.view));
   // Merge re-reads from the mark on (gte, not gt): the newest period is the one still being updated.
   return { mode: 'merge', spec: range.spec, extraFilters: change && since ? { [change]: `gte.${since}` } : {} };
 }

@@ -8,7 +8,7 @@ import { runRefresh, type Outcome, type RefreshContext } from './engine.ts';
 import { nextDue } from './schedule.ts';
 import { scheduleContinuation, syncScheduleTrigger } from './scheduler.ts';
 import { writeStatus } from './status.ts';
-import { MODES, SCHEDULES, type Every, type Mode, type SavedRange } from './store.ts';
+import { cannotMerge, MODES, SCHEDULES, type Every, type Mode, type SavedRange } from './store.ts';
 
 /** What the sidebar sends to insert a view: plain data, as google.script.run requires. */
 export interface InsertRequest {
@@ -77,6 +77,7 @@ export function specForMode(spec: QuerySpec, mode: Mode): QuerySpec {
       );
     return withColumns(spec, [view.changeColumn]);
   }
+  if (!view.rowKeyUnique) throw new UserError(cannotMerge(view.name));
   return withColumns(spec, view.rowKey);
 }
 

@@ -6,6 +6,10 @@ import type { Properties } from '../types/apps-script.ts';
 
 /** replace rewrites the range; append adds rows past the change column; merge updates by row key. */
 export const MODES = ['replace', 'append', 'merge'] as const;
+
+/** Why merge is refused for a view whose rows can share their key (group_goals). */
+export const cannotMerge = (view: string) =>
+  `${view} can hold identical rows (it has no column that tells them apart), so merge cannot tell which row to update. Use replace.`;
 export type Mode = (typeof MODES)[number];
 export const SCHEDULES = ['off', 'hour', 'day'] as const;
 export type Every = (typeof SCHEDULES)[number];

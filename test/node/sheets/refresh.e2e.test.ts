@@ -385,6 +385,11 @@ describe('managing saved ranges', () => {
     expect(bad.error).toBe(
       'users has no column that moves forward as data arrives, so append cannot tell new rows from old. Use replace or merge.',
     );
+    const goals = insert(world, { view: 'group_goals', columns: ['core_activity_hrs_day'], every: 'off' });
+    expect(world.sidebarCall('sidebarUpdateRange', [goals.id, { mode: 'merge', every: 'hour' }]).error).toBe(
+      'group_goals can hold identical rows (it has no column that tells them apart), so merge cannot tell which row to update. Use replace.',
+    );
+    world.sidebarCall('sidebarRemoveRange', [goals.id]);
 
     world.sidebarCall('sidebarUpdateRange', [a.id, { mode: 'replace', every: 'off' }]);
     expect(world.triggers.triggers).toEqual([]);
