@@ -67,14 +67,40 @@ export const ENCODERS: Record<Format, Encoder> = {
   },
 };
 
-/** Picks a format from an Accept header, or null when it names none we serve. */
-export function formatFromAccept(accept: string | undefined): Format | null {
-  if (!accept) return null;
-  const types = accept.split(',').map((part) => part.split(';')[0]!.trim().toLowerCase());
-  for (const type of types) {
-    if (type === 'text/csv') return 'csv';
-    if (type === 'application/x-ndjson' || type === 'application/ndjson' || type === 'application/jsonl') return 'ndjson';
-    if (type === 'application/json') return 'json';
+/** The media types each negotiable format answers to; `values` is asked for by name only. */
+const ACCEPTED_TYPES: readonly (readonly [Format, readonly string[]])[] = [
+  ['json', ['application/json']],
+  ['csv', ['text/csv']],
+  ['ndjson', ['application/x-ndjson', 'application/ndjson', 'application/jsonl']],
+];
+
+/**
+ * The format an Accept header asks for (RFC 9110, section 12.5.1): the served type with the
+ * highest q, where a type's q comes from the most specific range that matches it; an exact
+ * match beats a wildcard at equal q, and JSON comes first among equals. `undefined` without
+ * a header; null when the header rules out every format served here.
+ * @example formatFromAccept('text/html, text/csv;q=0.9, application/json;q=0.5') // 'csv'
+ */
+export function formatFromAccept(accept: string | undefined): Format | null | undefined {
+  if (accept === undefined || accept.trim() === '') return undefined;
+  const ranges = accept.split(',').flatMap((part) => {
+    const [range = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    if (!/^[\w.+*-]+\/[\w.+*-]+$/.test(range)) return [];
+    const qParam = params.find((p) => p.startsWith('q='));
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
+    return Number.isFinite(q) ? [{ range, q: Math.min(Math.max(q, 0), 1) }] : [];
+  });
+  if (ranges.length === 0) return undefined; // nothing readable: treat as no preference
+  let best: { format: Format; q: number; exact: boolean } | null = null;
+  for (const [format, types] of ACCEPTED_TYPES) {
+    for (const type of types) {
+      const major = type.split('/')[0]!;
+      const match =
+        ranges.find((r) => r.range === type) ?? ranges.find((r) => r.range === `${major}/*`) ?? ranges.find((r) => r.range === '*/*');
+      if (!match || match.q <= 0) continue;
+      const exact = match.range === type;
+      if (!best || match.q > best.q || (match.q === best.q && exact && !best.exact)) best = { format, q: match.q, exact };
+    }
   }
-  return null;
+  return best?.format ?? null;
 }

@@ -573,6 +573,9 @@ function sharedResponses(): Record<string, Json> {
     PayloadTooLarge: problemAnswer(`The query body is larger than ${LIMITS.maxQueryBodyBytes} bytes.`),
     UriTooLong: problemAnswer(`The URL is longer than ${LIMITS.maxUrlLength} characters; send the query to POST /v1/views/{view}/query.`),
     UnsupportedMediaType: problemAnswer('The body must be sent as `Content-Type: application/json`.'),
+    NotAcceptable: problemAnswer(
+      'The Accept header allows none of application/json, text/csv and application/x-ndjson, and neither `format=` nor a suffix names a format.',
+    ),
     WarehouseError: problemAnswer('The warehouse could not run the query.'),
     WarehouseUnavailable: problemAnswer('The warehouse is unavailable for this account.'),
   };
@@ -620,6 +623,7 @@ const queryErrors = {
   '401': ref('responses', 'Unauthorized'),
   '403': ref('responses', 'Forbidden'),
   '404': ref('responses', 'NotFound'),
+  '406': ref('responses', 'NotAcceptable'),
   '414': ref('responses', 'UriTooLong'),
   '502': ref('responses', 'WarehouseError'),
   '503': ref('responses', 'WarehouseUnavailable'),
@@ -688,7 +692,7 @@ function viewPaths(view: ViewDef): Record<string, Json> {
         summary: `Query ${view.name} with a JSON body`,
         description:
           `The query of \`GET ${base}/rows\` as JSON, for queries too long for a URL (over ${LIMITS.maxUrlLength} characters). ` +
-          'The response has no `next` URL: send the same body again with `cursor` set to `next_cursor`.',
+          'For the next page, send the same body again with `cursor` set to `next_cursor`. The `next` link is the same query as a GET URL, which may be too long for the client that needed this endpoint.',
         tags,
         requestBody: {
           required: true,
@@ -1362,7 +1366,7 @@ function description(views: readonly ViewDef[]): string {
     '## Triggers and webhooks',
     followSection(views),
     '## Formats',
-    'Choose with `format=`, a suffix (`rows.csv`), or the Accept header, in that order.',
+    'Choose with `format=`, a suffix (`rows.csv`), or the Accept header (weighed by q), in that order.',
     formatLines.join('\n'),
     '## Spreadsheet safety',
     `Text typed by monitored users (window titles, URLs, search terms) can look like a spreadsheet formula. In csv and values, a text cell that starts with ${triggers.slice(0, -1).join(', ')} or ${triggers.at(-1)} gets a leading apostrophe, which Sheets and Excel read as "this is text" and do not display. json and ndjson return text as stored.`,

@@ -46,8 +46,13 @@ export function resolveColumn(view: ViewDef, plan: Plan, name: string, columns =
   const column = columns.find((c) => c.name === name);
   if (!column) {
     const readable = columns.filter((c) => planIncludes(plan, c.minPlan)).map((c) => c.name);
-    const suggestions = nearestNames(name, readable);
-    throw new ApiError(400, 'unknown-column', `Unknown column '${truncate(name)}' in ${view.name}.${didYouMean(suggestions)}`, {
+    // A nested record is read through its fields (`agents` → `agents.agent_id`).
+    const fields = readable.filter((c) => c.startsWith(`${name}.`));
+    const suggestions = fields.length ? fields.slice(0, 5) : nearestNames(name, readable);
+    const hint = fields.length
+      ? ` '${truncate(name)}' is a nested record: name its fields, such as ${suggestions.map((f) => `'${f}'`).join(', ')}.`
+      : didYouMean(suggestions);
+    throw new ApiError(400, 'unknown-column', `Unknown column '${truncate(name)}' in ${view.name}.${hint}`, {
       view: view.name,
       column: truncate(name),
       suggestions,
@@ -216,7 +221,9 @@ function parseLimit(raw: string | undefined, format: Format): { limit: number; d
     throw new ApiError(
       400,
       'limit-exceeded',
-      `limit is at most ${max} for format=${format}; got ${n}. Follow the next link for more rows.`,
+      streamed
+        ? `limit is at most ${max} rows for one format=${format} export; got ${n}. Export in parts with from/to or a filter.`
+        : `limit is at most ${max} rows a page for format=${format}; got ${n}. Ask for ${max} or fewer and follow each page's next link for the rest.`,
       {
         limit: streamed ? 'maxExportRows' : 'maxPageSize',
         maximum: max,
@@ -378,8 +385,15 @@ export function parseQuery(entries: Iterable<readonly [string, string]>, ctx: Pa
     if (terms.length > LIMITS.maxOrderTerms) {
       throw new ApiError(400, 'limit-exceeded', `order takes at most ${LIMITS.maxOrderTerms} terms.`, { limit: 'maxOrderTerms' });
     }
+    const known = (name: string) => columns.some((c) => c.name === name) || output.some((o) => o.name === name);
     for (const term of terms) {
       const m = /^(.*?)(?:\.(asc|desc))?$/i.exec(term)!;
+      const dot = term.lastIndexOf('.');
+      if (m[2] === undefined && dot > 0 && !known(term) && known(term.slice(0, dot))) {
+        throw invalid(
+          `order takes asc or desc after a column; got '${truncate(term.slice(dot + 1))}' in '${truncate(term)}'. Write order=${term.slice(0, dot)}.desc for descending.`,
+        );
+      }
       const item = findOrderItem(m[1]!);
       if (order.some((o) => o.item.name === item.name)) throw invalid(`'${item.name}' appears twice in order.`);
       order.push({ item, direction: (m[2]?.toLowerCase() as 'asc' | 'desc' | undefined) ?? 'asc' });

@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { VIEW_NAMES } from '../../shared/views/index.ts';
 
-export const API_VERSION = '1.0.0';
+/** The release, as package.json names it (the Worker cannot read that file; a test holds the two equal). */
+export const API_VERSION = '0.1.0';
 
 export const meta = new Hono<AppEnv>()
   .get('/', (c) =>

@@ -23,14 +23,25 @@ import { bodyEntries } from './query-body.ts';
 
 type Ctx = Context<AppEnv>;
 
-/** `rows.csv` → csv; the suffix wins over Accept, `format=` wins over both. */
-function impliedFormat(c: Ctx, suffix: string | undefined): Format | undefined {
+/**
+ * `rows.csv` → csv; the suffix wins over Accept, `format=` wins over both. An Accept header
+ * that rules out every format is a 406 only when nothing else names one.
+ */
+function impliedFormat(c: Ctx, suffix: string | undefined, entries: readonly (readonly [string, string])[]): Format | undefined {
   if (suffix !== undefined) {
     const f = FORMATS.find((x) => x === suffix.toLowerCase());
     if (!f) throw new ApiError(404, 'not-found', `No format '.${suffix.slice(0, 20)}'. Use .json, .csv, .ndjson or .values.`);
     return f;
   }
-  return formatFromAccept(c.req.header('accept')) ?? undefined;
+  const accepted = formatFromAccept(c.req.header('accept'));
+  if (accepted === null && !entries.some(([key]) => key === 'format')) {
+    throw new ApiError(
+      406,
+      'not-acceptable',
+      'The Accept header allows none of the formats served here: application/json, text/csv or application/x-ndjson. Add one of them to Accept, or ask by name with format= or a .csv/.ndjson/.values suffix.',
+    );
+  }
+  return accepted ?? undefined;
 }
 
 /** One rows request, from a client or from the cache pre-warmer. */
@@ -202,6 +213,15 @@ function exportHeaders(query: Query): Record<string, string> {
 }
 
 export const rows = new Hono<AppEnv>()
-  .get('/:view/rows', (c) => handle(c, new URL(c.req.url).searchParams, impliedFormat(c, undefined)))
-  .get('/:view/rows.:format', (c) => handle(c, new URL(c.req.url).searchParams, impliedFormat(c, c.req.param('format'))))
-  .post('/:view/query', async (c) => handle(c, await bodyEntries(c), impliedFormat(c, undefined)));
+  .get('/:view/rows', (c) => {
+    const entries = [...new URL(c.req.url).searchParams];
+    return handle(c, entries, impliedFormat(c, undefined, entries));
+  })
+  .get('/:view/rows.:format', (c) => {
+    const entries = [...new URL(c.req.url).searchParams];
+    return handle(c, entries, impliedFormat(c, c.req.param('format'), entries));
+  })
+  .post('/:view/query', async (c) => {
+    const entries = await bodyEntries(c);
+    return handle(c, entries, impliedFormat(c, undefined, entries));
+  });

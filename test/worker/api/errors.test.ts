@@ -80,6 +80,29 @@ describe('did you mean', () => {
     );
     expect(focus.suggestions).not.toContain('focused_duration_seconds');
   });
+
+  it("names the fields of a nested record selected by its own name: 'agents' → 'agents.agent_id'", async () => {
+    const body = await expectProblem(await api(rowsPath('users', 'select=agents'), keys.acme), 400, 'unknown-column');
+    expect(body.detail).toMatch(/^Unknown column 'agents' in users\. 'agents' is a nested record: name its fields, such as 'agents\./);
+    expect(body.suggestions).toContain('agents.agent_id');
+  });
+
+  it("says a direction is asc or desc when order has another after a column: 'user_id.down'", async () => {
+    const body = await expectProblem(await api(rowsPath('events', 'order=user_id.down'), keys.acme), 400, 'invalid-parameter');
+    expect(body.detail).toBe(
+      "order takes asc or desc after a column; got 'down' in 'user_id.down'. Write order=user_id.desc for descending.",
+    );
+  });
+
+  it('tells how to get more rows than a page holds, and how to split an export', async () => {
+    const page = await expectProblem(await api(rowsPath('events', `limit=${LIMITS.maxPageSize + 1}`), keys.acme), 400, 'limit-exceeded');
+    expect(page.detail).toBe(
+      `limit is at most ${LIMITS.maxPageSize} rows a page for format=json; got ${LIMITS.maxPageSize + 1}. Ask for ${LIMITS.maxPageSize} or fewer and follow each page's next link for the rest.`,
+    );
+    const rows = LIMITS.maxExportRows + 1;
+    const csv = await expectProblem(await api(rowsPath('events', `format=csv&limit=${rows}`), keys.acme), 400, 'limit-exceeded');
+    expect(csv.detail).toContain('Export in parts with from/to or a filter.');
+  });
 });
 
 describe('limits: a 4xx naming the limit, never a 500', () => {

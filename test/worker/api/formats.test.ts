@@ -173,6 +173,29 @@ describe('choosing a format', () => {
     expect((await typeOf(path(), { headers: { accept: 'text/html, */*' } })).type).toMatch(/^application\/json/);
   });
 
+  it.each([
+    ['text/csv;q=0.9, application/json', /^application\/json/],
+    ['application/json;q=0.5, text/csv', /^text\/csv/],
+    ['text/*', /^text\/csv/],
+    ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', /^application\/json/],
+    ['*/*, text/csv', /^text\/csv/],
+    ['application/x-ndjson, */*;q=0.1', /^application\/x-ndjson/],
+  ])('Accept: %s is weighed by q and by how exactly it names a type', async (accept, type) => {
+    expect((await typeOf(path(), { headers: { accept } })).type).toMatch(type);
+  });
+
+  it('an Accept that allows none of the formats is 406 naming the ones served, unless format= or a suffix names one', async () => {
+    for (const accept of ['application/xml', 'text/html, application/json;q=0']) {
+      const res = await api(path(), keys.acme, { headers: { accept } });
+      expect(res.status, accept).toBe(406);
+      const body = (await res.json()) as { type: string; detail: string };
+      expect(body.type).toMatch(/not-acceptable$/);
+      expect(body.detail).toContain('application/json, text/csv or application/x-ndjson');
+    }
+    expect((await typeOf(path('', 'select=uid&format=csv'), { headers: { accept: 'application/xml' } })).type).toMatch(/^text\/csv/);
+    expect((await typeOf(path('.ndjson'), { headers: { accept: 'application/xml' } })).type).toMatch(/^application\/x-ndjson/);
+  });
+
   it('format= wins over the suffix and over Accept', async () => {
     expect((await typeOf(path('.csv', 'select=uid&format=json'))).type).toMatch(/^application\/json/);
     expect((await typeOf(path('', 'select=uid&format=ndjson'), { headers: { accept: 'text/csv' } })).type).toMatch(
