@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 // Two runtimes: code that runs in the Worker is tested inside workerd (real D1, Cache API,
 // Queues); the definitions, scripts and the Sheets add-on are tested in Node.
+// No download of request.cf sample data from workers.cloudflare.com: tests run offline.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('./migrations');
   return {

@@ -8,7 +8,14 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const WRANGLER = join(ROOT, 'node_modules', '.bin', 'wrangler');
 
 /** No account, no login, no telemetry: everything local runs offline. */
-export const OFFLINE_ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_API_TOKEN: process.env.CLOUDFLARE_API_TOKEN ?? '' };
+export const OFFLINE_ENV = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: 'false',
+  CLOUDFLARE_API_TOKEN: process.env.CLOUDFLARE_API_TOKEN ?? '',
+  // Local dev otherwise downloads request.cf sample data from workers.cloudflare.com on start
+  // and prints a stack trace when offline; the Worker reads nothing from request.cf.
+  CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? 'false',
+};
 
 export interface LocalOptions {
   /** Where local D1 state lives; wrangler's default is .wrangler/state. */
