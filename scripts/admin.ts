@@ -1,154 +1,137 @@
 /**
  * `npm run admin -- <command>`: tenants and API keys, against the local D1 database
  * (default) or the deployed one (--remote). Keys are printed once and stored only hashed.
+ * `npm run admin -- --help` lists the commands (scripts/lib/admin-commands.ts) and their options.
  *
- *   tenant add <id> --name "Acme" --plan professional [--warehouse d1|bigquery]
- *              [--project gcp-project --dataset activconnect_123 --location US]
- *              [--max-bytes-billed 10000000000] [--time-zone America/New_York]
- *   tenant list
- *   key create <tenant> [--label "Finance sheet"] [--plan essentials]
- *   key list [<tenant>]
- *   key revoke <key-id or prefix>
- *   cache purge <tenant>          (bumps the data version: every cached result is dropped)
- *   common: --remote | --persist-to DIR
+ * A command line is checked whole before anything is read or written: an unknown command or
+ * option, a missing or extra argument, or a missing required option stops it with exit code 1.
  */
-import { isPlan, type Plan } from '../shared/plans.ts';
-import { bumpDataVersion, createKey, inline, revokeKey, tenantProblems, upsertTenant, type Statement } from '../worker/tenants/admin.ts';
+import { inline, type Statement } from '../worker/tenants/admin.ts';
+import { ADMIN_COMMANDS, type AdminCommand, type CommandContext, type Row } from './lib/admin-commands.ts';
+import { splitCommandLine, unknownOptionsProblem, type OptionKinds } from './lib/args.ts';
 import { applyLocalMigrations, persistArgs, wrangler } from './lib/wrangler.ts';
 
-const USAGE = `usage: npm run admin -- tenant add <id> --name NAME --plan PLAN [options] | tenant list
-       | key create <tenant> [--label L] [--plan P] | key list [<tenant>] | key revoke <id|prefix>
-       | cache purge <tenant>        (add --remote for the deployed database)`;
+/** Which database a command runs against. */
+export type Target = { readonly remote: true } | { readonly remote: false; readonly persistTo?: string };
 
-interface Parsed {
-  positional: string[];
-  flags: Record<string, string | true>;
+export interface AdminIO {
+  /** Runs statements in order against the target, and returns each one's rows. */
+  readonly execute: (target: Target, ...statements: Statement[]) => Promise<Row[][]>;
+  readonly log: (text: string) => void;
+  readonly table: (rows: readonly Row[]) => void;
 }
 
-export function parseCommandLine(argv: string[]): Parsed {
-  const positional: string[] = [];
-  const flags: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
+/** Options every command takes. */
+const COMMON: Record<string, { readonly value?: string; readonly help: string }> = {
+  remote: { help: 'the deployed database' },
+  'persist-to': { value: 'DIR', help: 'a local database kept in DIR (default .wrangler/state)' },
+};
+
+const KINDS: OptionKinds = Object.fromEntries([
+  ...ADMIN_COMMANDS.flatMap((command) => Object.keys(command.options).map((name) => [name, 'string'] as const)),
+  ...Object.entries(COMMON).map(([name, spec]) => [name, spec.value ? 'string' : 'boolean'] as const),
+  ['help', 'boolean'] as const,
+]);
+
+const PREFIX = 'npm run admin --';
+
+function synopsis(command: AdminCommand): string {
+  const args = command.args.map((arg) => (arg.optional ? `[<${arg.name}>]` : `<${arg.name}>`));
+  const required = Object.entries(command.options)
+    .filter(([, spec]) => spec.required)
+    .map(([name, spec]) => `--${name} ${spec.value}`);
+  return [command.name, ...args, ...required].join(' ');
+}
+
+/** The usage text, from the command definitions. */
+export function usage(): string {
+  const lines = ['usage: npm run admin -- <command> [options]', ''];
+  for (const command of ADMIN_COMMANDS) {
+    lines.push(`  ${synopsis(command).padEnd(40)} ${command.summary}`);
+    for (const [name, spec] of Object.entries(command.options)) {
+      if (!spec.required) lines.push(`      ${`--${name} ${spec.value}`.padEnd(36)} ${spec.help}`);
     }
-    // Split at the first '=' only: `--name="Smith=Jones"` keeps its whole value.
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    const value = eq === -1 ? undefined : arg.slice(eq + 1);
-    if (name === 'remote') {
-      // A value here would still read as true and reach the deployed database: refuse it.
-      if (value !== undefined) throw new Error('--remote takes no value');
-      flags[name] = true;
-    } else if (value !== undefined) flags[name] = value;
-    else {
-      const next = argv[++i];
-      if (next === undefined) throw new Error(`--${name} needs a value`);
-      flags[name] = next;
+  }
+  lines.push('', 'every command:');
+  for (const [name, spec] of Object.entries(COMMON))
+    lines.push(`      ${`--${name}${spec.value ? ` ${spec.value}` : ''}`.padEnd(36)} ${spec.help}`);
+  lines.push(`      ${'--help'.padEnd(36)} this text`);
+  return lines.join('\n');
+}
+
+function isHelp(argv: readonly string[]): boolean {
+  return argv[0] === 'help' || argv.some((arg) => arg === '--help' || arg === '-h');
+}
+
+/**
+ * Runs one admin command line. Throws an Error whose message says what to fix; the caller
+ * prints it and exits 1.
+ * @example await admin(['key', 'revoke', 'key_0123456789abcdef', '--remote'], io)
+ */
+export async function admin(argv: readonly string[], io: AdminIO): Promise<void> {
+  if (isHelp(argv)) {
+    io.log(usage());
+    return;
+  }
+  if (argv.length === 0) throw new Error(`no command given.\n\n${usage()}`);
+  const { words, options } = splitCommandLine(argv, KINDS);
+  const name = words.slice(0, 2).join(' ');
+  const command = ADMIN_COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    const names = ADMIN_COMMANDS.map((c) => c.name).join(', ');
+    throw new Error(
+      `${name ? `'${name}' is not a command.` : 'no command given.'} Commands: ${names} (${PREFIX} --help shows their options)`,
+    );
+  }
+
+  const problem = unknownOptionsProblem(Object.keys(options), [...Object.keys(command.options), ...Object.keys(COMMON)], command.name);
+  if (problem) throw new Error(problem);
+  const args = words.slice(2);
+  const expected = command.args.filter((arg) => !arg.optional).length;
+  if (args.length < expected) throw new Error(`${command.name} needs <${command.args[args.length]!.name}>: ${PREFIX} ${synopsis(command)}`);
+  if (args.length > command.args.length) {
+    throw new Error(`unexpected argument '${args[command.args.length]!}' (quote a value that has spaces): ${PREFIX} ${synopsis(command)}`);
+  }
+  for (const [option, spec] of Object.entries(command.options)) {
+    if (spec.required && options[option] === undefined) throw new Error(`${command.name} needs --${option} ${spec.value} (${spec.help})`);
+  }
+  const persistTo = typeof options['persist-to'] === 'string' ? options['persist-to'] : undefined;
+  if (options.remote && persistTo !== undefined) {
+    throw new Error('--persist-to names a local database and --remote the deployed one: give one of them');
+  }
+
+  const target: Target = options.remote ? { remote: true } : { remote: false, ...(persistTo !== undefined ? { persistTo } : {}) };
+  const again = options.remote ? ' --remote' : persistTo !== undefined ? ` --persist-to ${persistTo}` : '';
+  const context: CommandContext = {
+    args,
+    options,
+    execute: (...statements) => io.execute(target, ...statements),
+    log: io.log,
+    table: io.table,
+    suggest: (line) => `${PREFIX} ${line}${again}`,
+  };
+  await command.run(context);
+}
+
+/** `wrangler d1 execute`, local or remote; a local database gets its migrations first. */
+function wranglerExecute(): AdminIO['execute'] {
+  let migrated = false;
+  return async (target, ...statements) => {
+    const local = target.remote ? undefined : target.persistTo !== undefined ? { persistTo: target.persistTo } : {};
+    if (local && !migrated) {
+      applyLocalMigrations(local);
+      migrated = true;
     }
-  }
-  return { positional, flags };
-}
-
-function target(flags: Parsed['flags']): string[] {
-  if (flags.remote) return ['--remote'];
-  return ['--local', ...persistArgs(typeof flags['persist-to'] === 'string' ? { persistTo: flags['persist-to'] } : {})];
-}
-
-function execute(flags: Parsed['flags'], ...statements: Statement[]): unknown[] {
-  const sql = statements.map(inline).join('; ');
-  const out = wrangler(['d1', 'execute', 'DB', ...target(flags), '--json', '--command', sql], { quiet: true });
-  const parsed = JSON.parse(out.slice(out.indexOf('['))) as { results: unknown[] }[];
-  return parsed.flatMap((r) => r.results);
-}
-
-function planFlag(value: string | true | undefined, fallback?: Plan): Plan {
-  if (value === undefined && fallback) return fallback;
-  if (typeof value !== 'string' || !isPlan(value)) throw new Error('--plan must be essentials, essentials_plus or professional');
-  return value;
-}
-
-function str(value: string | true | undefined): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-export async function admin(argv: string[]): Promise<void> {
-  const { positional, flags } = parseCommandLine(argv);
-  const [noun, verb, arg] = positional;
-  if (!flags.remote) applyLocalMigrations(typeof flags['persist-to'] === 'string' ? { persistTo: flags['persist-to'] } : {});
-
-  if (noun === 'tenant' && verb === 'add' && arg) {
-    const maxBytes = str(flags['max-bytes-billed']);
-    const input = {
-      id: arg,
-      name: str(flags.name) ?? arg,
-      plan: planFlag(flags.plan),
-      warehouse: (str(flags.warehouse) ?? 'd1') as 'd1' | 'bigquery',
-      dataset: str(flags.dataset) ?? arg,
-      bqProject: str(flags.project) ?? null,
-      bqLocation: str(flags.location) ?? null,
-      maxBytesBilled: maxBytes === undefined ? null : Number(maxBytes),
-      timeZone: str(flags['time-zone']) ?? 'UTC',
-    };
-    if (input.warehouse !== 'd1' && input.warehouse !== 'bigquery') throw new Error('--warehouse must be d1 or bigquery');
-    const problems = tenantProblems(input);
-    if (problems.length) throw new Error(problems.join('; '));
-    execute(flags, upsertTenant(input));
-    console.log(
-      `Tenant ${input.id} saved (${input.plan}, ${input.warehouse}${input.warehouse === 'bigquery' ? ` ${input.bqProject}.${input.dataset}` : ''}).`,
-    );
-    console.log(`Next: npm run admin -- key create ${input.id}${flags.remote ? ' --remote' : ''}`);
-    return;
-  }
-  if (noun === 'tenant' && verb === 'list') {
-    console.table(
-      execute(flags, {
-        sql: 'SELECT id, name, plan, warehouse, dataset, bq_project, max_bytes_billed, data_version FROM tenants ORDER BY id',
-        params: [],
-      }),
-    );
-    return;
-  }
-  if (noun === 'key' && verb === 'create' && arg) {
-    const tenants = execute(flags, { sql: 'SELECT plan FROM tenants WHERE id = ?', params: [arg] }) as { plan: Plan }[];
-    if (tenants.length === 0) throw new Error(`no tenant '${arg}'; create it with: npm run admin -- tenant add ${arg} --plan ...`);
-    const plan = planFlag(flags.plan, tenants[0]!.plan);
-    const created = await createKey(arg, plan, str(flags.label) ?? '');
-    execute(flags, created.statement);
-    console.log(`New API key for ${arg} (${plan}), id ${created.id}. It is shown only now; store it safely:\n\n  ${created.key}\n`);
-    return;
-  }
-  if (noun === 'key' && verb === 'list') {
-    const where = arg ? { sql: 'WHERE tenant_id = ?', params: [arg] } : { sql: '', params: [] };
-    console.table(
-      execute(flags, {
-        sql: `SELECT id, tenant_id, prefix, label, plan, created_at, revoked_at, last_used_at FROM api_keys ${where.sql} ORDER BY tenant_id, created_at`,
-        params: where.params,
-      }),
-    );
-    return;
-  }
-  if (noun === 'key' && verb === 'revoke' && arg) {
-    execute(flags, revokeKey(arg));
-    const left = execute(flags, {
-      sql: 'SELECT count(*) AS n FROM api_keys WHERE (id = ? OR prefix = ?) AND revoked_at IS NULL',
-      params: [arg, arg],
-    }) as { n: number }[];
-    console.log(left[0]?.n === 0 ? `Revoked ${arg}.` : `Could not revoke ${arg}.`);
-    return;
-  }
-  if (noun === 'cache' && verb === 'purge' && arg) {
-    execute(flags, bumpDataVersion(arg));
-    console.log(`Cached results of ${arg} will no longer be served (data version bumped).`);
-    return;
-  }
-  throw new Error(USAGE);
+    const where = local ? ['--local', ...persistArgs(local)] : ['--remote'];
+    const out = wrangler(['d1', 'execute', 'DB', ...where, '--json', '--command', statements.map(inline).join('; ')], { quiet: true });
+    const results = JSON.parse(out.slice(out.indexOf('['))) as { results: Row[] }[];
+    return results.map((r) => r.results);
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  admin(process.argv.slice(2)).catch((err: unknown) => {
+  const io: AdminIO = { execute: wranglerExecute(), log: (text) => console.log(text), table: (rows) => console.table(rows) };
+  admin(process.argv.slice(2), io).catch((err: unknown) => {
     console.error(`admin: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   });

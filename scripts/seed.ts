@@ -10,7 +10,8 @@ import { DEMO_SIZES, type DemoSize } from '../worker/demo/generate.ts';
 import { isSeeded, seedDemo } from '../worker/demo/seed.ts';
 import { demoApiKey } from '../worker/tenants/keys.ts';
 import { DEFAULT_DEMO_SEED, DEMO_TENANTS } from '../worker/demo/tenants.ts';
-import { applyLocalMigrations, openLocalDb, parseArgs } from './lib/wrangler.ts';
+import { parseArgs } from './lib/args.ts';
+import { applyLocalMigrations, openLocalDb } from './lib/wrangler.ts';
 
 export interface SeedCommand {
   size?: DemoSize;

@@ -5,7 +5,8 @@
  */
 import { printDemoKeys, seedCommand } from './seed.ts';
 import { devServerArgs } from './lib/dev-server.ts';
-import { parseArgs, spawnWrangler } from './lib/wrangler.ts';
+import { parseArgs } from './lib/args.ts';
+import { spawnWrangler } from './lib/wrangler.ts';
 
 try {
   const args = parseArgs(process.argv.slice(2), { port: 'string', 'persist-to': 'string' });

@@ -58,27 +58,3 @@ export async function openLocalDb(options: LocalOptions): Promise<{ db: D1Databa
   });
   return { db: proxy.env.DB, dispose: () => proxy.dispose() };
 }
-
-/** `--name value` and `--flag` from argv, with the names the command accepts. */
-export function parseArgs(argv: string[], known: Record<string, 'string' | 'boolean'>): Record<string, string | boolean> {
-  const out: Record<string, string | boolean> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument '${arg}'`);
-    const [name, inlineValue] = arg.slice(2).split('=', 2) as [string, string | undefined];
-    const kind = known[name];
-    if (!kind)
-      throw new Error(
-        `unknown option --${name}; options: ${Object.keys(known)
-          .map((k) => `--${k}`)
-          .join(', ')}`,
-      );
-    if (kind === 'boolean') out[name] = true;
-    else {
-      const value = inlineValue ?? argv[++i];
-      if (value === undefined) throw new Error(`--${name} needs a value`);
-      out[name] = value;
-    }
-  }
-  return out;
-}

@@ -1,4 +1,5 @@
-import { isPlan, type Plan } from '../../shared/plans.ts';
+import { isPlan, planIncludes, PLANS, type Plan } from '../../shared/plans.ts';
+import { DATASET_ID_PATTERN, PROJECT_PATTERN } from '../warehouse/bigquery/dialect.ts';
 import { generateApiKey, hashApiKey, keyPrefix } from './keys.ts';
 import { TENANT_ID } from './tenants.ts';
 
@@ -23,23 +24,71 @@ export interface TenantInput {
   readonly timeZone?: string;
 }
 
-/** Problems with a tenant definition, as sentences an admin can act on. */
+/**
+ * Problems with a tenant definition, as sentences an admin can act on. The BigQuery checks are
+ * the ones the API applies when it serves the account, so an account saved here is one it can serve.
+ */
 export function tenantProblems(t: TenantInput): string[] {
   const problems: string[] = [];
   if (!TENANT_ID.test(t.id)) problems.push(`tenant id '${t.id}' must be 1-31 lowercase letters, digits or _, starting with a letter`);
   if (!isPlan(t.plan)) problems.push(`plan '${String(t.plan)}' must be essentials, essentials_plus or professional`);
   const dataset = t.dataset ?? t.id;
   if (t.warehouse === 'bigquery') {
-    if (!t.bqProject || !/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(t.bqProject))
-      problems.push('a BigQuery tenant needs --project, a Google Cloud project id');
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,1023}$/.test(dataset)) problems.push(`dataset '${dataset}' is not a valid BigQuery dataset name`);
-  } else if (!TENANT_ID.test(dataset)) {
-    problems.push(`dataset '${dataset}' must be 1-31 lowercase letters, digits or _, starting with a letter`);
+    if (!t.bqProject) problems.push('a BigQuery tenant needs --project, the Google Cloud project id that holds its dataset');
+    else if (!PROJECT_PATTERN.test(t.bqProject)) {
+      problems.push(
+        `project '${t.bqProject}' is not a valid Google Cloud project id: 6-30 lowercase letters, digits or hyphens, ` +
+          'starting with a letter and not ending with a hyphen, such as my-gcp-project',
+      );
+    }
+    if (!DATASET_ID_PATTERN.test(dataset)) problems.push(`dataset '${dataset}' is not a valid BigQuery dataset name`);
+    if (t.bqLocation != null && !/^[A-Za-z0-9-]{2,40}$/.test(t.bqLocation)) {
+      problems.push(`location '${t.bqLocation}' is not a BigQuery location, such as US, EU or europe-west2`);
+    }
+    if (t.maxBytesBilled != null && (!Number.isSafeInteger(t.maxBytesBilled) || t.maxBytesBilled <= 0)) {
+      problems.push('--max-bytes-billed must be a positive whole number of bytes, such as 10000000000 for 10 GB');
+    }
+  } else {
+    if (!TENANT_ID.test(dataset)) problems.push(`dataset '${dataset}' must be 1-31 lowercase letters, digits or _, starting with a letter`);
+    // Settings a D1 tenant never reads: given, they mean the admin forgot --warehouse bigquery.
+    const bigQueryOnly = [
+      t.bqProject != null && '--project',
+      t.bqLocation != null && '--location',
+      t.maxBytesBilled != null && '--max-bytes-billed',
+    ].filter((flag) => flag !== false);
+    if (bigQueryOnly.length) {
+      problems.push(
+        `${bigQueryOnly.join(', ')} only ${bigQueryOnly.length > 1 ? 'apply' : 'applies'} to BigQuery tenants: add --warehouse bigquery`,
+      );
+    }
   }
-  if (t.maxBytesBilled != null && (!Number.isSafeInteger(t.maxBytesBilled) || t.maxBytesBilled <= 0)) {
-    problems.push('max bytes billed must be a positive whole number');
+  if (t.timeZone !== undefined && !isTimeZone(t.timeZone)) {
+    problems.push(`time zone '${t.timeZone}' is not an IANA time zone name, such as America/New_York or UTC`);
   }
   return problems;
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why a key may not have `keyPlan`, or undefined when it may. A key can be limited to a plan
+ * below its account's, never raised above it: the API would cap it at the account's plan, so
+ * the admin would be told a plan the key does not get.
+ */
+export function keyPlanProblem(tenant: { readonly id: string; readonly plan: Plan }, keyPlan: Plan): string | undefined {
+  if (planIncludes(tenant.plan, keyPlan)) return undefined;
+  const allowed = PLANS.filter((plan) => planIncludes(tenant.plan, plan));
+  return (
+    `a key's plan cannot be above its account's: ${tenant.id} is on ${tenant.plan}, so --plan can be ` +
+    `${allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}` : allowed[0]} (or leave it out)`
+  );
 }
 
 export function upsertTenant(t: TenantInput): Statement {

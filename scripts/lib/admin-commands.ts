@@ -1,0 +1,225 @@
+/**
+ * What each `npm run admin` command does, and the arguments and options it takes, as data:
+ * the usage text, the check for unknown options and the check for missing arguments are all
+ * derived from these definitions (scripts/admin.ts).
+ */
+import { isPlan, PLANS, type Plan } from '../../shared/plans.ts';
+import {
+  bumpDataVersion,
+  createKey,
+  keyPlanProblem,
+  revokeKey,
+  tenantProblems,
+  upsertTenant,
+  type Statement,
+  type TenantInput,
+} from '../../worker/tenants/admin.ts';
+
+export type Row = Record<string, unknown>;
+
+/** Runs statements in order against the chosen database, and returns each one's rows. */
+export type Execute = (...statements: Statement[]) => Promise<Row[][]>;
+
+export interface CommandContext {
+  /** The arguments after the command's words: `acme` in `key create acme`. */
+  readonly args: readonly string[];
+  /** Only options the command declares (or the common ones): the rest were refused. */
+  readonly options: Readonly<Record<string, string | true>>;
+  readonly execute: Execute;
+  readonly log: (text: string) => void;
+  readonly table: (rows: readonly Row[]) => void;
+  /** A command line to suggest, against the same database: `npm run admin -- tenant list --remote`. */
+  readonly suggest: (command: string) => string;
+}
+
+export interface OptionSpec {
+  /** What the value is, for the usage text (`PLAN`). */
+  readonly value: string;
+  readonly help: string;
+  readonly required?: boolean;
+}
+
+export interface AdminCommand {
+  /** The words that select it: `tenant add`. */
+  readonly name: string;
+  readonly args: readonly { readonly name: string; readonly optional?: boolean }[];
+  readonly summary: string;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  readonly run: (ctx: CommandContext) => Promise<void>;
+}
+
+const PLAN_LIST = `${PLANS.slice(0, -1).join(', ')} or ${PLANS.at(-1)}`;
+
+function text(ctx: CommandContext, name: string): string | undefined {
+  const value = ctx.options[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function planOption(ctx: CommandContext): Plan | undefined {
+  const value = text(ctx, 'plan');
+  if (value === undefined) return undefined;
+  if (!isPlan(value)) throw new Error(`--plan '${value}' is not a plan: use ${PLAN_LIST}`);
+  return value;
+}
+
+async function findTenant(ctx: CommandContext, id: string, orElse = ''): Promise<{ id: string; plan: Plan }> {
+  const [rows = []] = await ctx.execute({ sql: 'SELECT id, plan FROM tenants WHERE id = ?', params: [id] });
+  const plan = rows[0]?.plan;
+  if (!isPlan(plan)) throw new Error(noSuchTenant(ctx, id, orElse));
+  return { id, plan };
+}
+
+function noSuchTenant(ctx: CommandContext, id: string, orElse = ''): string {
+  return `no such tenant '${id}'. List the tenants with: ${ctx.suggest('tenant list')}${orElse}`;
+}
+
+const tenantAdd: AdminCommand = {
+  name: 'tenant add',
+  args: [{ name: 'id' }],
+  summary: "create an account, or replace all of an existing account's settings",
+  options: {
+    plan: { value: 'PLAN', required: true, help: `the account's ActivTrak plan: ${PLAN_LIST}` },
+    name: { value: 'NAME', help: 'display name (default: the id)' },
+    warehouse: { value: 'd1|bigquery', help: 'where its data is (default d1, the demo warehouse)' },
+    project: { value: 'ID', help: 'BigQuery: the Google Cloud project id' },
+    dataset: { value: 'NAME', help: 'BigQuery: the dataset; D1: the table prefix (default: the id)' },
+    location: { value: 'LOCATION', help: "BigQuery: the dataset's location, such as US" },
+    'max-bytes-billed': { value: 'BYTES', help: 'BigQuery: per-query cost guard, such as 10000000000 (10 GB)' },
+    'time-zone': { value: 'ZONE', help: 'IANA time zone, such as America/New_York (default UTC)' },
+  },
+  async run(ctx) {
+    const id = ctx.args[0]!;
+    const warehouse = text(ctx, 'warehouse') ?? 'd1';
+    if (warehouse !== 'd1' && warehouse !== 'bigquery') throw new Error(`--warehouse '${warehouse}' must be d1 or bigquery`);
+    const maxBytes = text(ctx, 'max-bytes-billed');
+    const input: TenantInput = {
+      id,
+      name: text(ctx, 'name') ?? id,
+      plan: planOption(ctx)!, // required: scripts/admin.ts refuses the command line without it
+      warehouse,
+      dataset: text(ctx, 'dataset') ?? id,
+      bqProject: text(ctx, 'project') ?? null,
+      bqLocation: text(ctx, 'location') ?? null,
+      maxBytesBilled: maxBytes === undefined ? null : Number(maxBytes),
+      timeZone: text(ctx, 'time-zone') ?? 'UTC',
+    };
+    const problems = tenantProblems(input);
+    if (problems.length) throw new Error(problems.join('; '));
+    await ctx.execute(upsertTenant(input));
+    const guard = input.maxBytesBilled == null ? '' : `, at most ${input.maxBytesBilled} bytes billed per query`;
+    const where = warehouse === 'bigquery' ? `bigquery ${input.bqProject}.${input.dataset}${guard}` : 'd1';
+    ctx.log(`Tenant ${id} saved (${input.plan}, ${where}, time zone ${input.timeZone}).`);
+    ctx.log(`Next: ${ctx.suggest(`key create ${id}`)}`);
+  },
+};
+
+const tenantList: AdminCommand = {
+  name: 'tenant list',
+  args: [],
+  summary: 'list the accounts',
+  options: {},
+  async run(ctx) {
+    const [rows = []] = await ctx.execute({
+      sql: 'SELECT id, name, plan, warehouse, dataset, bq_project, max_bytes_billed, time_zone, data_version FROM tenants ORDER BY id',
+      params: [],
+    });
+    if (rows.length) ctx.table(rows);
+    else ctx.log(`No tenants yet. Add one with: ${ctx.suggest('tenant add <id> --plan PLAN')}`);
+  },
+};
+
+const keyCreate: AdminCommand = {
+  name: 'key create',
+  args: [{ name: 'tenant' }],
+  summary: 'make a new API key for an account; it is printed once and stored only hashed',
+  options: {
+    label: { value: 'TEXT', help: 'what the key is for, such as "Finance sheet"' },
+    plan: { value: 'PLAN', help: "limit the key to a plan below its account's (default: the account's plan)" },
+  },
+  async run(ctx) {
+    const tenantId = ctx.args[0]!;
+    const requested = planOption(ctx);
+    const tenant = await findTenant(ctx, tenantId, `; create it with: ${ctx.suggest(`tenant add ${tenantId} --plan PLAN`)}`);
+    const plan = requested ?? tenant.plan;
+    const problem = keyPlanProblem(tenant, plan);
+    if (problem) throw new Error(problem);
+    const created = await createKey(tenantId, plan, text(ctx, 'label') ?? '');
+    await ctx.execute(created.statement);
+    ctx.log(`New API key for ${tenantId} (${plan}), id ${created.id}. It is shown only now; store it safely:\n\n  ${created.key}\n`);
+  },
+};
+
+const keyList: AdminCommand = {
+  name: 'key list',
+  args: [{ name: 'tenant', optional: true }],
+  summary: "list keys (their prefixes, never the keys), all or one account's",
+  options: {},
+  async run(ctx) {
+    const tenantId = ctx.args[0];
+    const keys: Statement = {
+      sql: `SELECT id, tenant_id, prefix, label, plan, created_at, revoked_at, last_used_at FROM api_keys
+            ${tenantId ? 'WHERE tenant_id = ?' : ''} ORDER BY tenant_id, created_at`,
+      params: tenantId ? [tenantId] : [],
+    };
+    const tenant: Statement[] = tenantId ? [{ sql: 'SELECT id FROM tenants WHERE id = ?', params: [tenantId] }] : [];
+    const [rows = [], tenantRows = []] = await ctx.execute(keys, ...tenant);
+    // An empty listing for a mistyped tenant would read as "this tenant has no keys".
+    if (tenantId && !tenantRows.length) throw new Error(noSuchTenant(ctx, tenantId));
+    if (rows.length) ctx.table(rows);
+    else
+      ctx.log(`No keys${tenantId ? ` for ${tenantId}` : ''} yet. Create one with: ${ctx.suggest(`key create ${tenantId ?? '<tenant>'}`)}`);
+  },
+};
+
+const keyRevoke: AdminCommand = {
+  name: 'key revoke',
+  args: [{ name: 'key id or prefix' }],
+  summary: 'stop a key from working, at once',
+  options: {},
+  async run(ctx) {
+    const given = ctx.args[0]!;
+    const [matches = []] = await ctx.execute({
+      sql: 'SELECT id, tenant_id, prefix, revoked_at FROM api_keys WHERE id = ? OR prefix = ? ORDER BY id',
+      params: [given, given],
+    });
+    if (matches.length === 0) {
+      throw new Error(`no such key '${given}': give a key id (key_...) or prefix (acb_...) as listed by: ${ctx.suggest('key list')}`);
+    }
+    const active = matches.filter((key) => key.revoked_at === null);
+    if (active.length > 1) {
+      // Prefixes are short enough to collide; revoking every match would cut off keys nobody named.
+      const ids = active.map((key) => `${String(key.id)} (${String(key.tenant_id)})`).join(', ');
+      throw new Error(`'${given}' matches ${active.length} keys: ${ids}. Revoke them one at a time, by id`);
+    }
+    const key = active[0];
+    if (!key) {
+      // Already in the state asked for: say so, and succeed, so re-running a revocation is safe.
+      const revoked = matches[0]!;
+      ctx.log(
+        `Key ${String(revoked.id)} of ${String(revoked.tenant_id)} was already revoked at ${String(revoked.revoked_at)}; nothing changed.`,
+      );
+      return;
+    }
+    await ctx.execute(revokeKey(String(key.id)));
+    ctx.log(`Revoked ${String(key.id)} (${String(key.prefix)}..., ${String(key.tenant_id)}).`);
+  },
+};
+
+const cachePurge: AdminCommand = {
+  name: 'cache purge',
+  args: [{ name: 'tenant' }],
+  summary: 'drop every cached result of an account (bumps its data version)',
+  options: {},
+  async run(ctx) {
+    const tenantId = ctx.args[0]!;
+    const [, rows = []] = await ctx.execute(bumpDataVersion(tenantId), {
+      sql: 'SELECT data_version FROM tenants WHERE id = ?',
+      params: [tenantId],
+    });
+    if (!rows.length) throw new Error(noSuchTenant(ctx, tenantId));
+    ctx.log(`Cached results of ${tenantId} will no longer be served (data version now ${String(rows[0]!.data_version)}).`);
+  },
+};
+
+/** Every command, in the order the usage text lists them. */
+export const ADMIN_COMMANDS: readonly AdminCommand[] = [tenantAdd, tenantList, keyCreate, keyList, keyRevoke, cachePurge];
