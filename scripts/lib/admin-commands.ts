@@ -73,43 +73,100 @@ function noSuchTenant(ctx: CommandContext, id: string, orElse = ''): string {
   return `no such tenant '${id}'. List the tenants with: ${ctx.suggest('tenant list')}${orElse}`;
 }
 
+const TENANT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  plan: { value: 'PLAN', help: `the account's ActivTrak plan: ${PLAN_LIST}` },
+  name: { value: 'NAME', help: 'display name (default: the id)' },
+  warehouse: { value: 'd1|bigquery', help: 'where its data is (default d1, the demo warehouse)' },
+  project: { value: 'ID', help: 'BigQuery: the Google Cloud project id' },
+  dataset: { value: 'NAME', help: 'BigQuery: the dataset; D1: the table prefix (default: the id)' },
+  location: { value: 'LOCATION', help: "BigQuery: the dataset's location, such as US" },
+  'max-bytes-billed': { value: 'BYTES', help: 'BigQuery: per-query cost guard, such as 10000000000 (10 GB)' },
+  'time-zone': { value: 'ZONE', help: 'IANA time zone, such as America/New_York (default UTC)' },
+};
+
+/** The options given, over `base`: what `tenant add` creates and `tenant update` changes. */
+function tenantInput(ctx: CommandContext, base: TenantInput): TenantInput {
+  const warehouse = text(ctx, 'warehouse') ?? base.warehouse ?? 'd1';
+  if (warehouse !== 'd1' && warehouse !== 'bigquery') throw new Error(`--warehouse '${warehouse}' must be d1 or bigquery`);
+  // Moving an account to D1 drops its BigQuery settings, which a D1 account cannot hold.
+  const bigquery: Partial<TenantInput> = warehouse === 'bigquery' && base.warehouse === 'bigquery' ? base : {};
+  const maxBytes = text(ctx, 'max-bytes-billed');
+  return {
+    id: base.id,
+    name: text(ctx, 'name') ?? base.name,
+    plan: planOption(ctx) ?? base.plan,
+    warehouse,
+    dataset: text(ctx, 'dataset') ?? (warehouse === base.warehouse ? base.dataset : undefined) ?? base.id,
+    bqProject: text(ctx, 'project') ?? bigquery.bqProject ?? null,
+    bqLocation: text(ctx, 'location') ?? bigquery.bqLocation ?? null,
+    maxBytesBilled: maxBytes === undefined ? (bigquery.maxBytesBilled ?? null) : Number(maxBytes),
+    timeZone: text(ctx, 'time-zone') ?? base.timeZone ?? 'UTC',
+  };
+}
+
+async function saveTenant(ctx: CommandContext, input: TenantInput): Promise<void> {
+  const problems = tenantProblems(input);
+  if (problems.length) throw new Error(problems.join('; '));
+  await ctx.execute(upsertTenant(input));
+  const guard = input.maxBytesBilled == null ? '' : `, at most ${input.maxBytesBilled} bytes billed per query`;
+  const where = input.warehouse === 'bigquery' ? `bigquery ${input.bqProject}.${input.dataset}${guard}` : 'd1';
+  ctx.log(`Tenant ${input.id} saved (${input.plan}, ${where}, time zone ${input.timeZone}).`);
+}
+
+async function storedTenant(ctx: CommandContext, id: string): Promise<TenantInput | null> {
+  const [rows = []] = await ctx.execute({
+    sql: 'SELECT id, name, plan, warehouse, dataset, bq_project, bq_location, max_bytes_billed, time_zone FROM tenants WHERE id = ?',
+    params: [id],
+  });
+  const row = rows[0];
+  if (!row || !isPlan(row.plan)) return null;
+  return {
+    id,
+    name: String(row.name),
+    plan: row.plan,
+    warehouse: row.warehouse === 'bigquery' ? 'bigquery' : 'd1',
+    dataset: String(row.dataset),
+    bqProject: typeof row.bq_project === 'string' ? row.bq_project : null,
+    bqLocation: typeof row.bq_location === 'string' ? row.bq_location : null,
+    maxBytesBilled: typeof row.max_bytes_billed === 'number' ? row.max_bytes_billed : null,
+    timeZone: String(row.time_zone),
+  };
+}
+
 const tenantAdd: AdminCommand = {
   name: 'tenant add',
   args: [{ name: 'id' }],
-  summary: "create an account, or replace all of an existing account's settings",
-  options: {
-    plan: { value: 'PLAN', required: true, help: `the account's ActivTrak plan: ${PLAN_LIST}` },
-    name: { value: 'NAME', help: 'display name (default: the id)' },
-    warehouse: { value: 'd1|bigquery', help: 'where its data is (default d1, the demo warehouse)' },
-    project: { value: 'ID', help: 'BigQuery: the Google Cloud project id' },
-    dataset: { value: 'NAME', help: 'BigQuery: the dataset; D1: the table prefix (default: the id)' },
-    location: { value: 'LOCATION', help: "BigQuery: the dataset's location, such as US" },
-    'max-bytes-billed': { value: 'BYTES', help: 'BigQuery: per-query cost guard, such as 10000000000 (10 GB)' },
-    'time-zone': { value: 'ZONE', help: 'IANA time zone, such as America/New_York (default UTC)' },
-  },
+  summary: 'create an account',
+  options: { ...TENANT_OPTIONS, plan: { ...TENANT_OPTIONS.plan!, required: true } },
   async run(ctx) {
     const id = ctx.args[0]!;
-    const warehouse = text(ctx, 'warehouse') ?? 'd1';
-    if (warehouse !== 'd1' && warehouse !== 'bigquery') throw new Error(`--warehouse '${warehouse}' must be d1 or bigquery`);
-    const maxBytes = text(ctx, 'max-bytes-billed');
-    const input: TenantInput = {
-      id,
-      name: text(ctx, 'name') ?? id,
-      plan: planOption(ctx)!, // required: scripts/admin.ts refuses the command line without it
-      warehouse,
-      dataset: text(ctx, 'dataset') ?? id,
-      bqProject: text(ctx, 'project') ?? null,
-      bqLocation: text(ctx, 'location') ?? null,
-      maxBytesBilled: maxBytes === undefined ? null : Number(maxBytes),
-      timeZone: text(ctx, 'time-zone') ?? 'UTC',
-    };
-    const problems = tenantProblems(input);
-    if (problems.length) throw new Error(problems.join('; '));
-    await ctx.execute(upsertTenant(input));
-    const guard = input.maxBytesBilled == null ? '' : `, at most ${input.maxBytesBilled} bytes billed per query`;
-    const where = warehouse === 'bigquery' ? `bigquery ${input.bqProject}.${input.dataset}${guard}` : 'd1';
-    ctx.log(`Tenant ${id} saved (${input.plan}, ${where}, time zone ${input.timeZone}).`);
+    // Re-adding would reset every setting left out (a BigQuery account's project and cost guard).
+    if (await storedTenant(ctx, id)) {
+      throw new Error(`tenant '${id}' already exists. Change its settings with: ${ctx.suggest(`tenant update ${id} --OPTION VALUE`)}`);
+    }
+    // --plan is required: scripts/admin.ts refuses the command line without it.
+    await saveTenant(ctx, tenantInput(ctx, { id, name: id, plan: planOption(ctx)! }));
     ctx.log(`Next: ${ctx.suggest(`key create ${id}`)}`);
+  },
+};
+
+const tenantUpdate: AdminCommand = {
+  name: 'tenant update',
+  args: [{ name: 'id' }],
+  summary: "change some of an account's settings; the ones left out stay as they are",
+  options: TENANT_OPTIONS,
+  async run(ctx) {
+    const id = ctx.args[0]!;
+    const stored = await storedTenant(ctx, id);
+    if (!stored) throw new Error(noSuchTenant(ctx, id, `; create it with: ${ctx.suggest(`tenant add ${id} --plan PLAN`)}`));
+    if (!Object.keys(ctx.options).some((name) => name in TENANT_OPTIONS)) {
+      throw new Error(
+        `tenant update needs at least one setting to change: ${Object.keys(TENANT_OPTIONS)
+          .map((o) => `--${o}`)
+          .join(', ')}`,
+      );
+    }
+    await saveTenant(ctx, tenantInput(ctx, stored));
   },
 };
 
@@ -222,4 +279,4 @@ const cachePurge: AdminCommand = {
 };
 
 /** Every command, in the order the usage text lists them. */
-export const ADMIN_COMMANDS: readonly AdminCommand[] = [tenantAdd, tenantList, keyCreate, keyList, keyRevoke, cachePurge];
+export const ADMIN_COMMANDS: readonly AdminCommand[] = [tenantAdd, tenantUpdate, tenantList, keyCreate, keyList, keyRevoke, cachePurge];

@@ -89,7 +89,7 @@ describe('help and usage', () => {
 
   it('names the commands when given one that does not exist', async () => {
     await expect(adminHarness().run('tenant', 'remove', 'acme')).rejects.toThrow(
-      "'tenant remove' is not a command. Commands: tenant add, tenant list, key create, key list, key revoke, cache purge",
+      "'tenant remove' is not a command. Commands: tenant add, tenant update, tenant list, key create, key list, key revoke, cache purge",
     );
   });
 
@@ -143,6 +143,62 @@ describe('tenant add', () => {
     await expect(admin.run('tenant', 'add', 'acme', '--plan', 'essentials', '--time-zone', 'America/NewYork')).rejects.toThrow(
       "time zone 'America/NewYork' is not an IANA time zone name",
     );
+  });
+});
+
+describe('tenant update', () => {
+  const northwind = [
+    ...['tenant', 'add', 'northwind', '--plan', 'professional', '--warehouse', 'bigquery', '--project', 'my-gcp-project'],
+    ...['--dataset', 'activconnect_417001', '--max-bytes-billed', '10000000000', '--time-zone', 'America/New_York'],
+  ];
+  const settings = 'SELECT plan, warehouse, bq_project, dataset, max_bytes_billed, time_zone FROM tenants';
+
+  it('refuses to add an account twice, since adding again would reset what it leaves out', async () => {
+    const admin = adminHarness();
+    await admin.run(...northwind);
+    await expect(admin.run('tenant', 'add', 'northwind', '--plan', 'essentials')).rejects.toThrow(
+      "tenant 'northwind' already exists. Change its settings with: npm run admin -- tenant update northwind --OPTION VALUE",
+    );
+    expect(admin.query('SELECT plan FROM tenants')).toEqual([{ plan: 'professional' }]);
+  });
+
+  it('changes only the settings it is given: a new plan keeps the project and the cost guard', async () => {
+    const admin = adminHarness();
+    await admin.run(...northwind);
+    await admin.run('tenant', 'update', 'northwind', '--plan', 'essentials_plus');
+    expect(admin.query(settings)).toEqual([
+      {
+        plan: 'essentials_plus',
+        warehouse: 'bigquery',
+        bq_project: 'my-gcp-project',
+        dataset: 'activconnect_417001',
+        max_bytes_billed: 10000000000,
+        time_zone: 'America/New_York',
+      },
+    ]);
+  });
+
+  it('drops the BigQuery settings when an account moves to the demo warehouse', async () => {
+    const admin = adminHarness();
+    await admin.run(...northwind);
+    await admin.run('tenant', 'update', 'northwind', '--warehouse', 'd1');
+    expect(admin.query(settings)).toEqual([
+      {
+        plan: 'professional',
+        warehouse: 'd1',
+        bq_project: null,
+        dataset: 'northwind',
+        max_bytes_billed: null,
+        time_zone: 'America/New_York',
+      },
+    ]);
+  });
+
+  it('refuses an account that does not exist, and an update with nothing to change', async () => {
+    const admin = adminHarness();
+    await expect(admin.run('tenant', 'update', 'nosuch', '--plan', 'essentials')).rejects.toThrow("no such tenant 'nosuch'");
+    await admin.run('tenant', 'add', 'acme', '--plan', 'essentials');
+    await expect(admin.run('tenant', 'update', 'acme')).rejects.toThrow('tenant update needs at least one setting to change');
   });
 });
 
