@@ -406,7 +406,8 @@ export function parseQuery(entries: Iterable<readonly [string, string]>, ctx: Pa
   }
 
   const { limit, defaulted } = parseLimit(single(params, 'limit'), format);
-  const cursor = single(params, 'cursor') ?? null;
+  // An empty cursor is the first page: form tools (Make, Zapier) send blank fields as `cursor=`.
+  const cursor = single(params, 'cursor') || null;
   const dryRunRaw = single(params, 'dry_run');
   const dryRun = dryRunRaw !== undefined && ['1', 'true', 'yes'].includes(dryRunRaw.toLowerCase());
 

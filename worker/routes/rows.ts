@@ -166,9 +166,11 @@ async function buildPage(warehouse: Warehouse, query: Query, nextLink: NextLink)
 
 /**
  * A whole csv/ndjson export, streamed in chunks so the isolate never holds it. Not cached:
- * exports are large and read once.
+ * exports are large and read once. An export without a limit that stops at the row cap
+ * (LIMITS.maxExportRows) with rows left over is aborted, not ended: a clean end would pass
+ * for the whole result.
  */
-async function streamExport(warehouse: Warehouse, query: Query, waitUntil: (p: Promise<unknown>) => void): Promise<Response> {
+export async function streamExport(warehouse: Warehouse, query: Query, waitUntil: (p: Promise<unknown>) => void): Promise<Response> {
   const encoder = ENCODERS[query.format];
   const columns = outputColumns(query);
   const read = readRows(warehouse, query);
@@ -189,6 +191,10 @@ async function streamExport(warehouse: Warehouse, query: Query, waitUntil: (p: P
           await writer.write(bytes.encode(buffer));
           buffer = '';
         }
+      }
+      if (query.limitDefaulted && read.next() !== null) {
+        await writer.write(bytes.encode(buffer));
+        throw new Error(`export of ${query.view.name} passed ${count} rows, the most one export returns; export by date range`);
       }
       buffer += encoder.tail({ view: query.view.name, next: null, nextCursor: null, rowCount: count });
       await writer.write(bytes.encode(buffer));
