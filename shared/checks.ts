@@ -52,15 +52,22 @@ export const rowKeyColumnsExist: ViewCheck = (views) =>
 
 /**
  * A view whose rows can share their key has every column in its key: paging past tied rows
- * counts them rather than telling them apart, which is only right when they are alike.
+ * counts them rather than telling them apart, which is only right when they are alike. It has
+ * no change column either: /changes, hooks and triggers page strictly and give each row an id
+ * made of its key, both of which need unique keys.
  */
 export const sharedKeysCoverEveryColumn: ViewCheck = (views) =>
   views.flatMap((view) => {
     if (view.rowKeyUnique) return [];
+    const problems: string[] = [];
     const missing = leafColumns(view)
       .map((c) => c.name)
       .filter((name) => !view.rowKey.includes(name));
-    return missing.length ? [`${view.name}: rowKey is not unique, so it must name every column; it leaves out ${missing.join(', ')}`] : [];
+    if (missing.length)
+      problems.push(`${view.name}: rowKey is not unique, so it must name every column; it leaves out ${missing.join(', ')}`);
+    if (view.changeColumn !== null)
+      problems.push(`${view.name}: rowKey is not unique, so it cannot have a changeColumn (trigger ids need unique keys)`);
+    return problems;
   });
 
 /** The date column, where there is one, exists and holds a DATE, DATETIME or TIMESTAMP. */

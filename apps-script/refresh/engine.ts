@@ -46,19 +46,20 @@ interface RunPlan {
 function planRun(range: SavedRange, since: string | null): RunPlan {
   // Nothing in the sheet yet: every mode starts with a full load.
   if (range.rows === 0 || range.mode === 'replace') return { mode: 'replace', spec: range.spec, extraFilters: {} };
-  const change = getView(range.spec.view)?.changeColumn ?? null;
+  const view = getView(range.spec.view);
+  const change = view?.changeColumn ?? null;
   if (range.mode === 'append') {
     // No mark (the range was switched to append, or its change column was never loaded):
     // without one every row would count as new, so this run rewrites the range and sets it.
     if (!since) return { mode: 'replace', spec: range.spec, extraFilters: {} };
     if (!change)
       throw new UserError(
-        `${range.spec.view} has no column that moves forward as data arrives, so it cannot be appended to. Use replace or merge.`,
+        `${range.spec.view} has no column that moves forward as data arrives, so it cannot be appended to. Use ${view?.rowKeyUnique === false ? 'replace' : 'replace or merge'}.`,
       );
     // Ordered by the change column so new rows land in order below the old ones.
     return { mode: 'append', spec: { ...range.spec, order: `${change}.asc` }, extraFilters: { [change]: `gt.${since}` } };
   }
-  if (getView(range.spec.view)?.rowKeyUnique === false) throw new UserError(cannotMerge(range.spec.view));
+  if (view?.rowKeyUnique === false) throw new UserError(cannotMerge(range.spec.view));
   // Merge re-reads from the mark on (gte, not gt): the newest period is the one still being updated.
   return { mode: 'merge', spec: range.spec, extraFilters: change && since ? { [change]: `gte.${since}` } : {} };
 }

@@ -73,7 +73,7 @@ export function specForMode(spec: QuerySpec, mode: Mode): QuerySpec {
   if (mode === 'append') {
     if (!view.changeColumn)
       throw new UserError(
-        `${view.name} has no column that moves forward as data arrives, so append cannot tell new rows from old. Use replace or merge.`,
+        `${view.name} has no column that moves forward as data arrives, so append cannot tell new rows from old. Use ${view.rowKeyUnique ? 'replace or merge' : 'replace'}.`,
       );
     return withColumns(spec, [view.changeColumn]);
   }

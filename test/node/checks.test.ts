@@ -33,6 +33,10 @@ const BROKEN: Record<keyof typeof VIEW_CHECKS, { views: ViewDef[]; expected: str
       views: [{ ...events, rowKeyUnique: false }],
       expected: 'events: rowKey is not unique, so it must name every column; it leaves out accountid',
     },
+    {
+      views: [{ ...events, rowKeyUnique: false }],
+      expected: 'events: rowKey is not unique, so it cannot have a changeColumn (trigger ids need unique keys)',
+    },
   ],
   dateColumnIsDateTyped: [
     { views: [{ ...events, dateColumn: 'user_name' }], expected: "events: dateColumn 'user_name' is STRING" },

@@ -76,30 +76,38 @@ const ACCEPTED_TYPES: readonly (readonly [Format, readonly string[]])[] = [
 
 /**
  * The format an Accept header asks for (RFC 9110, section 12.5.1): the served type with the
- * highest q, where a type's q comes from the most specific range that matches it; an exact
- * match beats a wildcard at equal q, and JSON comes first among equals. `undefined` without
- * a header; null when the header rules out every format served here.
+ * highest q, where a type's q comes from the most specific range that matches it. At equal q
+ * an exact match beats a wildcard, then the range listed first wins, then JSON. `undefined`
+ * without a header; null when the header rules out every format served here.
  * @example formatFromAccept('text/html, text/csv;q=0.9, application/json;q=0.5') // 'csv'
  */
 export function formatFromAccept(accept: string | undefined): Format | null | undefined {
   if (accept === undefined || accept.trim() === '') return undefined;
-  const ranges = accept.split(',').flatMap((part) => {
+  const ranges = accept.split(',').flatMap((part, order) => {
     const [range = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
     if (!/^[\w.+*-]+\/[\w.+*-]+$/.test(range)) return [];
-    const qParam = params.find((p) => p.startsWith('q='));
-    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
-    return Number.isFinite(q) ? [{ range, q: Math.min(Math.max(q, 0), 1) }] : [];
+    // A q that is not a valid qvalue (`q=`, `q=-1`, `q=2`) is ignored rather than read as 0.
+    const qParam = params.find((p) => /^q=(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(p));
+    return [{ range, q: qParam === undefined ? 1 : Number(qParam.slice(2)), order }];
   });
   if (ranges.length === 0) return undefined; // nothing readable: treat as no preference
-  let best: { format: Format; q: number; exact: boolean } | null = null;
+  let best: { format: Format; q: number; exact: boolean; order: number } | null = null;
   for (const [format, types] of ACCEPTED_TYPES) {
     for (const type of types) {
       const major = type.split('/')[0]!;
       const match =
         ranges.find((r) => r.range === type) ?? ranges.find((r) => r.range === `${major}/*`) ?? ranges.find((r) => r.range === '*/*');
       if (!match || match.q <= 0) continue;
-      const exact = match.range === type;
-      if (!best || match.q > best.q || (match.q === best.q && exact && !best.exact)) best = { format, q: match.q, exact };
+      const candidate = { format, q: match.q, exact: match.range === type, order: match.order };
+      // Higher q, then an exact type over a wildcard, then the range the client listed first;
+      // among formats one wildcard matches alike, the order of ACCEPTED_TYPES (JSON first).
+      if (
+        !best ||
+        candidate.q > best.q ||
+        (candidate.q === best.q && candidate.exact && !best.exact) ||
+        (candidate.q === best.q && candidate.exact === best.exact && candidate.order < best.order)
+      )
+        best = candidate;
     }
   }
   return best?.format ?? null;

@@ -3,7 +3,7 @@ import type { AppEnv } from '../env.ts';
 import { VIEW_NAMES } from '../../shared/views/index.ts';
 
 /** The release, as package.json names it (the Worker cannot read that file; a test holds the two equal). */
-export const API_VERSION = '0.1.0';
+export const API_VERSION = '1.0.0';
 
 export const meta = new Hono<AppEnv>()
   .get('/', (c) =>

@@ -180,6 +180,10 @@ describe('choosing a format', () => {
     ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', /^application\/json/],
     ['*/*, text/csv', /^text\/csv/],
     ['application/x-ndjson, */*;q=0.1', /^application\/x-ndjson/],
+    ['text/csv, application/json', /^text\/csv/],
+    ['application/x-ndjson, application/json', /^application\/x-ndjson/],
+    ['application/json;q=', /^application\/json/],
+    ['text/csv;q=-1', /^text\/csv/],
   ])('Accept: %s is weighed by q and by how exactly it names a type', async (accept, type) => {
     expect((await typeOf(path(), { headers: { accept } })).type).toMatch(type);
   });
