@@ -255,7 +255,8 @@ export function parseQuery(entries: Iterable<readonly [string, string]>, ctx: Pa
     params.set(key, list);
   }
 
-  const formatRaw = single(params, 'format');
+  // Blank is absent for format, limit and cursor: form tools (Make, Zapier) send empty fields.
+  const formatRaw = single(params, 'format') || undefined;
   let format: Format = ctx.impliedFormat ?? 'json';
   if (formatRaw !== undefined) {
     const f = FORMATS.find((x) => x === formatRaw.trim().toLowerCase());
@@ -405,8 +406,7 @@ export function parseQuery(entries: Iterable<readonly [string, string]>, ctx: Pa
       order.push({ item: columnItem(column), direction: 'asc' });
   }
 
-  const { limit, defaulted } = parseLimit(single(params, 'limit'), format);
-  // An empty cursor is the first page: form tools (Make, Zapier) send blank fields as `cursor=`.
+  const { limit, defaulted } = parseLimit(single(params, 'limit') || undefined, format);
   const cursor = single(params, 'cursor') || null;
   const dryRunRaw = single(params, 'dry_run');
   const dryRun = dryRunRaw !== undefined && ['1', 'true', 'yes'].includes(dryRunRaw.toLowerCase());

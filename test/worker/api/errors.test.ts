@@ -157,7 +157,7 @@ describe('limits: a 4xx naming the limit, never a 500', () => {
     expect(res.status).toBe(200);
   });
 
-  it.each(['0', '-1', '1.5', 'ten', '', '1e3'])('rejects limit=%s with 400 saying what a limit is', async (limit) => {
+  it.each(['0', '-1', '1.5', 'ten', '1e3'])('rejects limit=%s with 400 saying what a limit is', async (limit) => {
     const body = await expectProblem(await api(rowsPath('events', `limit=${limit}`), keys.acme), 400, 'invalid-parameter');
     expect(body.detail).toContain(String(LIMITS.maxPageSize));
   });

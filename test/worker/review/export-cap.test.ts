@@ -42,10 +42,17 @@ describe('an export cut off at the row cap', () => {
   });
 });
 
-describe('a blank cursor', () => {
-  it('is the first page, as form tools send blank fields', async () => {
+describe('blank parameters, as form tools send empty fields', () => {
+  it('a blank cursor is the first page', async () => {
     const res = await api('/v1/views/events/rows?select=user_id&limit=2&cursor=', keys.acme);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { rows: unknown[] }).rows).toHaveLength(2);
+  });
+
+  it('a blank format is json and a blank limit is the default page', async () => {
+    const res = await api('/v1/views/events/rows?select=user_id&limit=&format=', keys.acme);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(((await res.json()) as { rows: unknown[] }).rows.length).toBeGreaterThan(2);
   });
 });
