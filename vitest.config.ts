@@ -24,7 +24,10 @@ export default defineConfig(async () => {
           plugins: [
             cloudflareTest({
               wrangler: { configPath: './wrangler.toml' },
-              miniflare: { bindings: { ENVIRONMENT: 'test', TEST_MIGRATIONS: migrations } },
+              // KEY_CACHE_SECONDS 0: tests change keys, plans and data versions straight in D1 and
+              // expect the next request to see it. The key cache and its revocation delay are
+              // tested with their own clock and setting (test/worker/api/auth.test.ts).
+              miniflare: { bindings: { ENVIRONMENT: 'test', KEY_CACHE_SECONDS: '0', TEST_MIGRATIONS: migrations } },
             }),
           ],
           test: {

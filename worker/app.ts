@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env.ts';
 import { ApiError, problemResponse } from './http/errors.ts';
 import { allowedMethods } from './http/allowed-methods.ts';
-import { maxUrlLength, requestId, requireApiKey } from './http/middleware.ts';
+import { maxUrlLength, rateLimitKey, requestId, requireApiKey } from './http/middleware.ts';
 import { admin } from './routes/admin.ts';
 import { catalog } from './routes/catalog.ts';
 import { changes } from './routes/changes.ts';
@@ -34,7 +34,7 @@ export function createApp() {
   app.route('/', meta);
   app.route('/', docs);
   app.route('/admin', admin);
-  app.use('/v1/*', requireApiKey);
+  app.use('/v1/*', requireApiKey, rateLimitKey);
   app.route('/v1/views', catalog);
   app.route('/v1/views', rows);
   app.route('/v1/views', changes);

@@ -7,9 +7,11 @@ import type { Caller } from './tenants/tenants.ts';
  * worker-configuration.d.ts, plus the secrets, which wrangler cannot see. Secrets (CURSOR_SECRET,
  * ADMIN_TOKEN, GOOGLE_SERVICE_ACCOUNT_JSON) are set with `wrangler secret put`.
  */
-export interface Env extends Omit<Cloudflare.Env, 'ENVIRONMENT' | 'DELIVERIES'> {
+export interface Env extends Omit<Cloudflare.Env, 'ENVIRONMENT' | 'DELIVERIES' | 'KEY_CACHE_SECONDS'> {
   /** 'development' locally, 'test' under vitest, 'production' when deployed. */
   readonly ENVIRONMENT: string;
+  /** Seconds an isolate trusts a verified key (wrangler.toml says why); a var an operator may change. */
+  readonly KEY_CACHE_SECONDS?: string;
   /** wrangler.toml's DELIVERIES producer, with the message type wrangler cannot know. */
   readonly DELIVERIES: Queue<DeliveryMessage>;
   readonly CURSOR_SECRET?: string;

@@ -11,6 +11,7 @@ import { loadDemoData } from '../../worker/demo/load.ts';
 import { DEMO_TENANTS, type DemoTenantId } from '../../worker/demo/tenants.ts';
 import { createKey, run, upsertTenant } from '../../worker/tenants/admin.ts';
 import { demoApiKey } from '../../worker/tenants/keys.ts';
+import { DEMO_RATE_TIER } from '../../worker/tenants/rate-tiers.ts';
 import { applyLocalMigrations, openLocalDb } from './wrangler.ts';
 
 export interface DemoStateRecipe {
@@ -48,6 +49,23 @@ export async function demoKeys(seed: number): Promise<Record<DemoTenantId, strin
 }
 
 /**
+ * A state built before rate tiers existed got the column's default ('standard') from the
+ * migration; the demo accounts are meant to be DEMO_RATE_TIER.
+ */
+async function keepDemoTier(persistTo: string): Promise<void> {
+  const { db, dispose } = await openLocalDb({ persistTo });
+  try {
+    const ids = DEMO_TENANTS.map((t) => t.id);
+    await db
+      .prepare(`UPDATE tenants SET rate_tier = ? WHERE rate_tier <> ? AND id IN (${ids.map(() => '?').join(', ')})`)
+      .bind(DEMO_RATE_TIER, DEMO_RATE_TIER, ...ids)
+      .run();
+  } finally {
+    await dispose();
+  }
+}
+
+/**
  * Builds the demo warehouse described by `recipe` into `dir` unless the stamp there says
  * it already holds exactly that. Rebuilding wipes the directory first.
  * @example
@@ -61,6 +79,7 @@ export async function ensureDemoState(dir: string, recipe: DemoStateRecipe, log:
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === wanted) {
     // New migrations (another engineer's) land in a reused state too; applied ones are skipped.
     applyLocalMigrations({ persistTo: abs });
+    await keepDemoTier(abs);
     return { dir: abs, keys, sqliteFile: findSqliteFile(abs), built: false };
   }
   rmSync(abs, { recursive: true, force: true });
@@ -72,7 +91,11 @@ export async function ensureDemoState(dir: string, recipe: DemoStateRecipe, log:
   try {
     for (const tenant of DEMO_TENANTS) {
       const created = await createKey(tenant.id, tenant.plan, 'demo key', keys[tenant.id]);
-      await run(db, upsertTenant({ id: tenant.id, name: tenant.name, plan: tenant.plan, timeZone: tenant.timeZone }), created.statement);
+      await run(
+        db,
+        upsertTenant({ id: tenant.id, name: tenant.name, plan: tenant.plan, timeZone: tenant.timeZone, rateTier: DEMO_RATE_TIER }),
+        created.statement,
+      );
       const size = recipe.sizes[tenant.id];
       if (!size) continue;
       const data = generateDemo({

@@ -32,6 +32,15 @@ export interface CachedResultOptions {
   readonly compute: () => Promise<Computed>;
   readonly waitUntil: (promise: Promise<unknown>) => void;
   readonly now?: () => number;
+  /**
+   * The oldest copy the client accepts, in seconds, from its request's Cache-Control
+   * (`no-cache` is 0; see requestMaxAge). An older copy is revalidated with the warehouse
+   * first, and never served in its place if the warehouse fails: the client asked for a
+   * validated answer (https://www.rfc-editor.org/rfc/rfc9111#section-5.2.1.4).
+   */
+  readonly clientMaxAgeSeconds?: number;
+  /** Runs before a revalidation the client forced, and may refuse it (the rate limit's 429). */
+  readonly beforeForcedRefresh?: () => Promise<void>;
 }
 
 /**
@@ -57,6 +66,12 @@ export async function cachedResult(options: CachedResultOptions): Promise<CacheO
   };
 
   const existing = await store.get(key);
+  const maxAge = options.clientMaxAgeSeconds;
+  if (existing && maxAge !== undefined && (maxAge === 0 || now() - existing.storedAt > maxAge * 1000)) {
+    await options.beforeForcedRefresh?.();
+    const fresh = await refresh();
+    return { result: fresh, status: fresh.etag === existing.etag ? 'REVALIDATED' : 'MISS' };
+  }
   if (!existing) {
     // Another request in this isolate may already be computing it; refresh() joins it.
     return { result: await refresh(), status: 'MISS' };

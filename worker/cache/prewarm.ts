@@ -1,12 +1,11 @@
-import { isPlan, planRank } from '../../shared/plans.ts';
+import { isPlan } from '../../shared/plans.ts';
 import type { Env } from '../env.ts';
 import { answerRows } from '../routes/rows.ts';
-import { tenantFromRow, type Caller } from '../tenants/tenants.ts';
+import { effectivePlan, tenantFromRow, type Caller } from '../tenants/tenants.ts';
+import { RECENT_HOURS } from './prune.ts';
 
 /** How many of the most used queries each cron run keeps warm. */
 export const PREWARM_QUERIES = 20;
-/** Queries not asked for in this long are left to go cold. */
-const RECENT_HOURS = 48;
 
 interface UsageRow {
   tenant_id: string;
@@ -21,12 +20,15 @@ export interface PrewarmReport {
   readonly considered: number;
   readonly warmed: number;
   readonly failed: number;
+  /** `tenant/view` of each query warmed, for the cron's log line. */
+  readonly queries: readonly string[];
 }
 
 /**
  * Runs the most used first pages through the same path a client's request takes, so a
  * missing or expired entry is recomputed and a stale one is refreshed before the next
- * scheduled sheet refresh or trigger poll asks for it. Keys revoked since are skipped.
+ * scheduled sheet refresh or trigger poll asks for it. Keys revoked since are skipped, and
+ * the warming itself is not recorded as use.
  */
 export async function prewarm(env: Env, waitUntil: (p: Promise<unknown>) => void, now = new Date()): Promise<PrewarmReport> {
   const since = new Date(now.getTime() - RECENT_HOURS * 3_600_000).toISOString().slice(0, 19) + 'Z';
@@ -43,12 +45,13 @@ export async function prewarm(env: Env, waitUntil: (p: Promise<unknown>) => void
     .all<UsageRow & Parameters<typeof tenantFromRow>[0]>();
   let warmed = 0;
   let failed = 0;
+  const queries: string[] = [];
   for (const row of results) {
     try {
       const tenant = tenantFromRow(row);
       if (!isPlan(row.plan)) continue;
       // The account may have moved to a lower plan since the query was recorded.
-      const plan = planRank(row.plan) <= planRank(tenant.plan) ? row.plan : tenant.plan;
+      const plan = effectivePlan(tenant.plan, row.plan);
       const caller: Caller = { tenant, plan, keyId: row.key_id, lastUsedAt: null };
       const res = await answerRows({
         env,
@@ -57,10 +60,14 @@ export async function prewarm(env: Env, waitUntil: (p: Promise<unknown>) => void
         entries: new URLSearchParams(row.query),
         origin: row.origin,
         waitUntil,
+        // Warming is not use: counted, a warmed query would never go cold.
+        countsAsUse: false,
       });
       await res.body?.cancel();
-      if (res.ok) warmed++;
-      else failed++;
+      if (res.ok) {
+        warmed++;
+        queries.push(`${tenant.id}/${row.view}`);
+      } else failed++;
     } catch (err) {
       failed++;
       console.warn('prewarm failed', row.tenant_id, row.view, err instanceof Error ? err.message : err);
@@ -69,5 +76,5 @@ export async function prewarm(env: Env, waitUntil: (p: Promise<unknown>) => void
   await env.DB.prepare(`UPDATE query_usage SET last_warmed_at = ? WHERE last_used_at >= ?`)
     .bind(now.toISOString().slice(0, 19) + 'Z', since)
     .run();
-  return { considered: results.length, warmed, failed };
+  return { considered: results.length, warmed, failed, queries };
 }

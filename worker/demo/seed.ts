@@ -1,5 +1,6 @@
 import { demoApiKey } from '../tenants/keys.ts';
 import { createKey, run, upsertTenant } from '../tenants/admin.ts';
+import { DEMO_RATE_TIER } from '../tenants/rate-tiers.ts';
 import { DEMO_SIZES, generateDemo, type DemoSize } from './generate.ts';
 import { loadDemoData } from './load.ts';
 import { DEFAULT_DEMO_SEED, DEMO_TENANTS, type DemoTenantId } from './tenants.ts';
@@ -27,7 +28,11 @@ export async function seedDemo(db: D1Database, options: SeedOptions): Promise<Re
   for (const tenant of DEMO_TENANTS) {
     const key = await demoApiKey(tenant.id, seed);
     const created = await createKey(tenant.id, tenant.plan, 'demo key', key);
-    await run(db, upsertTenant({ id: tenant.id, name: tenant.name, plan: tenant.plan, timeZone: tenant.timeZone }), created.statement);
+    await run(
+      db,
+      upsertTenant({ id: tenant.id, name: tenant.name, plan: tenant.plan, timeZone: tenant.timeZone, rateTier: DEMO_RATE_TIER }),
+      created.statement,
+    );
     keys[tenant.id] = key;
     const data = generateDemo({
       seed: `${seed}:${tenant.id}`,

@@ -2,13 +2,14 @@ import { Hono, type Context } from 'hono';
 import { cachedResult } from '../cache/cached-result.ts';
 import { matchesIfNoneMatch } from '../cache/entry.ts';
 import { resultCacheKey } from '../cache/key.ts';
-import { cacheControl } from '../cache/policy.ts';
+import { cacheControl, requestMaxAge, STALE_IF_ERROR_SECONDS } from '../cache/policy.ts';
 import { ResultStore } from '../cache/store.ts';
-import { STALE_IF_ERROR_SECONDS } from '../cache/policy.ts';
 import { cursorSecret, type AppEnv, type Env } from '../env.ts';
 import { recordUsage } from '../cache/usage.ts';
 import type { Caller } from '../tenants/tenants.ts';
+import { acquireExportLease, type ExportLease } from '../tenants/export-leases.ts';
 import { ApiError } from '../http/errors.ts';
+import { chargeKey } from '../http/rate-limit.ts';
 import { ENCODERS, formatFromAccept } from '../format/encoders.ts';
 import { canonicalParams } from '../query/canonical.ts';
 import { decodeCursor, encodeCursor, type Resume } from '../query/cursor.ts';
@@ -57,6 +58,11 @@ export interface RowsRequest {
   readonly waitUntil: (promise: Promise<unknown>) => void;
   /** A HEAD request: a streamed export then answers its headers without running the export. */
   readonly head?: boolean;
+  /** False for the pre-warmer: its requests must not make a query look popular. */
+  readonly countsAsUse?: boolean;
+  /** The client's Cache-Control and Pragma headers: `no-cache` asks for a revalidated answer. */
+  readonly cacheControl?: string | undefined;
+  readonly pragma?: string | undefined;
 }
 
 /** Parses, authorises and answers one rows request, from a query string or a JSON body. */
@@ -86,7 +92,13 @@ export async function answerRows(req: RowsRequest): Promise<Response> {
   const streamed = (query.format === 'csv' || query.format === 'ndjson') && (query.limitDefaulted || query.limit > LIMITS.maxPageSize);
   if (streamed) {
     if (req.head) return new Response(null, { status: 200, headers: exportHeaders(query) });
-    return streamExport(warehouse, query, req.waitUntil);
+    const lease = await acquireExportLease(env.DB, caller.tenant, view.name);
+    try {
+      return await streamExport(warehouse, query, req.waitUntil, lease);
+    } catch (err) {
+      await lease.release();
+      throw err;
+    }
   }
 
   const outcome = await cachedResult({
@@ -95,8 +107,17 @@ export async function answerRows(req: RowsRequest): Promise<Response> {
     freshness: query.view.freshness,
     compute: () => buildPage(warehouse, query, nextLink),
     waitUntil: req.waitUntil,
+    clientMaxAgeSeconds: requestMaxAge(req.cacheControl, req.pragma),
+    // A read that skips the cache costs the warehouse a query: it takes a second token.
+    beforeForcedRefresh: () => chargeKey(env, caller, { what: 'a read that bypasses the cache (Cache-Control: no-cache) counts twice' }),
   });
-  if (query.after === null) req.waitUntil(recordUsage(env.DB, caller, query, origin, outcome.status).catch(() => undefined));
+  if (query.after === null && req.countsAsUse !== false) {
+    req.waitUntil(
+      recordUsage(env.DB, caller, query, origin, outcome.status).catch((err: unknown) =>
+        console.warn('could not record query usage', caller.tenant.id, view.name, err instanceof Error ? err.message : err),
+      ),
+    );
+  }
   const { result } = outcome;
   const headers: Record<string, string> = {
     etag: result.etag,
@@ -121,6 +142,8 @@ function handle(c: Ctx, entries: Iterable<readonly [string, string]>, format: Fo
     ifNoneMatch: c.req.header('if-none-match'),
     waitUntil: (p) => c.executionCtx.waitUntil(p),
     head: c.req.method === 'HEAD',
+    cacheControl: c.req.header('cache-control'),
+    pragma: c.req.header('pragma'),
   });
 }
 
@@ -168,9 +191,15 @@ async function buildPage(warehouse: Warehouse, query: Query, nextLink: NextLink)
  * A whole csv/ndjson export, streamed in chunks so the isolate never holds it. Not cached:
  * exports are large and read once. An export without a limit that stops at the row cap
  * (LIMITS.maxExportRows) with rows left over is aborted, not ended: a clean end would pass
- * for the whole result.
+ * for the whole result. The export holds `lease` (one of the account's concurrent-export
+ * slots) until its stream ends, fails or the client goes away.
  */
-export async function streamExport(warehouse: Warehouse, query: Query, waitUntil: (p: Promise<unknown>) => void): Promise<Response> {
+export async function streamExport(
+  warehouse: Warehouse,
+  query: Query,
+  waitUntil: (p: Promise<unknown>) => void,
+  lease?: ExportLease,
+): Promise<Response> {
   const encoder = ENCODERS[query.format];
   const columns = outputColumns(query);
   const read = readRows(warehouse, query);
@@ -201,7 +230,9 @@ export async function streamExport(warehouse: Warehouse, query: Query, waitUntil
       await writer.close();
     } catch (err) {
       console.error('export stream failed', err instanceof Error ? err.message : err);
-      await writer.abort(err);
+      await writer.abort(err).catch(() => undefined);
+    } finally {
+      await lease?.release();
     }
   };
   waitUntil(pump());

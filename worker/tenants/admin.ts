@@ -1,6 +1,7 @@
 import { isPlan, planIncludes, PLANS, type Plan } from '../../shared/plans.ts';
 import { DATASET_ID_PATTERN, PROJECT_PATTERN } from '../warehouse/bigquery/dialect.ts';
 import { generateApiKey, hashApiKey, keyPrefix } from './keys.ts';
+import { RATE_TIER_NAMES, isRateTier, type RateTierName } from './rate-tiers.ts';
 import { TENANT_ID } from './tenants.ts';
 
 /**
@@ -22,6 +23,8 @@ export interface TenantInput {
   readonly bqLocation?: string | null;
   readonly maxBytesBilled?: number | null;
   readonly timeZone?: string;
+  /** Left out: 'standard' for a new account, unchanged for an existing one. */
+  readonly rateTier?: RateTierName;
 }
 
 /**
@@ -62,6 +65,9 @@ export function tenantProblems(t: TenantInput): string[] {
       );
     }
   }
+  if (t.rateTier !== undefined && !isRateTier(t.rateTier)) {
+    problems.push(`rate tier '${String(t.rateTier)}' must be ${RATE_TIER_NAMES.slice(0, -1).join(', ')} or ${RATE_TIER_NAMES.at(-1)}`);
+  }
   if (t.timeZone !== undefined && !isTimeZone(t.timeZone)) {
     problems.push(`time zone '${t.timeZone}' is not an IANA time zone name, such as America/New_York or UTC`);
   }
@@ -93,12 +99,12 @@ export function keyPlanProblem(tenant: { readonly id: string; readonly plan: Pla
 
 export function upsertTenant(t: TenantInput): Statement {
   return {
-    sql: `INSERT INTO tenants (id, name, plan, warehouse, dataset, bq_project, bq_location, max_bytes_billed, time_zone)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    sql: `INSERT INTO tenants (id, name, plan, warehouse, dataset, bq_project, bq_location, max_bytes_billed, time_zone, rate_tier)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, 'standard'))
           ON CONFLICT (id) DO UPDATE SET name = excluded.name, plan = excluded.plan, warehouse = excluded.warehouse,
             dataset = excluded.dataset, bq_project = excluded.bq_project, bq_location = excluded.bq_location,
             max_bytes_billed = excluded.max_bytes_billed, time_zone = excluded.time_zone,
-            data_version = tenants.data_version + 1`,
+            rate_tier = coalesce(?, tenants.rate_tier), data_version = tenants.data_version + 1`,
     params: [
       t.id,
       t.name,
@@ -109,6 +115,8 @@ export function upsertTenant(t: TenantInput): Statement {
       t.bqLocation ?? null,
       t.maxBytesBilled ?? null,
       t.timeZone ?? 'UTC',
+      t.rateTier ?? null,
+      t.rateTier ?? null,
     ],
   };
 }

@@ -3,7 +3,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Freshness } from '../../../shared/types.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
-import { cachedResult, inflightCount, type Computed } from '../../../worker/cache/cached-result.ts';
+import { cachedResult, inflightCount, type CachedResultOptions, type Computed } from '../../../worker/cache/cached-result.ts';
+import { requestMaxAge } from '../../../worker/cache/policy.ts';
 import { ResultStore } from '../../../worker/cache/store.ts';
 import { ApiError } from '../../../worker/http/errors.ts';
 import { bumpDataVersion, createKey, run } from '../../../worker/tenants/admin.ts';
@@ -161,6 +162,58 @@ describe('the result cache', () => {
   });
 });
 
+describe('a client asking for a fresh read (RFC 9111 section 5.2.1)', () => {
+  it.each([
+    ['Cache-Control: no-cache', { 'cache-control': 'no-cache' }, 21],
+    ['Cache-Control: max-age=0', { 'cache-control': 'max-age=0' }, 22],
+    ['Pragma: no-cache, with no Cache-Control', { pragma: 'no-cache' }, 23],
+    ['no-cache among other directives', { 'cache-control': 'no-transform, NO-CACHE' }, 24],
+  ])('revalidates with the warehouse on %s instead of answering HIT', async (_label, headers, limit) => {
+    const path = rowsPath('events', qs({ select: 'user_id,titlebar', limit }));
+    expect((await fetchRows(path)).cache).toBe('MISS');
+    expect((await fetchRows(path)).cache).toBe('HIT');
+    const fresh = await fetchRows(path, keys.acme, headers);
+    expect(fresh.status).toBe(200);
+    expect(fresh.cache).toBe('REVALIDATED');
+    expect(Number(fresh.res.headers.get('age'))).toBe(0);
+  });
+
+  it('serves the new data on a fresh read after the warehouse changed, where a plain read still gets the cached copy', async () => {
+    const path = rowsPath('daily_user_summary', qs({ select: 'user_id,local_date,total_duration_seconds', limit: 25 }));
+    const first = await fetchRows(path, keys.globex);
+    await testEnv.DB.prepare(
+      `UPDATE ${tableOf('globex', 'daily_user_summary')} SET total_duration_seconds = total_duration_seconds + 1`,
+    ).run();
+    expect((await fetchRows(path, keys.globex)).body).toBe(first.body);
+    const fresh = await fetchRows(path, keys.globex, { 'cache-control': 'no-cache' });
+    expect(fresh.cache).toBe('MISS');
+    expect(fresh.body).not.toBe(first.body);
+    // The fresh answer replaced the entry.
+    expect((await fetchRows(path, keys.globex)).body).toBe(fresh.body);
+  });
+
+  it('still answers HIT when the client accepts the copy’s age (max-age=3600), and a 304 to If-None-Match after revalidating', async () => {
+    const path = rowsPath('events', qs({ select: 'user_id,titlebar', limit: 26 }));
+    const { etag } = await fetchRows(path);
+    expect((await fetchRows(path, keys.acme, { 'cache-control': 'max-age=3600' })).cache).toBe('HIT');
+    const revalidated = await fetchRows(path, keys.acme, { 'cache-control': 'no-cache', 'if-none-match': etag! });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.cache).toBe('REVALIDATED');
+  });
+
+  it('reads the request directives as RFC 9111 writes them', () => {
+    expect(requestMaxAge(undefined)).toBeUndefined();
+    expect(requestMaxAge('no-store')).toBeUndefined();
+    expect(requestMaxAge('no-cache')).toBe(0);
+    expect(requestMaxAge('max-age=0')).toBe(0);
+    expect(requestMaxAge('max-age="120", max-age=60')).toBe(60);
+    expect(requestMaxAge('max-age=soon')).toBeUndefined();
+    expect(requestMaxAge(undefined, 'no-cache')).toBe(0);
+    // Cache-Control present: Pragma is ignored (section 5.4).
+    expect(requestMaxAge('max-age=60', 'no-cache')).toBe(60);
+  });
+});
+
 const FRESHNESS: Freshness = { kind: 'daily', maxAgeSeconds: 60, staleSeconds: 300, why: 'test' };
 const T0 = Date.UTC(2026, 10, 20, 12);
 const seconds = (s: number) => T0 + s * 1000;
@@ -178,8 +231,9 @@ async function harness(name: string) {
     headers: { 'content-type': 'text/plain', 'x-row-count': String(calls) },
   });
   const background: Promise<unknown>[] = [];
-  const get = () =>
+  const get = (client: Pick<CachedResultOptions, 'clientMaxAgeSeconds' | 'beforeForcedRefresh'> = {}) =>
     cachedResult({
+      ...client,
       store,
       key: `https://cache.test/${name}`,
       freshness: FRESHNESS,
@@ -309,5 +363,36 @@ describe('cachedResult', () => {
     expect(h.calls()).toBe(1);
     expect(new Set(outcomes.map((o) => o.result.body))).toEqual(new Set(['shared']));
     expect(inflightCount()).toBe(0);
+  });
+
+  it('on a forced revalidation, asks the warehouse even while fresh, and serves no stale copy if it fails', async () => {
+    const h = await harness('forced');
+    await h.get();
+    h.at(seconds(5));
+    const charged: number[] = [];
+    const forced = await h.get({ clientMaxAgeSeconds: 0, beforeForcedRefresh: async () => void charged.push(1) });
+    expect(forced.status).toBe('MISS');
+    expect(forced.result.body).toBe('v2');
+    expect(charged).toEqual([1]);
+    h.answer(failing(new ApiError(503, 'warehouse-unavailable', 'down')));
+    await expect(h.get({ clientMaxAgeSeconds: 0 })).rejects.toMatchObject({ status: 503 });
+    // Without the directive the cached copy is still there for everyone else.
+    expect((await h.get()).status).toBe('HIT');
+  });
+
+  it('on max-age=N, revalidates only a copy older than N seconds, and a refused charge stops the revalidation', async () => {
+    const h = await harness('client-max-age');
+    await h.get();
+    h.at(seconds(30));
+    expect((await h.get({ clientMaxAgeSeconds: 30 })).status).toBe('HIT');
+    h.at(seconds(31));
+    const refused = new ApiError(429, 'rate-limited', 'slow down');
+    await expect(
+      h.get({
+        clientMaxAgeSeconds: 30,
+        beforeForcedRefresh: () => Promise.reject(refused),
+      }),
+    ).rejects.toBe(refused);
+    expect(h.calls()).toBe(1);
   });
 });

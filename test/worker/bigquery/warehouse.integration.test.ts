@@ -212,6 +212,7 @@ describe('dry runs and configuration', () => {
     maxBytesBilled: 10 * 1024 ** 3,
     timeZone: 'UTC',
     dataVersion: 1,
+    rateTier: 'standard',
   };
 
   it('takes project, dataset, location and the bytes-billed cap from the tenant', () => {

@@ -58,6 +58,30 @@ describe('cache pre-warming by the cron', () => {
   });
 });
 
+describe('warming is not use', () => {
+  it('leaves uses and last_used_at of a warmed query as they were, so it can still go cold', async () => {
+    const db = (env as unknown as Env).DB;
+    const path = '/v1/views/daily_user_summary/rows?select=user_id,total_duration_seconds&limit=7';
+    await api(path, keys.acme);
+    const recorded = "tenant_id = 'acme' AND query LIKE '%total_duration_seconds%limit=7%'";
+    await db.prepare(`UPDATE query_usage SET last_used_at = ? WHERE ${recorded}`).bind(hoursAgo(40)).run();
+    const before = await db.prepare(`SELECT uses, last_used_at FROM query_usage WHERE ${recorded}`).first();
+    expect(before).toMatchObject({ uses: 1 });
+    // A purge makes the warm-up a MISS, which a client's request would always record.
+    await run(db, bumpDataVersion('acme'));
+    const report = await prewarm(env as unknown as Env, waitUntil);
+    await Promise.all(pending);
+    expect(report.queries).toContain('acme/daily_user_summary');
+    expect(await db.prepare(`SELECT uses, last_used_at FROM query_usage WHERE ${recorded}`).first()).toEqual(before);
+    // A client's request after the warm-up is a HIT, and does count.
+    expect((await api(path, keys.acme)).headers.get('x-cache')).toBe('HIT');
+  });
+});
+
+function hoursAgo(hours: number): string {
+  return new Date(Date.now() - hours * 3_600_000).toISOString().slice(0, 19) + 'Z';
+}
+
 describe('POST /admin/tenants/{id}/purge', () => {
   it('is 404 while no ADMIN_TOKEN is configured, so the endpoint does not exist by default', async () => {
     const res = await api('/admin/tenants/acme/purge', undefined, { method: 'POST' });
