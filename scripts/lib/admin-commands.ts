@@ -14,6 +14,10 @@ import {
   type Statement,
   type TenantInput,
 } from '../../worker/tenants/admin.ts';
+import { DEFAULT_KEY_CACHE_SECONDS } from '../../worker/tenants/key-cache.ts';
+import { hashApiKey, KEY_PREFIX } from '../../worker/tenants/keys.ts';
+import { DEFAULT_RATE_TIER, RATE_TIER_NAMES, RATE_TIERS, type RateTierName } from '../../worker/tenants/rate-tiers.ts';
+import { effectivePlan } from '../../worker/tenants/tenants.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -62,6 +66,15 @@ function planOption(ctx: CommandContext): Plan | undefined {
   return value;
 }
 
+function rateTierOption(ctx: CommandContext): RateTierName | undefined {
+  const value = text(ctx, 'rate-tier');
+  if (value === undefined) return undefined;
+  const tier = RATE_TIER_NAMES.find((name) => name === value);
+  if (!tier)
+    throw new Error(`--rate-tier '${value}' is not a tier: use ${RATE_TIER_NAMES.slice(0, -1).join(', ')} or ${RATE_TIER_NAMES.at(-1)}`);
+  return tier;
+}
+
 async function findTenant(ctx: CommandContext, id: string, orElse = ''): Promise<{ id: string; plan: Plan }> {
   const [rows = []] = await ctx.execute({ sql: 'SELECT id, plan FROM tenants WHERE id = ?', params: [id] });
   const plan = rows[0]?.plan;
@@ -82,6 +95,13 @@ const TENANT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   location: { value: 'LOCATION', help: "BigQuery: the dataset's location, such as US" },
   'max-bytes-billed': { value: 'BYTES', help: 'BigQuery: per-query cost guard, such as 10000000000 (10 GB)' },
   'time-zone': { value: 'ZONE', help: 'IANA time zone, such as America/New_York (default UTC)' },
+  'rate-tier': {
+    value: 'TIER',
+    help: `requests per key and exports at once: ${RATE_TIER_NAMES.map((name) => {
+      const tier = RATE_TIERS[name];
+      return `${name} (${tier.limit === null ? 'no request limit' : `${tier.limit}/${tier.period} s`}, ${tier.concurrentExports})`;
+    }).join(', ')}; default ${DEFAULT_RATE_TIER}`,
+  },
 };
 
 /** The options given, over `base`: what `tenant add` creates and `tenant update` changes. */
@@ -101,6 +121,7 @@ function tenantInput(ctx: CommandContext, base: TenantInput): TenantInput {
     bqLocation: text(ctx, 'location') ?? bigquery.bqLocation ?? null,
     maxBytesBilled: maxBytes === undefined ? (bigquery.maxBytesBilled ?? null) : Number(maxBytes),
     timeZone: text(ctx, 'time-zone') ?? base.timeZone ?? 'UTC',
+    rateTier: rateTierOption(ctx) ?? base.rateTier ?? DEFAULT_RATE_TIER,
   };
 }
 
@@ -110,12 +131,14 @@ async function saveTenant(ctx: CommandContext, input: TenantInput): Promise<void
   await ctx.execute(upsertTenant(input));
   const guard = input.maxBytesBilled == null ? '' : `, at most ${input.maxBytesBilled} bytes billed per query`;
   const where = input.warehouse === 'bigquery' ? `bigquery ${input.bqProject}.${input.dataset}${guard}` : 'd1';
-  ctx.log(`Tenant ${input.id} saved (${input.plan}, ${where}, time zone ${input.timeZone}).`);
+  ctx.log(
+    `Tenant ${input.id} saved (${input.plan}, ${where}, time zone ${input.timeZone}, rate tier ${input.rateTier ?? DEFAULT_RATE_TIER}).`,
+  );
 }
 
 async function storedTenant(ctx: CommandContext, id: string): Promise<TenantInput | null> {
   const [rows = []] = await ctx.execute({
-    sql: 'SELECT id, name, plan, warehouse, dataset, bq_project, bq_location, max_bytes_billed, time_zone FROM tenants WHERE id = ?',
+    sql: 'SELECT id, name, plan, warehouse, dataset, bq_project, bq_location, max_bytes_billed, time_zone, rate_tier FROM tenants WHERE id = ?',
     params: [id],
   });
   const row = rows[0];
@@ -130,6 +153,7 @@ async function storedTenant(ctx: CommandContext, id: string): Promise<TenantInpu
     bqLocation: typeof row.bq_location === 'string' ? row.bq_location : null,
     maxBytesBilled: typeof row.max_bytes_billed === 'number' ? row.max_bytes_billed : null,
     timeZone: String(row.time_zone),
+    rateTier: RATE_TIER_NAMES.find((name) => name === row.rate_tier) ?? DEFAULT_RATE_TIER,
   };
 }
 
@@ -177,7 +201,7 @@ const tenantList: AdminCommand = {
   options: {},
   async run(ctx) {
     const [rows = []] = await ctx.execute({
-      sql: 'SELECT id, name, plan, warehouse, dataset, bq_project, max_bytes_billed, time_zone, data_version FROM tenants ORDER BY id',
+      sql: 'SELECT id, name, plan, warehouse, dataset, bq_project, max_bytes_billed, time_zone, rate_tier, data_version FROM tenants ORDER BY id',
       params: [],
     });
     if (rows.length) ctx.table(rows);
@@ -209,44 +233,68 @@ const keyCreate: AdminCommand = {
 const keyList: AdminCommand = {
   name: 'key list',
   args: [{ name: 'tenant', optional: true }],
-  summary: "list keys (their prefixes, never the keys), all or one account's",
+  summary: "list keys (their prefixes, never the keys), all or one account's, with the plan each gets",
   options: {},
   async run(ctx) {
     const tenantId = ctx.args[0];
     const keys: Statement = {
-      sql: `SELECT id, tenant_id, prefix, label, plan, created_at, revoked_at, last_used_at FROM api_keys
-            ${tenantId ? 'WHERE tenant_id = ?' : ''} ORDER BY tenant_id, created_at`,
+      sql: `SELECT k.id, k.tenant_id, k.prefix, k.label, k.plan AS key_plan, t.plan AS account_plan, k.created_at, k.revoked_at, k.last_used_at
+            FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+            ${tenantId ? 'WHERE k.tenant_id = ?' : ''} ORDER BY k.tenant_id, k.created_at`,
       params: tenantId ? [tenantId] : [],
     };
     const tenant: Statement[] = tenantId ? [{ sql: 'SELECT id FROM tenants WHERE id = ?', params: [tenantId] }] : [];
     const [rows = [], tenantRows = []] = await ctx.execute(keys, ...tenant);
     // An empty listing for a mistyped tenant would read as "this tenant has no keys".
     if (tenantId && !tenantRows.length) throw new Error(noSuchTenant(ctx, tenantId));
-    if (rows.length) ctx.table(rows);
+    if (rows.length) ctx.table(rows.map(listedKey));
     else
       ctx.log(`No keys${tenantId ? ` for ${tenantId}` : ''} yet. Create one with: ${ctx.suggest(`key create ${tenantId ?? '<tenant>'}`)}`);
   },
 };
 
+/**
+ * A key as listed: `plan` is the one the API gives it (effectivePlan, the function the API
+ * uses), and `key_plan` what was stored for it, which an account's later downgrade caps.
+ */
+function listedKey(row: Row): Row {
+  const { key_plan, account_plan, ...rest } = row;
+  const plan = isPlan(account_plan) ? effectivePlan(account_plan, key_plan) : key_plan;
+  return { id: rest.id, tenant_id: rest.tenant_id, prefix: rest.prefix, label: rest.label, plan, key_plan, ...rest };
+}
+
+/** Shorter than this, a "prefix" is more likely a slip than a choice. */
+const MIN_KEY_PREFIX = 6;
+
+const describeKey = (key: Row) =>
+  `${String(key.id)} (${String(key.prefix)}..., ${String(key.tenant_id)}${key.label ? `, "${String(key.label)}"` : ''})`;
+
 const keyRevoke: AdminCommand = {
   name: 'key revoke',
-  args: [{ name: 'key id or prefix' }],
-  summary: 'stop a key from working, at once',
+  args: [{ name: 'key id, prefix or key' }],
+  summary: `stop a key from working: any unambiguous start of its id (key_...) or prefix (acb_...), or the key itself`,
   options: {},
   async run(ctx) {
-    const given = ctx.args[0]!;
+    const given = ctx.args[0]!.trim();
+    const listed = `as listed by: ${ctx.suggest('key list')}`;
+    if (given.length < MIN_KEY_PREFIX) {
+      throw new Error(`'${given}' is too short to name one key: give at least ${MIN_KEY_PREFIX} characters of its id or prefix, ${listed}`);
+    }
+    const hash = given.startsWith(KEY_PREFIX) ? await hashApiKey(given) : '';
     const [matches = []] = await ctx.execute({
-      sql: 'SELECT id, tenant_id, prefix, revoked_at FROM api_keys WHERE id = ? OR prefix = ? ORDER BY id',
-      params: [given, given],
+      sql: `SELECT id, tenant_id, prefix, label, revoked_at FROM api_keys
+            WHERE substr(id, 1, length(?)) = ? OR substr(prefix, 1, length(?)) = ? OR key_hash = ? ORDER BY id`,
+      params: [given, given, given, given, hash],
     });
     if (matches.length === 0) {
-      throw new Error(`no such key '${given}': give a key id (key_...) or prefix (acb_...) as listed by: ${ctx.suggest('key list')}`);
+      throw new Error(`no such key '${given}': give a key id (key_...) or prefix (acb_...) ${listed}`);
     }
     const active = matches.filter((key) => key.revoked_at === null);
     if (active.length > 1) {
-      // Prefixes are short enough to collide; revoking every match would cut off keys nobody named.
-      const ids = active.map((key) => `${String(key.id)} (${String(key.tenant_id)})`).join(', ');
-      throw new Error(`'${given}' matches ${active.length} keys: ${ids}. Revoke them one at a time, by id`);
+      // Revoking every match would cut off keys nobody named.
+      throw new Error(
+        `'${given}' matches ${active.length} active keys: ${active.map(describeKey).join(', ')}. Give more of the id, or the whole id, to revoke one`,
+      );
     }
     const key = active[0];
     if (!key) {
@@ -258,7 +306,11 @@ const keyRevoke: AdminCommand = {
       return;
     }
     await ctx.execute(revokeKey(String(key.id)));
-    ctx.log(`Revoked ${String(key.id)} (${String(key.prefix)}..., ${String(key.tenant_id)}).`);
+    const how = key.id === given ? 'its id' : hash && !String(key.prefix).startsWith(given) ? 'the key itself' : `'${given}'`;
+    ctx.log(
+      `Revoked ${describeKey(key)}, matched by ${how}. Running Workers refuse it within KEY_CACHE_SECONDS ` +
+        `(${DEFAULT_KEY_CACHE_SECONDS} s unless wrangler.toml says otherwise); POST /admin/keys/${String(key.id)}/revoke also refuses it at once in the isolate that serves it.`,
+    );
   },
 };
 

@@ -19,8 +19,12 @@ interface Entry {
  */
 export class KeyCache {
   private readonly entries = new Map<string, Entry>();
+  private readonly now: () => number;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  // A plain field, not a parameter property: the admin script runs this file under Node's type stripping.
+  constructor(now: () => number = Date.now) {
+    this.now = now;
+  }
 
   get(hash: string, maxAgeMs: number): Caller | undefined {
     const entry = this.entries.get(hash);

@@ -23,7 +23,7 @@ describe('unknown options', () => {
     );
     await expect(typo).rejects.toThrow(
       'unknown options --max-bytes-biled (did you mean --max-bytes-billed?), --timezone (did you mean --time-zone?); ' +
-        'options for tenant add: --plan, --name, --warehouse, --project, --dataset, --location, --max-bytes-billed, --time-zone, --remote, --persist-to',
+        'options for tenant add: --plan, --name, --warehouse, --project, --dataset, --location, --max-bytes-billed, --time-zone, --rate-tier, --remote, --persist-to',
     );
     expect(admin.targets).toEqual([]);
     expect(admin.query('SELECT id FROM tenants')).toEqual([]);
@@ -97,7 +97,7 @@ describe('help and usage', () => {
     const admin = adminHarness();
     await expect(admin.run('tenant', 'add', '--plan', 'essentials')).rejects.toThrow('tenant add needs <id>');
     await expect(admin.run('tenant', 'add', 'acme')).rejects.toThrow('tenant add needs --plan PLAN');
-    await expect(admin.run('key', 'revoke')).rejects.toThrow('key revoke needs <key id or prefix>');
+    await expect(admin.run('key', 'revoke')).rejects.toThrow('key revoke needs <key id, prefix or key>');
   });
 });
 
@@ -113,7 +113,7 @@ describe('tenant add', () => {
     ]);
     expect(admin.printed[0]).toBe(
       'Tenant northwind saved (professional, bigquery my-gcp-project.activconnect_417001, ' +
-        'at most 10000000000 bytes billed per query, time zone America/New_York).',
+        'at most 10000000000 bytes billed per query, time zone America/New_York, rate tier standard).',
     );
   });
 
@@ -248,12 +248,36 @@ describe('key revoke', () => {
     expect(admin.query('SELECT revoked_at FROM api_keys')).toEqual([{ revoked_at: null }]);
   });
 
-  it('revokes one key by id or by prefix, and says so', async () => {
+  it('revokes one key by its full id or its full prefix, and says which key matched and how', async () => {
     const { admin, ids } = await withKeys('acb_AAAAAAAAaaaaaaaaaaaaaaaaaaaaaaaa', 'acb_BBBBBBBBbbbbbbbbbbbbbbbbbbbbbbbb');
     await admin.run('key', 'revoke', ids[0]!);
     await admin.run('key', 'revoke', 'acb_BBBBBBBB');
-    expect(admin.printed.slice(-2)).toEqual([`Revoked ${ids[0]} (acb_AAAAAAAA..., acme).`, `Revoked ${ids[1]} (acb_BBBBBBBB..., acme).`]);
+    expect(admin.printed.at(-2)).toMatch(new RegExp(`^Revoked ${ids[0]} \\(acb_AAAAAAAA\\.\\.\\., acme\\), matched by its id\\. `));
+    expect(admin.printed.at(-1)).toMatch(new RegExp(`^Revoked ${ids[1]} \\(acb_BBBBBBBB\\.\\.\\., acme\\), matched by 'acb_BBBBBBBB'\\. `));
+    expect(admin.printed.at(-1)).toMatch(/refuse it within KEY_CACHE_SECONDS \(30 s/);
     expect(admin.query('SELECT count(*) AS n FROM api_keys WHERE revoked_at IS NULL')).toEqual([{ n: 0 }]);
+  });
+
+  it('revokes by any unambiguous start of the id or the prefix, or by the key itself', async () => {
+    const keys = ['acb_CCCCCCCCcccccccccccccccccccccccc', 'acb_DDDDDDDDdddddddddddddddddddddddd', 'acb_EEEEEEEEeeeeeeeeeeeeeeeeeeeeeeee'];
+    const { admin, ids } = await withKeys(...keys);
+    // Random ids can share a start; the shortest start of ids[0] that no other id has.
+    const idStart = Array.from({ length: 17 }, (_, n) => ids[0]!.slice(0, 4 + n)).find(
+      (start) => start.length >= 6 && ids.filter((id) => id.startsWith(start)).length === 1,
+    )!;
+    await admin.run('key', 'revoke', idStart);
+    await admin.run('key', 'revoke', 'acb_DDD');
+    await admin.run('key', 'revoke', keys[2]!);
+    expect(admin.printed.at(-3)).toMatch(new RegExp(`^Revoked ${ids[0]} .*, matched by '${idStart}'\\.`));
+    expect(admin.printed.at(-2)).toMatch(new RegExp(`^Revoked ${ids[1]} .*, matched by 'acb_DDD'\\.`));
+    expect(admin.printed.at(-1)).toMatch(new RegExp(`^Revoked ${ids[2]} .*, matched by the key itself\\.`));
+    expect(admin.query('SELECT count(*) AS n FROM api_keys WHERE revoked_at IS NULL')).toEqual([{ n: 0 }]);
+  });
+
+  it('refuses a start too short to mean one key, before reading anything', async () => {
+    const { admin } = await withKeys('acb_AAAAAAAAaaaaaaaaaaaaaaaaaaaaaaaa');
+    await expect(admin.run('key', 'revoke', 'key_')).rejects.toThrow("'key_' is too short to name one key: give at least 6 characters");
+    expect(admin.query('SELECT count(*) AS n FROM api_keys WHERE revoked_at IS NULL')).toEqual([{ n: 1 }]);
   });
 
   it('succeeds without change on a key already revoked, and says when it was revoked', async () => {
@@ -263,13 +287,13 @@ describe('key revoke', () => {
     expect(admin.printed.at(-1)).toMatch(new RegExp(`^Key ${ids[0]} of acme was already revoked at \\d{4}-.+Z; nothing changed\\.$`));
   });
 
-  it('refuses a prefix shared by two active keys rather than revoking both', async () => {
+  it('refuses a prefix shared by two active keys rather than revoking both, listing the candidates', async () => {
     const { admin, ids } = await withKeys('acb_SAMEPREFaaaaaaaaaaaaaaaaaaaaaaaa', 'acb_SAMEPREFbbbbbbbbbbbbbbbbbbbbbbbb');
-    await expect(admin.run('key', 'revoke', 'acb_SAMEPREF')).rejects.toThrow(
-      `'acb_SAMEPREF' matches 2 keys: ${[...ids]
+    await expect(admin.run('key', 'revoke', 'acb_SAME')).rejects.toThrow(
+      `'acb_SAME' matches 2 active keys: ${[...ids]
         .sort()
-        .map((id) => `${id} (acme)`)
-        .join(', ')}. Revoke them one at a time, by id`,
+        .map((id) => `${id} (acb_SAMEPREF..., acme)`)
+        .join(', ')}. Give more of the id, or the whole id, to revoke one`,
     );
     expect(admin.query('SELECT count(*) AS n FROM api_keys WHERE revoked_at IS NULL')).toEqual([{ n: 2 }]);
   });
@@ -326,5 +350,40 @@ describe('listings', () => {
     await admin.run('key', 'list', 'acme');
     expect(admin.tables.at(-1)).toEqual([expect.objectContaining({ tenant_id: 'acme', label: 'a', plan: 'essentials' })]);
     expect(Object.keys(admin.tables.at(-1)![0]!)).not.toContain('key_hash');
+  });
+
+  it("shows the plan a key gets, its account's when the account was moved below the key's own", async () => {
+    const admin = adminHarness();
+    await admin.run('tenant', 'add', 'acme', '--plan', 'professional');
+    await admin.run('key', 'create', 'acme', '--label', 'full');
+    await admin.run('key', 'create', 'acme', '--label', 'limited', '--plan', 'essentials');
+    await admin.run('tenant', 'update', 'acme', '--plan', 'essentials_plus');
+    await admin.run('key', 'list', 'acme');
+    const listed = admin.tables.at(-1)!.map(({ label, plan, key_plan }) => ({ label, plan, key_plan }));
+    expect(listed).toEqual([
+      { label: 'full', plan: 'essentials_plus', key_plan: 'professional' },
+      { label: 'limited', plan: 'essentials', key_plan: 'essentials' },
+    ]);
+  });
+});
+
+describe('rate tiers', () => {
+  it('puts a new account on the standard tier, and tenant update moves it while keeping its other settings', async () => {
+    const admin = adminHarness();
+    await admin.run('tenant', 'add', 'acme', '--plan', 'professional', '--time-zone', 'Europe/Paris');
+    expect(admin.query('SELECT rate_tier FROM tenants')).toEqual([{ rate_tier: 'standard' }]);
+    await admin.run('tenant', 'update', 'acme', '--rate-tier', 'high');
+    await admin.run('tenant', 'update', 'acme', '--plan', 'essentials');
+    expect(admin.query('SELECT rate_tier, plan, time_zone FROM tenants')).toEqual([
+      { rate_tier: 'high', plan: 'essentials', time_zone: 'Europe/Paris' },
+    ]);
+  });
+
+  it('refuses a tier that does not exist, naming the ones that do', async () => {
+    const admin = adminHarness();
+    await expect(admin.run('tenant', 'add', 'acme', '--plan', 'essentials', '--rate-tier', 'gold')).rejects.toThrow(
+      "--rate-tier 'gold' is not a tier: use restricted, standard, high or unmetered",
+    );
+    expect(admin.query('SELECT id FROM tenants')).toEqual([]);
   });
 });
