@@ -37,7 +37,7 @@ export async function chargeKey(env: Env, caller: Caller, charge: RateLimitCharg
         'rate-limited',
         `This API key sent more than ${tier.limit} requests in ${tier.period} seconds (the ${caller.tenant.rateTier} tier's limit)` +
           `${charge.what ? `; ${charge.what}` : ''}. Wait ${tier.period} seconds and try again, or ask your administrator for a higher tier.`,
-        { limit: tier.limit, period_seconds: tier.period, rate_tier: caller.tenant.rateTier },
+        { limit: 'requestsPerKey', maximum: tier.limit, period_seconds: tier.period, rate_tier: caller.tenant.rateTier },
         { 'retry-after': String(tier.period) },
       );
     }

@@ -169,7 +169,7 @@ describe('rate limits per key (the Workers Rate Limiting binding, run by Minifla
     expect(refused, 'no 429 within 2 * limit + 1 requests').toBeDefined();
     const body = await expectProblem(refused!, 429, 'rate-limited');
     expect(refused!.headers.get('retry-after')).toBe(String(tier.period));
-    expect(body).toMatchObject({ limit: tier.limit, period_seconds: tier.period, rate_tier: 'restricted' });
+    expect(body).toMatchObject({ limit: 'requestsPerKey', maximum: tier.limit, period_seconds: tier.period, rate_tier: 'restricted' });
     expect(body.detail).toMatch(new RegExp(`more than ${tier.limit} requests in ${tier.period} seconds`));
     expect((await api('/v1/views', keys.globex)).status).toBe(200);
   });
