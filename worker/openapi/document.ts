@@ -576,6 +576,15 @@ function sharedResponses(): Record<string, Json> {
     NotAcceptable: problemAnswer(
       'The Accept header allows none of application/json, text/csv and application/x-ndjson, and neither `format=` nor a suffix names a format.',
     ),
+    TooManyRequests: {
+      ...problemAnswer(
+        "The key passed its account's rate tier (requests per key per minute; a read with `Cache-Control: no-cache` counts twice), or the account already runs as many whole-view exports as its tier allows.",
+      ),
+      headers: {
+        'X-Request-Id': ref('headers', 'X-Request-Id'),
+        'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } },
+      },
+    },
     WarehouseError: problemAnswer('The warehouse could not run the query.'),
     WarehouseUnavailable: problemAnswer('The warehouse is unavailable for this account.'),
   };
@@ -625,6 +634,7 @@ const queryErrors = {
   '404': ref('responses', 'NotFound'),
   '406': ref('responses', 'NotAcceptable'),
   '414': ref('responses', 'UriTooLong'),
+  '429': ref('responses', 'TooManyRequests'),
   '502': ref('responses', 'WarehouseError'),
   '503': ref('responses', 'WarehouseUnavailable'),
 };
