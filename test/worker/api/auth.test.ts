@@ -3,9 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readableColumns } from '../../../shared/columns.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
 import { createKey, revokeKey, run, upsertTenant } from '../../../worker/tenants/admin.ts';
+import { acquireExportLease, EXPORT_LEASE_SECONDS } from '../../../worker/tenants/export-leases.ts';
 import { KeyCache } from '../../../worker/tenants/key-cache.ts';
 import { RATE_TIERS } from '../../../worker/tenants/rate-tiers.ts';
-import { authenticate } from '../../../worker/tenants/tenants.ts';
+import { authenticate, type Tenant } from '../../../worker/tenants/tenants.ts';
 import { appWith } from '../support/app-request.ts';
 import { api, seedTinyDemo, testEnv } from '../support/demo.ts';
 import { expectProblem, getRows, rowsPath, type Keys } from './support/contract.ts';
@@ -237,5 +238,43 @@ describe('concurrent whole-view exports per account', () => {
       n: number;
     }>())!;
     expect(n).toBe(0);
+  });
+
+  const standardTenant = (id: string): Tenant => ({
+    id,
+    name: id,
+    plan: 'professional',
+    warehouse: 'd1',
+    dataset: 'acme',
+    bqProject: null,
+    bqLocation: null,
+    maxBytesBilled: null,
+    timeZone: 'UTC',
+    dataVersion: 1,
+    rateTier: 'standard',
+  });
+
+  it('gives out exactly as many slots as the tier has to claims made at the same moment', async () => {
+    await accountOnTier('racer', 'standard');
+    const tenant = standardTenant('racer');
+    const claims = await Promise.allSettled(Array.from({ length: 6 }, () => acquireExportLease(testEnv.DB, tenant, 'events')));
+    const granted = claims.filter((c) => c.status === 'fulfilled');
+    expect(granted).toHaveLength(RATE_TIERS.standard.concurrentExports);
+    expect(claims.filter((c) => c.status === 'rejected').map((c) => (c as PromiseRejectedResult).reason)).toEqual(
+      Array(6 - RATE_TIERS.standard.concurrentExports).fill(expect.objectContaining({ status: 429 })),
+    );
+    await Promise.all(granted.map((c) => (c as PromiseFulfilledResult<{ release(): Promise<void> }>).value.release()));
+  });
+
+  it('stops counting a lease its isolate never released once it expires', async () => {
+    await accountOnTier('abandoned', 'standard');
+    const tenant = standardTenant('abandoned');
+    const t0 = Date.UTC(2026, 10, 20, 12);
+    // Two exports whose isolates died: never released.
+    await acquireExportLease(testEnv.DB, tenant, 'events', t0);
+    await acquireExportLease(testEnv.DB, tenant, 'events', t0);
+    await expect(acquireExportLease(testEnv.DB, tenant, 'events', t0 + 1000)).rejects.toMatchObject({ status: 429 });
+    const later = await acquireExportLease(testEnv.DB, tenant, 'events', t0 + EXPORT_LEASE_SECONDS * 1000);
+    await later.release();
   });
 });
