@@ -4,7 +4,7 @@ import { readableColumns } from '../../../shared/columns.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
 import { createKey, revokeKey, run, upsertTenant } from '../../../worker/tenants/admin.ts';
 import { acquireExportLease, EXPORT_LEASE_SECONDS } from '../../../worker/tenants/export-leases.ts';
-import { KeyCache } from '../../../worker/tenants/key-cache.ts';
+import { DEFAULT_KEY_CACHE_SECONDS, KeyCache, keyCacheMaxAgeMs } from '../../../worker/tenants/key-cache.ts';
 import { RATE_TIERS } from '../../../worker/tenants/rate-tiers.ts';
 import { authenticate, type Tenant } from '../../../worker/tenants/tenants.ts';
 import { appWith } from '../support/app-request.ts';
@@ -118,6 +118,13 @@ describe('verified keys cached in the isolate', () => {
     expect((await authenticate(testEnv.DB, created.key, options)).keyId).toBe(created.id);
     now += 1;
     await expect(authenticate(testEnv.DB, created.key, options)).rejects.toMatchObject({ status: 401, message: /revoked/ });
+  });
+
+  it('reads the bound from KEY_CACHE_SECONDS, falling back to the default for a value that is not seconds', () => {
+    expect(keyCacheMaxAgeMs('30')).toBe(30_000);
+    expect(keyCacheMaxAgeMs('0')).toBe(0);
+    expect(keyCacheMaxAgeMs('2.5')).toBe(2500);
+    for (const bad of [undefined, '', 'soon', '-5']) expect(keyCacheMaxAgeMs(bad)).toBe(DEFAULT_KEY_CACHE_SECONDS * 1000);
   });
 
   it('asks D1 every time when the bound is 0', async () => {
