@@ -94,6 +94,9 @@ export const bigQueryDialect: Dialect = {
   like: (expr, placeholder, caseInsensitive) =>
     caseInsensitive ? `LOWER(${expr}) LIKE LOWER(${placeholder})` : `${expr} LIKE ${placeholder}`,
   likePattern: (pattern) => closeTrailingEscape(pattern),
+  // No LIKE pattern limit: BigQuery's query limits (https://cloud.google.com/bigquery/quotas,
+  // "Query jobs": 1,024K characters of unresolved query, 10 MB of request including parameters)
+  // are far above what parsing admits (LIMITS.maxValueLength, maxInValues, maxQueryBodyBytes).
   bool: (value) => value,
 };
 
