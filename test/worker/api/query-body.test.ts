@@ -123,6 +123,32 @@ describe('bad bodies get a clear 4xx', () => {
     expect(body.detail).toContain('select');
   });
 
+  it('suggests the field a misspelt one was meant to be, as a misspelt query parameter gets', async () => {
+    const body = await expectProblem(await post('events', { selct: ['user_id'] }), 400, 'bad-request');
+    expect(body.detail).toMatch(
+      /^Unknown field "selct"\. Did you mean 'select'\? Fields: select, order, group_by, filters, from, to, limit, cursor, format, dry_run\.$/,
+    );
+    expect(body.suggestions).toEqual(['select']);
+    const filtrs = await expectProblem(await post('events', { filtrs: { user_id: 'eq.1' } }), 400, 'bad-request');
+    expect(filtrs.suggestions).toEqual(['filters']);
+  });
+
+  // A reserved name inside filters acted as the top-level parameter: {"filters": {"limit": "5"}} set the limit.
+  it.each(['cursor', 'limit', 'select', 'format', 'dry_run', 'order', 'group_by', 'from', 'to'])(
+    'refuses %s inside filters with 400, as POST /v1/hooks does',
+    async (name) => {
+      const problem = await expectProblem(await post('events', { filters: { [name]: '5' } }), 400, 'bad-request');
+      expect(problem.detail).toContain(`'${name}' is a query parameter, not a column`);
+      expect(problem).toMatchObject({ field: 'filters', column: name });
+    },
+  );
+
+  // An empty list dropped the filter and answered every row (fails open).
+  it('refuses an empty list of filters on a column with 400 instead of answering every row', async () => {
+    const problem = await expectProblem(await post('events', { filters: { user_id: [] } }), 400, 'bad-request');
+    expect(problem.detail).toContain('"filters.user_id" is an empty list');
+  });
+
   it.each([
     ['an array', [{ select: 'user_id' }]],
     ['null', null],
@@ -132,6 +158,8 @@ describe('bad bodies get a clear 4xx', () => {
     ['filters as a list', { filters: ['user_id=eq.1'] }],
     ['filters as a string', { filters: 'user_id=eq.1' }],
     ['a filter as an object', { filters: { user_id: { eq: 1 } } }],
+    ['a filter as a number', { filters: { user_id: 42 } }],
+    ['a filter list with a number', { filters: { user_id: ['eq.1', 2] } }],
     ['limit as an object', { limit: { max: 5 } }],
     ['limit as text', { limit: 'five' }],
   ])('rejects %s with 400', async (_label, body) => {
