@@ -1,6 +1,7 @@
 // Integration: POST /v1/views/{view}/query takes the GET query as a JSON body and answers the same.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DRAIN_BYTES } from '../../../worker/http/body.ts';
+import { DRAIN_BYTES, readBodyText } from '../../../worker/http/body.ts';
+import { ApiError } from '../../../worker/http/errors.ts';
 import { LIMITS } from '../../../worker/query/limits.ts';
 import { api, direct, seedTinyDemo } from '../support/demo.ts';
 import { expectProblem, qs, rowsPath, tableOf, type Keys } from './support/contract.ts';
@@ -214,5 +215,37 @@ describe('a streamed body without Content-Length', () => {
     const res = await send(stream);
     expect(res.status).toBe(413);
     expect(seen.pulled * 16_384).toBeLessThan(DRAIN_BYTES + 1024 * 1024);
+  });
+});
+
+// A body stream that errors is what the Worker reads when the client cut the connection
+// mid-body or (where the runtime passes it on) sent malformed chunked encoding; it used to be
+// a 500. Through the app in-process workerd ends such a stream cleanly instead of erroring it,
+// so readBodyText is given the erroring stream directly; the raw-HTTP cases are in the
+// reliability suite's hostile corpus (test/reliability/hostile.ts, "bodies").
+describe('a body that cannot be read', () => {
+  const broken = (afterBytes: string) =>
+    new Request('http://bridge.test/v1/views/events/query', {
+      method: 'POST',
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(afterBytes));
+          controller.error(new TypeError('invalid chunked encoding'));
+        },
+      }),
+      // @ts-expect-error duplex is required by fetch for streamed request bodies
+      duplex: 'half',
+    });
+
+  it('is a 400 bad-request saying what to do, not an internal error', async () => {
+    const err = await readBodyText(broken('{"select": ["user_id"'), 1000, 'The query body', 'maxQueryBodyBytes').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ status: 400, type: 'bad-request' });
+    expect((err as ApiError).message).toMatch(
+      /^The query body could not be read: it ended early or its chunked transfer encoding is malformed/,
+    );
   });
 });
