@@ -1369,7 +1369,7 @@ function description(views: readonly ViewDef[]): string {
     'Choose with `format=`, a suffix (`rows.csv`), or the Accept header (weighed by q), in that order.',
     formatLines.join('\n'),
     '## Spreadsheet safety',
-    `Text typed by monitored users (window titles, URLs, search terms) can look like a spreadsheet formula. In csv and values, a text cell that starts with ${triggers.slice(0, -1).join(', ')} or ${triggers.at(-1)} gets a leading apostrophe, which Sheets and Excel read as "this is text" and do not display. json and ndjson return text as stored.`,
+    `Text typed by monitored users (window titles, URLs, search terms) can look like a spreadsheet formula. In csv and values, a text cell that starts with ${triggers.slice(0, -1).join(', ')} or ${triggers.at(-1)} gets a leading apostrophe, which Sheets and Excel read as "this is text" and do not display. In csv, a field holding a comma, semicolon, tab, quote or line break is quoted, and such a character right after a separator (comma, semicolon, tab, pipe, line break) gets an apostrophe too, since an import set to another separator would start a cell there. json and ndjson return text as stored.`,
     '## Limits',
     'Exceeding one is a 400 (414 for the URL, 413 for a body) that names the limit.',
     '| Limit | Value | Meaning |\n| --- | --- | --- |\n' + limitRows.join('\n'),
