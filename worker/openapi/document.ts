@@ -3,6 +3,7 @@ import { PLAN_LABELS, PLANS, planDisplayName } from '../../shared/plans.ts';
 import { SCALAR_TYPES, type ScalarType, type ViewDef } from '../../shared/types.ts';
 import { VIEW_NAMES, VIEWS } from '../../shared/views/index.ts';
 import { neutraliseFormula } from '../format/cells.ts';
+import { MAX_LIKE_PATTERN_BYTES } from '../query/pattern.ts';
 import { ENCODERS } from '../format/encoders.ts';
 import {
   CHANGES_DEFAULT_LIMIT,
@@ -69,8 +70,8 @@ const OPERATORS = {
   gte: 'greater than or equal to',
   lt: 'less than',
   lte: 'less than or equal to',
-  like: 'matches a pattern, case-sensitive; `*` is the wildcard (text columns)',
-  ilike: 'matches a pattern, ignoring case; `*` is the wildcard (text columns)',
+  like: `matches a pattern, case-sensitive; \`*\` is the wildcard (text columns; at most ${MAX_LIKE_PATTERN_BYTES} bytes)`,
+  ilike: `matches a pattern, ignoring case; \`*\` is the wildcard (text columns; at most ${MAX_LIKE_PATTERN_BYTES} bytes)`,
   in: 'is one of a list: `in.(a,b,c)`; quote values holding commas: `in.("a,b",c)`',
   is: '`is.null`; on true/false columns also `is.true` and `is.false`',
 } as const satisfies Record<FilterOp, string>;
