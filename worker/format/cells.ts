@@ -45,7 +45,7 @@ const TRIGGER_AFTER_SEPARATOR = /([,;\t|\r\n])([=+\-@\t\r])/g;
  * says to mind separators as well as the first character for that reason.
  * @example neutraliseCsvText('Budget Q4;=2+5') // "Budget Q4;'=2+5"
  */
-export function neutraliseCsvText(text: string): string {
+function neutraliseCsvText(text: string): string {
   return neutraliseFormula(text).replace(TRIGGER_AFTER_SEPARATOR, "$1'$2");
 }
 

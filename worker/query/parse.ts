@@ -429,7 +429,7 @@ export function parseQuery(entries: Iterable<readonly [string, string]>, ctx: Pa
  * text and may hold any character, line terminators included, and every term has an answer.
  * @example splitOrderTerm('local_date.DESC') // { name: 'local_date', direction: 'desc' }
  */
-export function splitOrderTerm(term: string): { name: string; direction: 'asc' | 'desc' | undefined } {
+function splitOrderTerm(term: string): { name: string; direction: 'asc' | 'desc' | undefined } {
   const dot = term.lastIndexOf('.');
   const suffix = dot === -1 ? '' : term.slice(dot + 1).toLowerCase();
   if (suffix === 'asc' || suffix === 'desc') return { name: term.slice(0, dot), direction: suffix };
