@@ -3,6 +3,7 @@ import { PLAN_LABELS, PLANS, planDisplayName } from '../../shared/plans.ts';
 import { SCALAR_TYPES, type ScalarType, type ViewDef } from '../../shared/types.ts';
 import { VIEW_NAMES, VIEWS } from '../../shared/views/index.ts';
 import { neutraliseFormula } from '../format/cells.ts';
+import { MAX_LIKE_PATTERN_BYTES } from '../query/pattern.ts';
 import { ENCODERS } from '../format/encoders.ts';
 import {
   CHANGES_DEFAULT_LIMIT,
@@ -69,8 +70,8 @@ const OPERATORS = {
   gte: 'greater than or equal to',
   lt: 'less than',
   lte: 'less than or equal to',
-  like: 'matches a pattern, case-sensitive; `*` is the wildcard (text columns)',
-  ilike: 'matches a pattern, ignoring case; `*` is the wildcard (text columns)',
+  like: `matches a pattern, case-sensitive; \`*\` is the wildcard (text columns; at most ${MAX_LIKE_PATTERN_BYTES} bytes)`,
+  ilike: `matches a pattern, ignoring case; \`*\` is the wildcard (text columns; at most ${MAX_LIKE_PATTERN_BYTES} bytes)`,
   in: 'is one of a list: `in.(a,b,c)`; quote values holding commas: `in.("a,b",c)`',
   is: '`is.null`; on true/false columns also `is.true` and `is.false`',
 } as const satisfies Record<FilterOp, string>;
@@ -1379,7 +1380,7 @@ function description(views: readonly ViewDef[]): string {
     'Choose with `format=`, a suffix (`rows.csv`), or the Accept header (weighed by q), in that order.',
     formatLines.join('\n'),
     '## Spreadsheet safety',
-    `Text typed by monitored users (window titles, URLs, search terms) can look like a spreadsheet formula. In csv and values, a text cell that starts with ${triggers.slice(0, -1).join(', ')} or ${triggers.at(-1)} gets a leading apostrophe, which Sheets and Excel read as "this is text" and do not display. json and ndjson return text as stored.`,
+    `Text typed by monitored users (window titles, URLs, search terms) can look like a spreadsheet formula. In csv and values, a text cell that starts with ${triggers.slice(0, -1).join(', ')} or ${triggers.at(-1)} gets a leading apostrophe, which Sheets and Excel read as "this is text" and do not display. In csv, a field holding a comma, semicolon, tab, quote or line break is quoted, and such a character right after a separator (comma, semicolon, tab, pipe, line break) gets an apostrophe too, since an import set to another separator would start a cell there. json and ndjson return text as stored.`,
     '## Limits',
     'Exceeding one is a 400 (414 for the URL, 413 for a body) that names the limit.',
     '| Limit | Value | Meaning |\n| --- | --- | --- |\n' + limitRows.join('\n'),

@@ -20,7 +20,7 @@ import {
   type Subscription,
 } from '../hooks/store.ts';
 import { checkTargetUrl } from '../hooks/target-url.ts';
-import { RESERVED_PARAMS } from '../query/parse.ts';
+import { checkFieldNames, readFilters } from '../query/body-fields.ts';
 import { warehouseFor } from '../warehouse/for-tenant.ts';
 import type { Caller } from '../tenants/tenants.ts';
 import { resolveView } from './catalog.ts';
@@ -63,30 +63,13 @@ async function readHookInput(c: Ctx): Promise<HookInput> {
     throw bad('The body must be a JSON object, like {"target_url": "https://hooks.zapier.com/...", "view": "daily_user_summary"}.');
   }
   const record = body as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (!(FIELDS as readonly string[]).includes(key)) throw bad(`Unknown field "${key.slice(0, 60)}". Fields: ${FIELDS.join(', ')}.`);
-  }
-  const { target_url: targetUrl, view, filters = {}, select = null } = record;
+  checkFieldNames(record, FIELDS);
+  const { target_url: targetUrl, view, filters, select = null } = record;
   if (typeof targetUrl !== 'string' || targetUrl.trim() === '')
     throw bad('"target_url" is required: the URL deliveries are POSTed to.', { field: 'target_url' });
   if (typeof view !== 'string' || view === '')
     throw bad('"view" is required: the view whose new rows are sent, like "daily_user_summary".', { field: 'view' });
-
-  if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) {
-    throw bad('"filters" must be an object like {"user_id": "eq.42"}.', { field: 'filters' });
-  }
-  // No prototype: `cleanFilters['__proto__'] = ...` must add a (then refused) column, not be dropped.
-  const cleanFilters: HookFilters = Object.create(null) as HookFilters;
-  for (const [column, spec] of Object.entries(filters)) {
-    if ((RESERVED_PARAMS as readonly string[]).includes(column)) {
-      throw bad(`"filters" takes column names; '${column}' is a query parameter, not a column.`, { field: 'filters' });
-    }
-    const list = Array.isArray(spec) ? spec : [spec];
-    if (list.length === 0 || !list.every((v): v is string => typeof v === 'string')) {
-      throw bad(`"filters.${column.slice(0, 60)}" must be a filter string like "eq.42", or a list of them.`, { field: 'filters' });
-    }
-    cleanFilters[column] = Array.isArray(spec) ? list : list[0]!;
-  }
+  const cleanFilters: HookFilters = readFilters(filters);
 
   let cleanSelect: string[] | null = null;
   if (select !== null) {

@@ -108,6 +108,8 @@ describe('POST /v1/hooks', () => {
     [{ target_url: TARGET, view: 'events', filters: ['user_id=eq.1'] }, /"filters" must be an object/],
     [{ target_url: TARGET, view: 'events', filters: { user_id: 1 } }, /must be a filter string like "eq.42"/],
     [{ target_url: TARGET, view: 'events', filters: { limit: '5' } }, /'limit' is a query parameter, not a column/],
+    [{ target_url: TARGET, view: 'events', filters: { user_id: [] } }, /"filters.user_id" is an empty list/],
+    [{ target_url: TARGET, view: 'events', filtres: {} }, /Unknown field "filtres"\. Did you mean 'filters'\?/],
     [{ target_url: TARGET, view: 'events', select: [] }, /"select" is empty/],
     [{ target_url: TARGET, view: 'events', select: ['count()'] }, /Aggregates do not apply/],
   ])('refuses the body %j with 400 saying what to fix', async (body, pattern) => {

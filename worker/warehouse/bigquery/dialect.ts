@@ -94,6 +94,12 @@ export const bigQueryDialect: Dialect = {
   like: (expr, placeholder, caseInsensitive) =>
     caseInsensitive ? `LOWER(${expr}) LIKE LOWER(${placeholder})` : `${expr} LIKE ${placeholder}`,
   likePattern: (pattern) => closeTrailingEscape(pattern),
+  // No LIKE pattern limit is documented. The limits of the same class on
+  // https://cloud.google.com/bigquery/quotas ("Query jobs": unresolved query length, 12 MB
+  // resolved; "API requests": 10 MB request) stay out of reach: every value arrives in a URL of
+  // at most LIMITS.maxUrlLength or a body of at most LIMITS.maxQueryBodyBytes, and the most
+  // placeholders a query can have (maxFilters x maxInValues, about 9 characters each) come to
+  // about 225 KB of SQL.
   bool: (value) => value,
 };
 
