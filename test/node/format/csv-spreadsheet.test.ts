@@ -63,6 +63,8 @@ describe.skipIf(soffice === undefined)('LibreOffice Calc opening the file with a
     const run = spawnSync(
       soffice!,
       [
+        // A profile of its own, so a Calc the user has open (or another run) is not joined.
+        `-env:UserInstallation=file://${join(dir, 'profile')}`,
         '--headless',
         '--infilter=CSV:59,34,76,1',
         '--convert-to',
