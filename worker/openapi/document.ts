@@ -7,6 +7,7 @@ import { AGGREGATES } from '../query/model.ts';
 import { MAX_HOOKS_PER_TENANT } from '../routes/hooks.ts';
 import { API_VERSION } from '../routes/meta.ts';
 import { changeRowSchema, changesParameters, changesSchema, deliverySchema, sharedChangesParameters } from './components/changes.ts';
+import { sharedHeaders } from './components/headers.ts';
 import { hookSchemas } from './components/hooks.ts';
 import { sharedParameters, viewParameters } from './components/parameters.ts';
 import { feedResponses, sharedResponses } from './components/responses.ts';
@@ -101,13 +102,7 @@ export function openApiDocument(serverUrl: string): object {
       schemas,
       parameters,
       responses: { ...sharedResponses(), ...feedResponses(views) },
-      headers: {
-        'X-Request-Id': { description: 'Identifies the request in logs; quote it to support.', schema: { type: 'string' } },
-        Link: { description: '`<url>; rel="next"` while more rows remain (GET only).', schema: { type: 'string' } },
-        'X-Next-Cursor': { description: 'The cursor of the next page while more rows remain.', schema: { type: 'string' } },
-        'X-Row-Count': { description: 'Rows in this page (paged responses).', schema: { type: 'integer' } },
-        Location: { description: 'The URL of what was created.', schema: { type: 'string', format: 'uri' } },
-      },
+      headers: sharedHeaders(),
     },
     'x-plans': PLANS.map((id) => ({ id, label: PLAN_LABELS[id].label, display: planDisplayName(id) })),
     'x-filter-operators': OPERATOR_NAMES.map((op) => ({

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readableColumns } from '../../../shared/columns.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
 import { createKey, revokeKey, run } from '../../../worker/tenants/admin.ts';
-import { api, seedTinyDemo, testEnv } from '../support/demo.ts';
-import { expectProblem, getRows, rowsPath, type Keys } from './support/contract.ts';
+import { seedTinyDemo, testEnv } from '../support/demo.ts';
+import { api, expectProblem, getRows, rowsPath, type Keys } from './support/contract.ts';
 
 let keys: Keys;
 beforeAll(async () => {

@@ -3,8 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LeafColumn } from '../../../shared/columns.ts';
 import type { ScalarType, ViewDef } from '../../../shared/types.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
-import { api, direct, seedTinyDemo, testEnv } from '../support/demo.ts';
+import { direct, seedTinyDemo, testEnv } from '../support/demo.ts';
 import {
+  api,
   ALL_VIEWS,
   PROFESSIONAL,
   expectProblem,

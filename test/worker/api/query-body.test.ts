@@ -2,8 +2,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DRAIN_BYTES } from '../../../worker/http/body.ts';
 import { LIMITS } from '../../../worker/query/limits.ts';
-import { api, direct, seedTinyDemo } from '../support/demo.ts';
-import { expectProblem, qs, rowsPath, tableOf, type Keys } from './support/contract.ts';
+import { direct, seedTinyDemo } from '../support/demo.ts';
+import { api, expectProblem, qs, rowsPath, tableOf, type Keys } from './support/contract.ts';
 import { parseCsv } from './support/csv.ts';
 
 let keys: Keys;

@@ -64,6 +64,10 @@ export function sharedResponses(): Record<string, Json> {
     ),
     WarehouseError: problemAnswer('The warehouse could not run the query.'),
     WarehouseUnavailable: problemAnswer('The warehouse is unavailable for this account.'),
+    NotModified: {
+      description: 'The page is unchanged since the `ETag` sent in `If-None-Match`: no body, use the copy you have.',
+      headers: { 'X-Request-Id': ref('headers', 'X-Request-Id'), ETag: ref('headers', 'ETag'), 'X-Cache': ref('headers', 'X-Cache') },
+    },
   };
 }
 
@@ -99,6 +103,8 @@ export function rowsResponse(view: ViewDef): Json {
       Link: ref('headers', 'Link'),
       'X-Next-Cursor': ref('headers', 'X-Next-Cursor'),
       'X-Row-Count': ref('headers', 'X-Row-Count'),
+      ETag: ref('headers', 'ETag'),
+      'X-Cache': ref('headers', 'X-Cache'),
     },
     content,
   };

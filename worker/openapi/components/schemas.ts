@@ -6,6 +6,9 @@ import { PROBLEM_BASE, PROBLEM_TYPES } from '../../http/errors.ts';
 import { LIMITS } from '../../query/limits.ts';
 import { AGGREGATES, FORMATS } from '../../query/model.ts';
 import { CHANGE_COLUMN_NOTE } from '../follow.ts';
+import { columnInfo, viewDetail, viewList, viewSummary } from '../../routes/catalog.ts';
+import { versionInfo } from '../../routes/meta.ts';
+import { dryRunBody, WAREHOUSE_KINDS } from '../../format/dry-run.ts';
 import { type Json, nullable, ref } from '../json.ts';
 import { expectedValue, FILTER_EXAMPLES, filterableColumns, JSON_SCHEMAS, limitDescription, operatorsFor } from '../vocabulary.ts';
 
@@ -61,7 +64,8 @@ export function pageSchema(view: ViewDef): Json {
       next: {
         type: ['string', 'null'],
         format: 'uri',
-        description: 'URL of the next page, or null on the last page (always null for POST queries).',
+        description:
+          'URL of the next page, or null on the last page. For a POST query too it is the same query as a `GET /rows` URL; to stay with POST, send the body again with `cursor` set to `next_cursor`.',
       },
       next_cursor: {
         type: ['string', 'null'],
@@ -194,9 +198,9 @@ export function sharedSchemas(): Record<string, Json> {
       properties: {
         view: { type: 'string' },
         dry_run: { const: true },
-        warehouse: { type: 'string', enum: ['d1', 'bigquery'] },
+        warehouse: { type: 'string', enum: [...WAREHOUSE_KINDS] },
         bytes_processed: { type: ['integer', 'null'], description: 'Bytes BigQuery would scan; null where the warehouse cannot tell.' },
-      },
+      } satisfies Record<keyof ReturnType<typeof dryRunBody>, Json>,
     },
     ViewSummary: {
       type: 'object',
@@ -213,7 +217,7 @@ export function sharedSchemas(): Record<string, Json> {
           type: 'object',
           properties: { kind: { type: 'string', enum: ['daily', 'streaming', 'reference'] }, max_age_seconds: { type: 'integer' } },
         },
-      },
+      } satisfies Record<keyof ReturnType<typeof viewSummary>, Json>,
     },
     ViewList: {
       type: 'object',
@@ -221,7 +225,7 @@ export function sharedSchemas(): Record<string, Json> {
       properties: {
         plan: { type: 'string', enum: [...PLANS], description: "Your key's plan." },
         views: { type: 'array', items: ref('schemas', 'ViewSummary'), description: 'The views your plan can read.' },
-      },
+      } satisfies Record<keyof ReturnType<typeof viewList>, Json>,
     },
     ColumnInfo: {
       type: 'object',
@@ -234,7 +238,7 @@ export function sharedSchemas(): Record<string, Json> {
         readable: { type: 'boolean', description: 'Whether your plan can read it.' },
         record: { type: 'string', description: 'The nested record the field is flattened from.' },
         repeated: { type: 'boolean' },
-      },
+      } satisfies Record<keyof ReturnType<typeof columnInfo>, Json>,
     },
     ViewDetail: {
       type: 'object',
@@ -250,7 +254,7 @@ export function sharedSchemas(): Record<string, Json> {
         change_column: { type: ['string', 'null'], description: CHANGE_COLUMN_NOTE },
         freshness: { type: 'object' },
         columns: { type: 'array', items: ref('schemas', 'ColumnInfo') },
-      },
+      } satisfies Record<keyof ReturnType<typeof viewDetail>, Json>,
     },
     ServiceInfo: {
       type: 'object',
@@ -269,7 +273,12 @@ export function sharedSchemas(): Record<string, Json> {
     Version: {
       type: 'object',
       required: ['name', 'version', 'api', 'views'],
-      properties: { name: { type: 'string' }, version: { type: 'string' }, api: { type: 'string' }, views: { type: 'integer' } },
+      properties: {
+        name: { type: 'string' },
+        version: { type: 'string' },
+        api: { type: 'string' },
+        views: { type: 'integer' },
+      } satisfies Record<keyof ReturnType<typeof versionInfo>, Json>,
     },
   };
 }

@@ -45,7 +45,7 @@ export function viewPaths(view: ViewDef): Record<string, Json> {
         description: `${view.description}\n\nExample: \`${example}\`. Every other query parameter is a filter on the column it names.`,
         tags,
         parameters: [...viewParams, ref('parameters', 'format'), ref('parameters', 'dry_run'), ...filterParams],
-        responses: { '200': rowsResponse(view), ...queryErrors },
+        responses: { '200': rowsResponse(view), '304': ref('responses', 'NotModified'), ...queryErrors },
       },
     },
     [`${base}/rows.{format}`]: {
@@ -60,7 +60,7 @@ export function viewPaths(view: ViewDef): Record<string, Json> {
           ref('parameters', 'dry_run'),
           ...filterParams,
         ],
-        responses: { '200': rowsResponse(view), ...queryErrors },
+        responses: { '200': rowsResponse(view), '304': ref('responses', 'NotModified'), ...queryErrors },
       },
     },
     [`${base}/query`]: {
@@ -77,6 +77,7 @@ export function viewPaths(view: ViewDef): Record<string, Json> {
         },
         responses: {
           '200': rowsResponse(view),
+          '304': ref('responses', 'NotModified'),
           ...queryErrors,
           '413': ref('responses', 'PayloadTooLarge'),
           '415': ref('responses', 'UnsupportedMediaType'),
