@@ -43,6 +43,12 @@ export function sharedParameters(): Record<string, Json> {
       description: 'Response format; wins over a `rows.<format>` suffix and the Accept header.',
       schema: { type: 'string', enum: [...FORMATS], default: 'json' },
     },
+    ifNoneMatch: {
+      name: 'If-None-Match',
+      in: 'header',
+      description: 'The `ETag` of a page you already have: the answer is 304 with no body while the page is unchanged.',
+      schema: { type: 'string' },
+    },
     dry_run: {
       name: 'dry_run',
       in: 'query',

@@ -19,6 +19,7 @@ export function viewPaths(view: ViewDef): Record<string, Json> {
     ref('parameters', 'limit'),
     ref('parameters', 'cursor'),
     ref('parameters', 'group_by'),
+    ref('parameters', 'ifNoneMatch'),
   ];
   const filterParams = filterableColumns(view).map((c) => ref('parameters', `${view.name}.filter.${c.name}`));
   const example = `/v1/views/${view.name}/rows?select=${view.rowKey.join(',')}${view.dateColumn ? '&from=2026-09-01' : ''}&limit=100`;
@@ -71,6 +72,7 @@ export function viewPaths(view: ViewDef): Record<string, Json> {
           `The query of \`GET ${base}/rows\` as JSON, for queries too long for a URL (over ${LIMITS.maxUrlLength} characters). ` +
           'For the next page, send the same body again with `cursor` set to `next_cursor`. The `next` link is the same query as a GET URL, which may be too long for the client that needed this endpoint.',
         tags,
+        parameters: [ref('parameters', 'ifNoneMatch')],
         requestBody: {
           required: true,
           content: { 'application/json': { schema: ref('schemas', `${view.name}Query`) } },
