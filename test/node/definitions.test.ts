@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isViewAvailable, leafColumns, readableColumns, viewMinPlan } from '../../shared/columns.ts';
-import { DICTIONARY_REPAIRS, type DictionaryRepair } from '../../shared/dictionary-repairs.ts';
+import { DICTIONARY_REPAIRS, withoutLinkText, type DictionaryRepair } from '../../shared/dictionary-repairs.ts';
 import { PLANS, planRank, type Plan } from '../../shared/plans.ts';
 import { SCALAR_TYPES } from '../../shared/types.ts';
 import { VIEW_NAMES, VIEWS, getView, isViewName } from '../../shared/views/index.ts';
@@ -49,7 +49,7 @@ function applyRepairs(view: RawView, repairs: readonly DictionaryRepair[]): { co
     const names =
       nameRepair === undefined ? [row.rawName] : typeof nameRepair.repaired === 'string' ? [nameRepair.repaired] : [...nameRepair.repaired];
     const type = typeRepairs[0]?.repaired ?? row.rawType;
-    return names.map((name) => ({ name, type, minPlan: lowestPlan(row.rawPlans), description: row.description }));
+    return names.map((name) => ({ name, type, minPlan: lowestPlan(row.rawPlans), description: withoutLinkText(row.description) }));
   });
   return { columns, used };
 }
@@ -139,6 +139,18 @@ describe('the view definitions against the dictionary', () => {
         expect(column.name).toMatch(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/);
       }
     }
+  });
+
+  it('drop the link text the dictionary lost its link for ("Learn more about ... here."), closing the sentence before it', () => {
+    for (const view of Object.values(VIEWS)) {
+      for (const column of leafColumns(view)) expect(column.description, `${view.name}.${column.name}`).not.toMatch(/more about|here\.?$/i);
+    }
+    expect(withoutLinkText('Shown in reports. Learn more about user aliases here.')).toBe('Shown in reports.');
+    expect(withoutLinkText('Three categories: Remote, Office Learn more about Location here')).toBe('Three categories: Remote, Office.');
+    expect(withoutLinkText('Set it on the Users page. Learn more about Display Names & Aliases<.>')).toBe('Set it on the Users page.');
+    expect(withoutLinkText('Ex: Email Learn more about alarm actionshere.')).toBe('Ex: Email.');
+    expect(withoutLinkText('Unproductive time. More about activity classification here.')).toBe('Unproductive time.');
+    expect(withoutLinkText('No link text here, nothing to drop.')).toBe('No link text here, nothing to drop.');
   });
 
   it('keep descriptions as the dictionary wrote them, with no line breaks or doubled spaces', () => {

@@ -2,8 +2,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../worker/query/limits.ts';
 import { createKey, run, upsertTenant } from '../../../worker/tenants/admin.ts';
-import { api, seedTinyDemo, testEnv } from '../support/demo.ts';
-import { INTERNALS, expectProblem, qs, rowsPath, type Keys } from './support/contract.ts';
+import { seedTinyDemo, testEnv } from '../support/demo.ts';
+import { api, INTERNALS, expectProblem, qs, rowsPath, type Keys } from './support/contract.ts';
 
 let keys: Keys;
 beforeAll(async () => {

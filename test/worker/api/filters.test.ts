@@ -6,8 +6,9 @@ import { VIEWS } from '../../../shared/views/index.ts';
 import { ApiError } from '../../../worker/http/errors.ts';
 import { parseQuery } from '../../../worker/query/parse.ts';
 import { D1Warehouse } from '../../../worker/warehouse/d1/warehouse.ts';
-import { api, direct, seedTinyDemo, testEnv } from '../support/demo.ts';
+import { direct, seedTinyDemo, testEnv } from '../support/demo.ts';
 import {
+  api,
   ALL_VIEWS,
   PROFESSIONAL,
   expectProblem,

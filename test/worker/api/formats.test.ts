@@ -3,8 +3,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScalarType } from '../../../shared/types.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
-import { api, seedTinyDemo, testEnv } from '../support/demo.ts';
+import { seedTinyDemo, testEnv } from '../support/demo.ts';
 import {
+  api,
   ALL_VIEWS,
   PROFESSIONAL,
   expectedRows,

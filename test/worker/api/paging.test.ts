@@ -3,8 +3,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../worker/query/limits.ts';
-import { api, direct, seedTinyDemo, testEnv } from '../support/demo.ts';
+import { direct, seedTinyDemo, testEnv } from '../support/demo.ts';
 import {
+  api,
   ALL_VIEWS,
   PROFESSIONAL,
   apiValue,

@@ -4,8 +4,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RESERVED_PARAMS } from '../../../worker/query/parse.ts';
-import { api, seedTinyDemo } from '../support/demo.ts';
-import { ALL_VIEWS, TENANTS, leafColumns, pathOf, type Keys } from './support/contract.ts';
+import { seedTinyDemo } from '../support/demo.ts';
+import { api, ALL_VIEWS, TENANTS, leafColumns, pathOf, type Keys } from './support/contract.ts';
 import { parseCsv } from './support/csv.ts';
 
 let keys: Keys;
