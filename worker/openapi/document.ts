@@ -22,6 +22,7 @@ import { LIMITS } from '../query/limits.ts';
 import { AGGREGATES, FORMATS, type FilterOp } from '../query/model.ts';
 import { RESERVED_PARAMS, parseQuery } from '../query/parse.ts';
 import { parseValue } from '../query/values.ts';
+import { POLL_STARTS, POLLER_NAME } from '../hooks/poll-positions.ts';
 import { OWN_PARAMS, SHAPES } from '../routes/changes.ts';
 import {
   DELIVERIES_DEFAULT_LIMIT,
@@ -1117,6 +1118,23 @@ function sharedChangesParameters(): Record<string, Json> {
         '`object`: `{view, change_column, rows, latest, has_more}`. `array`: the bare list of rows, what a Zapier polling trigger returns.',
       schema: { type: 'string', enum: [...SHAPES], default: SHAPES[0] },
     },
+    'changes.poller': {
+      name: 'poller',
+      in: 'query',
+      description:
+        'For clients that keep nothing between polls (Zapier): a name (1 to 100 of `A-Z a-z 0-9 _ . : -`) under which the bridge keeps how far this key, view and query have read. ' +
+        'Each poll then hands out the next `limit` rows past that position, oldest first but listed newest first, together with the page handed out last time, so a client that takes a few new rows per poll misses none. ' +
+        'A name seen for the first time starts at the newest row. `since` does not apply.',
+      schema: { type: 'string', pattern: POLLER_NAME.source },
+      example: 'zapier',
+    },
+    'changes.start': {
+      name: 'start',
+      in: 'query',
+      description:
+        'With `poller`: `newest` puts the poller at the newest row and answers with the newest rows, what a client that is about to start following needs to remember as seen.',
+      schema: { type: 'string', enum: [...POLL_STARTS] },
+    },
     'hook.id': {
       name: 'id',
       in: 'path',
@@ -1160,6 +1178,8 @@ function changesPath(view: ViewDef): Record<string, Json> {
     since: ref('parameters', `${view.name}.since`),
     shape: ref('parameters', 'changes.shape'),
     limit: ref('parameters', 'changes.limit'),
+    poller: ref('parameters', 'changes.poller'),
+    start: ref('parameters', 'changes.start'),
   } satisfies Record<(typeof OWN_PARAMS)[number], Json>;
   const filters = filterableColumns(view)
     .filter((c) => !(OWN_PARAMS as readonly string[]).includes(c.name))
@@ -1175,7 +1195,7 @@ function changesPath(view: ViewDef): Record<string, Json> {
           `Pass the previous answer's \`latest\` as \`since\` to get only newer rows. Filters and \`select\` are those of \`GET ${base}/rows\`; ` +
           `${list(NOT_FOR_FEEDS)} and aggregates do not apply.\n\nExample: \`${base}/changes?since=${sinceExample(view)}&limit=${CHANGES_DEFAULT_LIMIT}\`.`,
         tags: [view.name],
-        parameters: [own.since, ref('parameters', `${view.name}.changes.select`), own.limit, own.shape, ...filters],
+        parameters: [own.since, ref('parameters', `${view.name}.changes.select`), own.limit, own.shape, own.poller, own.start, ...filters],
         responses: {
           '200': {
             description: `New rows of ${view.name}, newest first.`,
