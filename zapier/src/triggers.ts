@@ -36,7 +36,7 @@ export const DEDUPE_LIMIT = 1000;
  * that names the Zap (bundle.meta.zap is deprecated), so two Zaps alike in all of those share
  * one position; zapier/README.md says what that does.
  */
-export const POLLER = 'zapier';
+const POLLER = 'zapier';
 /** Enough to show a user what the trigger returns while they set up a Zap. */
 export const SAMPLE_LIMIT = 10;
 
@@ -66,7 +66,7 @@ export async function pollRows(z: ZObject, bundle: Bundle, view: ViewDef): Promi
  * The instant trigger's performList: the newest rows, read without the polling trigger's
  * position, so testing an instant Zap cannot move a polling Zap on along the same rows.
  */
-export async function listRows(z: ZObject, bundle: Bundle, view: ViewDef): Promise<Record<string, unknown>[]> {
+async function listRows(z: ZObject, bundle: Bundle, view: ViewDef): Promise<Record<string, unknown>[]> {
   return changedRows(z, bundle, view, { positioned: false });
 }
 

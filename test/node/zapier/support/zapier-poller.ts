@@ -23,8 +23,8 @@
  */
 
 export const NEW_ITEMS_PER_POLL = 100;
-export const DEDUPE_TABLE_ROWS = 105_000;
-export const RESPONSE_BYTES = 20 * 1024 * 1024;
+const DEDUPE_TABLE_ROWS = 105_000;
+const RESPONSE_BYTES = 20 * 1024 * 1024;
 
 export type Item = Record<string, unknown> & { id: string };
 
