@@ -1,6 +1,7 @@
 import { leafColumns } from '../../../shared/columns.ts';
 import { type ViewDef } from '../../../shared/types.ts';
 import { CHANGES_DEFAULT_LIMIT, CHANGES_MAX_LIMIT } from '../../hooks/change-feed.ts';
+import { POLL_STARTS, POLLER_NAME } from '../../hooks/poll-positions.ts';
 import { HOOK_POLICY } from '../../hooks/policy.ts';
 import { LIMITS } from '../../query/limits.ts';
 import { SHAPES } from '../../routes/changes.ts';
@@ -120,6 +121,23 @@ export function sharedChangesParameters(): Record<string, Json> {
       description:
         '`object`: `{view, change_column, rows, latest, has_more}`. `array`: the bare list of rows, what a Zapier polling trigger returns.',
       schema: { type: 'string', enum: [...SHAPES], default: SHAPES[0] },
+    },
+    'changes.poller': {
+      name: 'poller',
+      in: 'query',
+      description:
+        'For clients that keep nothing between polls (Zapier): a name (1 to 100 of `A-Z a-z 0-9 _ . : -`) under which the bridge keeps how far this key, view and query have read. ' +
+        'Each poll then hands out the next `limit` rows past that position, oldest first but listed newest first, together with the page handed out last time, so a client that takes a few new rows per poll misses none. ' +
+        'A name seen for the first time starts at the newest row. `since` does not apply.',
+      schema: { type: 'string', pattern: POLLER_NAME.source },
+      example: 'zapier',
+    },
+    'changes.start': {
+      name: 'start',
+      in: 'query',
+      description:
+        'With `poller`: `newest` puts the poller at the newest row and answers with the newest rows, what a client that is about to start following needs to remember as seen.',
+      schema: { type: 'string', enum: [...POLL_STARTS] },
     },
     'hook.id': {
       name: 'id',

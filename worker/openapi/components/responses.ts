@@ -136,7 +136,7 @@ export function feedResponses(views: readonly ViewDef[]): Record<string, Json> {
   return {
     ChangesBadRequest: problemAnswer(
       `The poll cannot be run as given: a \`since\` that is not a value of the change column, \`limit\` outside 1 to ${CHANGES_MAX_LIMIT}, ` +
-        `an unknown \`shape\`, a /rows parameter that does not apply (${list(NOT_FOR_FEEDS)}), an aggregate, or a filter /rows would refuse.`,
+        `an unknown \`shape\`, a malformed \`poller\` or \`start\` (or \`since\` with \`poller\`), a /rows parameter that does not apply (${list(NOT_FOR_FEEDS)}), an aggregate, or a filter /rows would refuse.`,
       problemExample(() => feedLimit(String(CHANGES_MAX_LIMIT + 1))),
     ),
     HookRefused: problemAnswer(

@@ -15,6 +15,8 @@ export function changesPath(view: ViewDef): Record<string, Json> {
   const own = {
     since: ref('parameters', `${view.name}.since`),
     shape: ref('parameters', 'changes.shape'),
+    poller: ref('parameters', 'changes.poller'),
+    start: ref('parameters', 'changes.start'),
     limit: ref('parameters', 'changes.limit'),
   } satisfies Record<(typeof OWN_PARAMS)[number], Json>;
   const filters = filterableColumns(view)
@@ -31,7 +33,7 @@ export function changesPath(view: ViewDef): Record<string, Json> {
           `Pass the previous answer's \`latest\` as \`since\` to get only newer rows. Filters and \`select\` are those of \`GET ${base}/rows\`; ` +
           `${list(NOT_FOR_FEEDS)} and aggregates do not apply.\n\nExample: \`${base}/changes?since=${sinceExample(view)}&limit=${CHANGES_DEFAULT_LIMIT}\`.`,
         tags: [view.name],
-        parameters: [own.since, ref('parameters', `${view.name}.changes.select`), own.limit, own.shape, ...filters],
+        parameters: [own.since, ref('parameters', `${view.name}.changes.select`), own.limit, own.shape, own.poller, own.start, ...filters],
         responses: {
           '200': {
             description: `New rows of ${view.name}, newest first.`,
