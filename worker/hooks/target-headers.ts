@@ -13,11 +13,11 @@ import { ApiError } from '../http/errors.ts';
  * takes an ASCII key of at most 512 characters
  * (Make Help Center, Webhooks app, "API key authentication": https://apps.make.com/gateway).
  */
-export const TARGET_HEADERS = {
+const TARGET_HEADERS = {
   'x-make-apikey': { maxLength: 512, what: "a Make custom webhook's API key" },
 } as const satisfies Record<string, { maxLength: number; what: string }>;
 
-export type TargetHeaderName = keyof typeof TARGET_HEADERS;
+type TargetHeaderName = keyof typeof TARGET_HEADERS;
 
 /**
  * Printable ASCII, no control characters (a CR or LF would split the header), and no space

@@ -33,12 +33,6 @@ export async function insertRows(tenant: string, viewName: string, rows: readonl
   await workerEnv.DB.batch(statements);
 }
 
-/** A day after the demo's last day, so inserted rows are newer than anything seeded. */
-export function dayAfterDemo(offset: number): string {
-  const base = Date.UTC(2026, 10, 20); // TEST_END_DATE, 2026-11-20
-  return new Date(base + offset * 86_400_000).toISOString().slice(0, 10);
-}
-
 export interface Received {
   readonly url: string;
   readonly headers: Record<string, string>;

@@ -1,4 +1,3 @@
-/// <reference types="vite/client" />
 /**
  * The queue names and retry counts in wrangler.toml are read by Cloudflare, not by our code:
  * these tests tie the constants the consumer routes and the docs count on to that file.
