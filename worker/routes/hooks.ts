@@ -1,17 +1,16 @@
 import { Hono, type Context } from 'hono';
-import { planIncludes } from '../../shared/plans.ts';
 import type { ViewDef } from '../../shared/types.ts';
 import { getView } from '../../shared/views/index.ts';
 import { isDevelopment, type AppEnv } from '../env.ts';
 import { readBodyText } from '../http/body.ts';
 import { ApiError } from '../http/errors.ts';
 import { feedQuery, requireChangeColumn, rowId, type Position } from '../hooks/change-feed.ts';
-import { HOOK_POLICY, isoSeconds } from '../hooks/policy.ts';
+import { HOOK_POLICY } from '../hooks/policy.ts';
 import { generateSecret } from '../hooks/signature.ts';
 import {
   deleteSubscription,
   getSubscription,
-  insertSubscription,
+  insertSubscriptionWithinCap,
   listDeliveries,
   listSubscriptions,
   subscriptionEntries,
@@ -19,7 +18,10 @@ import {
   type HookFilters,
   type Subscription,
 } from '../hooks/store.ts';
+import { readTargetHeaders } from '../hooks/target-headers.ts';
 import { checkTargetUrl } from '../hooks/target-url.ts';
+import { resume } from '../hooks/transitions.ts';
+import { visibleTo } from '../hooks/visibility.ts';
 import { checkFieldNames, readFilters } from '../query/body-fields.ts';
 import { warehouseFor } from '../warehouse/for-tenant.ts';
 import type { Caller } from '../tenants/tenants.ts';
@@ -30,7 +32,7 @@ type Ctx = Context<AppEnv>;
 /** Hooks per account: far above what Zapier or Make create, low enough to bound a cron run. */
 export const MAX_HOOKS_PER_TENANT = 100;
 export const MAX_BODY_BYTES = 16_384;
-export const FIELDS = ['target_url', 'view', 'filters', 'select'] as const;
+export const FIELDS = ['target_url', 'view', 'filters', 'select', 'headers'] as const;
 /** Entries of the delivery log per GET /v1/hooks/{id}/deliveries. */
 export const DELIVERIES_DEFAULT_LIMIT = 50;
 export const DELIVERIES_MAX_LIMIT = 200;
@@ -42,6 +44,7 @@ interface HookInput {
   view: string;
   filters: HookFilters;
   select: string[] | null;
+  headers: Record<string, string>;
 }
 
 /**
@@ -64,7 +67,7 @@ async function readHookInput(c: Ctx): Promise<HookInput> {
   }
   const record = body as Record<string, unknown>;
   checkFieldNames(record, FIELDS);
-  const { target_url: targetUrl, view, filters, select = null } = record;
+  const { target_url: targetUrl, view, filters, select = null, headers = {} } = record;
   if (typeof targetUrl !== 'string' || targetUrl.trim() === '')
     throw bad('"target_url" is required: the URL deliveries are POSTed to.', { field: 'target_url' });
   if (typeof view !== 'string' || view === '')
@@ -80,10 +83,13 @@ async function readHookInput(c: Ctx): Promise<HookInput> {
     cleanSelect = list.map((s) => s.trim()).filter((s) => s !== '');
     if (cleanSelect.length === 0) throw bad('"select" is empty; name columns, or leave it out for all of them.', { field: 'select' });
   }
-  return { targetUrl, view, filters: cleanFilters, select: cleanSelect };
+  return { targetUrl, view, filters: cleanFilters, select: cleanSelect, headers: readTargetHeaders(headers) };
 }
 
-/** A hook as the API shows it. The secret is not part of it: it is shown once, at creation. */
+/**
+ * A hook as the API shows it. The secret is not part of it: it is shown once, at creation.
+ * Nor are the target's headers (x-make-apikey): they are write-only, never shown again.
+ */
 export function hookJson(sub: Subscription) {
   const view = getView(sub.view);
   const position = JSON.parse(sub.cursor) as Position | null;
@@ -122,20 +128,15 @@ export function deliveryJson(d: Delivery) {
 
 export const HOOK_ID = /^hook_[0-9a-f]{24}$/;
 
-/**
- * A key sees its account's hooks made on its plan or below: a hook made with a higher-plan
- * key names columns and filter values the lower key may not read.
- */
-function visibleTo(caller: Caller, sub: Subscription): boolean {
-  return planIncludes(caller.plan, sub.plan);
-}
+/** The one visibility rule the scheduler reads with too (hooks/visibility.ts). */
+const sees = (caller: Caller, sub: Subscription) => visibleTo(caller.plan, sub, caller.tenant.plan);
 
 /** The caller's hook, or a 404 that does not say whether another account has one by that id. */
 async function ownHook(c: Ctx): Promise<Subscription> {
   const id = c.req.param('id') ?? '';
   const caller = c.get('caller');
   const found = HOOK_ID.test(id) ? await getSubscription(c.env.DB, caller.tenant.id, id) : null;
-  const sub = found && visibleTo(caller, found) ? found : null;
+  const sub = found && sees(caller, found) ? found : null;
   if (!sub) throw new ApiError(404, 'not-found', `No hook '${id.slice(0, 40)}' in this account. GET /v1/hooks lists yours.`);
   return sub;
 }
@@ -164,40 +165,39 @@ export const hooks = new Hono<AppEnv>()
     const target = checkTargetUrl(input.targetUrl, { allowInsecureLocal: isDevelopment(c.env) });
     if (!target.ok) throw new ApiError(400, 'invalid-parameter', target.reason, { field: 'target_url' });
 
-    const count = await c.env.DB.prepare('SELECT COUNT(*) AS n FROM hook_subscriptions WHERE tenant_id = ?')
-      .bind(caller.tenant.id)
-      .first<{ n: number }>();
-    if ((count?.n ?? 0) >= MAX_HOOKS_PER_TENANT) {
+    const secret = generateSecret();
+    const sub = await insertSubscriptionWithinCap(
+      c.env.DB,
+      {
+        id: `hook_${crypto.randomUUID().replaceAll('-', '').slice(0, 24)}`,
+        tenantId: caller.tenant.id,
+        keyId: caller.keyId,
+        plan: caller.plan,
+        view: view.name,
+        targetUrl: target.url.href,
+        secret,
+        filters: input.filters,
+        select: input.select,
+        cursor: await currentPosition(c, view, input),
+        targetHeaders: input.headers,
+      },
+      MAX_HOOKS_PER_TENANT,
+    );
+    if (!sub) {
       throw new ApiError(
         409,
         'conflict',
         `This account already has ${MAX_HOOKS_PER_TENANT} hooks, the most it may have. Delete unused ones first.`,
-        {
-          limit: 'maxHooksPerTenant',
-        },
+        { limit: 'maxHooksPerTenant' },
       );
     }
-
-    const secret = generateSecret();
-    const sub = await insertSubscription(c.env.DB, {
-      id: `hook_${crypto.randomUUID().replaceAll('-', '').slice(0, 24)}`,
-      tenantId: caller.tenant.id,
-      keyId: caller.keyId,
-      plan: caller.plan,
-      view: view.name,
-      targetUrl: target.url.href,
-      secret,
-      filters: input.filters,
-      select: input.select,
-      cursor: await currentPosition(c, view, input),
-    });
     c.header('location', new URL(`/v1/hooks/${sub.id}`, c.req.url).toString());
     return c.json({ ...hookJson(sub), secret }, 201);
   })
   .get('/', async (c) => {
     const caller = c.get('caller');
     const subs = await listSubscriptions(c.env.DB, caller.tenant.id);
-    return c.json({ hooks: subs.filter((s) => visibleTo(caller, s)).map(hookJson) });
+    return c.json({ hooks: subs.filter((s) => sees(caller, s)).map(hookJson) });
   })
   .get('/:id', async (c) => c.json(hookJson(await ownHook(c))))
   .delete('/:id', async (c) => {
@@ -224,17 +224,6 @@ export const hooks = new Hono<AppEnv>()
         'The target answered 410 Gone, so this hook ended for good. Create a new hook to follow the view again.',
       );
     }
-    const at = isoSeconds(new Date());
-    // Batches that died are cancelled so the scheduler reads them afresh from the cursor,
-    // which never moved past them.
-    await c.env.DB.batch([
-      c.env.DB.prepare(
-        `UPDATE hook_subscriptions SET status = 'active', status_reason = NULL, failing_since = NULL, consecutive_failures = 0,
-           dead_letters = 0, updated_at = ? WHERE id = ? AND tenant_id = ?`,
-      ).bind(at, sub.id, sub.tenantId),
-      c.env.DB.prepare(
-        `UPDATE hook_deliveries SET status = 'cancelled', finished_at = ?, payload = NULL WHERE subscription_id = ? AND status = 'dead'`,
-      ).bind(at, sub.id),
-    ]);
+    await resume(c.env.DB, sub.tenantId, sub.id, new Date());
     return c.json(hookJson((await getSubscription(c.env.DB, sub.tenantId, sub.id))!));
   });

@@ -49,6 +49,13 @@ export function hookSchemas(followable: readonly ViewDef[]): Record<string, Json
       maxItems: LIMITS.maxSelectItems,
       description: 'Columns to send (a list or a comma-separated string); default: every column your plan can read. `id` is always sent.',
     },
+    headers: {
+      type: 'object',
+      description:
+        "Headers sent with every delivery, write-only (never returned). Only `x-make-apikey`: a Make custom webhook's API key, printable ASCII, at most 512 characters.",
+      properties: { 'x-make-apikey': { type: 'string', minLength: 1, maxLength: 512 } },
+      additionalProperties: false,
+    },
   } satisfies Record<(typeof HOOK_FIELDS)[number], Json>;
   const hook = {
     id: { type: 'string', pattern: HOOK_ID.source },
