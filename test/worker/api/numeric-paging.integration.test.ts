@@ -1,7 +1,7 @@
-// Review: keyset paging over an aggregate the demo warehouse computes in floating point.
+// Keyset paging over an aggregate the demo warehouse computes in floating point.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { direct, seedTinyDemo, testEnv } from '../support/demo.ts';
-import { getRows, qs, rowsPath, walkPages, type Keys } from '../api/support/contract.ts';
+import { getRows, qs, rowsPath, walkPages, type Keys } from './support/contract.ts';
 
 let keys: Keys;
 let user = 0;
