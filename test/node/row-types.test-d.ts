@@ -1,8 +1,7 @@
 /**
  * Type-level contract of RowOf: the row a client receives is derived from the definition,
- * so a typo in a column name or a wrong JSON type is a compile error. A type test: vitest's
- * `types` project runs tsc over it and reports each case (vitest.config.ts), and
- * `npm run typecheck` checks it with the rest of the tree; nothing here runs.
+ * so a typo in a column name or a wrong JSON type is a compile error. A type test: nothing
+ * here runs; `npm run typecheck` (part of `npm test`) fails on any case that does not hold.
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import { leafColumns } from '../../shared/columns.ts';
