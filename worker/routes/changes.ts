@@ -48,7 +48,7 @@ export const changes = new Hono<AppEnv>().get('/:view/changes', async (c) => {
   const query = feedQuery(view, caller.plan, entries, { direction: 'desc', limit, since });
 
   // One row more than the page says whether older changes past `since` were left out.
-  const page = await warehouseFor(c.env, caller.tenant, (p) => c.executionCtx.waitUntil(p)).page(query, limit + 1);
+  const page = await warehouseFor(c.env, caller.tenant).page(query, limit + 1);
   const hasMore = page.rows.length > limit;
   const rows = feedRows(view, query, { rows: page.rows.slice(0, limit), keys: page.keys.slice(0, limit) }).map((r) => r.json);
   const newest = page.keys[0]?.[0] ?? null;

@@ -11,7 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DatabaseSync } from 'node:sqlite';
-import type { BigQueryStandIn, SqlExecutor } from './standin.ts';
+import { ConnectionDropped, type BigQueryStandIn, type SqlExecutor } from './standin.ts';
 
 /** A SqlExecutor over a SQLite file (or ':memory:') through node:sqlite. */
 export function nodeSqliteExecutor(path: string): SqlExecutor & { close(): void } {
@@ -45,6 +45,10 @@ async function respond(standIn: BigQueryStandIn, req: IncomingMessage, res: Serv
     res.writeHead(answer.status, Object.fromEntries(answer.headers));
     res.end(Buffer.from(await answer.arrayBuffer()));
   } catch (err) {
+    if (err instanceof ConnectionDropped) {
+      res.destroy();
+      return;
+    }
     res.writeHead(500, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { code: 500, message: String(err), errors: [{ reason: 'internalError' }], status: 'INTERNAL' } }));
   }
