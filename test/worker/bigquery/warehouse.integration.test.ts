@@ -171,6 +171,27 @@ describe('flattened REPEATED records', () => {
   });
 });
 
+describe('exports read one job, its pages fetched ahead', () => {
+  it('streams a limited export from one job and says where to continue, as D1 does in chunks', async () => {
+    const h = await harness(DATASET, { standIn: { maxRowsPerPage: 2 }, client: { pageSize: 2, pagesAhead: 2 } });
+    const query = { ...queryFor('users', { select: 'uid,agents.agent_id', order: 'agents.agent_id' }), limit: 3 };
+    const read = async (w: Warehouse) => {
+      const out: Cell[][] = [];
+      const reader = readRows(w, query, 1);
+      for await (const row of reader.rows) out.push(row);
+      return { out, next: reader.next() };
+    };
+    const [fromD1, fromBq] = await Promise.all([read(d1), read(h.warehouse)]);
+    expect(fromBq).toEqual(fromD1);
+    expect(fromBq.out).toHaveLength(3);
+    expect(fromBq.next).not.toBeNull();
+    expect(h.standIn.count('query')).toBe(1);
+    expect(h.standIn.requests.filter((r) => r.endpoint === 'getQueryResults').every((r) => r.url.searchParams.has('startIndex'))).toBe(
+      true,
+    );
+  });
+});
+
 describe('NUMERIC', () => {
   it('sums and averages as numbers', async () => {
     const [row] = await rows(bq, queryFor('group_goals', { select: 'sum(core_activity_hrs_day),avg(core_activity_hrs_day),count()' }));
