@@ -18,6 +18,7 @@ import { parseQuery } from '../../../worker/query/parse.ts';
 import { compileSelect } from '../../../worker/query/sql.ts';
 import { parseServiceAccountKey, ServiceAccountTokenSource } from '../../../worker/warehouse/bigquery/auth.ts';
 import { bigQueryDialect, bigQuerySource, toQueryParameter } from '../../../worker/warehouse/bigquery/dialect.ts';
+import { decodeRow, type TableRow, type TableSchema } from '../../../worker/warehouse/bigquery/rows.ts';
 import { BigQueryWarehouse } from '../../../worker/warehouse/bigquery/warehouse.ts';
 import type { Cell } from '../../../worker/warehouse/types.ts';
 import { createTestServiceAccount, type TestServiceAccount } from '../../support/bigquery/keys.ts';
@@ -64,7 +65,7 @@ async function serve(options: Partial<StandInOptions> = {}) {
   const warehouse = new BigQueryWarehouse({ project: PROJECT, dataset: DATASET, location: null, maxBytesBilled: null }, tokens, {
     apiBase: `${server.url}/bigquery/v2`,
   });
-  return { standIn, official, warehouse };
+  return { standIn, official, warehouse, tokens };
 }
 
 function queryOf(view: ViewDef, params: Record<string, string> = {}): Query {
@@ -136,6 +137,40 @@ describe("Google's BigQuery client against the stand-in", () => {
       });
     }
     expect([...seen].sort()).toEqual([...TYPES_IN_VIEWS].sort());
+  });
+
+  it("decodes the stand-in's nested REPEATED RECORD cells as the worker's decoder does", async () => {
+    const { standIn, official, tokens } = await serve();
+    for (const view of Object.values(VIEWS)) {
+      for (const record of view.columns) {
+        if (record.type !== 'RECORD' || record.mode !== 'REPEATED') continue;
+        const sql = `SELECT t.\`uid\` AS c0, t.\`${record.name}\` AS c1 FROM \`${PROJECT}.${DATASET}.${view.name}\` AS t ORDER BY t.\`uid\` LIMIT @p0`;
+        const [rows] = await official.query({ query: sql, params: { p0: LIMIT }, wrapIntegers: true });
+        // The same query straight to the stand-in, its wire rows through the worker's decoder.
+        const res = await standIn.fetch(`https://bigquery.googleapis.com/bigquery/v2/projects/${PROJECT}/queries`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${await tokens.token()}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            query: sql,
+            useLegacySql: false,
+            parameterMode: 'NAMED',
+            queryParameters: [{ name: 'p0', parameterType: { type: 'INT64' }, parameterValue: { value: String(LIMIT) } }],
+            formatOptions: { useInt64Timestamp: true },
+          }),
+        });
+        const wire = (await res.json()) as { schema: TableSchema; rows: TableRow[] };
+        const ours = wire.rows.map((row) => decodeRow(row, wire.schema, 'int64-micros'));
+        const elements = rows.flatMap((row: Record<string, unknown>) => row['c1'] as Record<string, unknown>[]);
+        expect(elements.length, `${view.name}.${record.name} has elements`).toBeGreaterThan(0);
+        expect(rows.length).toBe(ours.length);
+        rows.forEach((row: Record<string, unknown>, r: number) => {
+          const theirs = (row['c1'] as Record<string, unknown>[]).map((element) =>
+            Object.fromEntries(record.fields.map((f) => [f.name, asCell(element[f.name], f.type)])),
+          );
+          expect(theirs, `${view.name} row ${r}`).toEqual(ours[r]![1]);
+        });
+      }
+    }
   });
 
   it("sends parameterMode 'named' in lower case, which the stand-in takes as BigQuery does", async () => {

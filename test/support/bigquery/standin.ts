@@ -535,7 +535,7 @@ export class BigQueryStandIn {
       totalBytesProcessed: String(job.bytes),
       cacheHit: false,
       ...(slice.length
-        ? { rows: slice.map((row) => ({ f: row.map((v, i) => ({ v: encodeCell(v, job.outputs[i]!.type, int64Timestamps) })) })) }
+        ? { rows: slice.map((row) => ({ f: row.map((v, i) => ({ v: encodeOutput(v, job.outputs[i]!, int64Timestamps) })) })) }
         : {}),
       ...(next < job.rows.length ? { pageToken: pageToken(job.id, next) } : {}),
     });
@@ -631,9 +631,32 @@ function parsePageToken(token: string, jobId: string): number | null {
 
 const LEGACY_TYPE_NAMES: Partial<Record<ScalarType, string>> = { INT64: 'INTEGER', FLOAT64: 'FLOAT', BOOL: 'BOOLEAN' };
 
-/** The result schema, with the legacy type names the REST API still writes. */
+/**
+ * The result schema, with the legacy type names the REST API still writes; an ARRAY<STRUCT>
+ * is type RECORD, mode REPEATED, with its fields
+ * (https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#TableFieldSchema).
+ */
 function schemaOf(outputs: readonly OutputColumn[]) {
-  return { fields: outputs.map((o) => ({ name: o.name, type: LEGACY_TYPE_NAMES[o.type] ?? o.type, mode: 'NULLABLE' })) };
+  const scalar = (name: string, type: ScalarType) => ({ name, type: LEGACY_TYPE_NAMES[type] ?? type, mode: 'NULLABLE' });
+  return {
+    fields: outputs.map((o) =>
+      o.record
+        ? { name: o.name, type: 'RECORD', mode: 'REPEATED', fields: o.record.fields.map((f) => scalar(f.name, f.type)) }
+        : scalar(o.name, o.type),
+    ),
+  };
+}
+
+/**
+ * One output cell. A REPEATED RECORD is a list of cells whose values are rows:
+ * `{"v": [{"v": {"f": [{"v": "1"}, ...]}}, ...]}`, an empty list for none
+ * (https://cloud.google.com/bigquery/docs/reference/rest/v2/tabledata/list, TableRow/TableCell).
+ */
+function encodeOutput(value: unknown, output: OutputColumn, int64Timestamps: boolean): unknown {
+  if (!output.record) return encodeCell(value, output.type, int64Timestamps);
+  const elements = typeof value === 'string' ? (JSON.parse(value) as unknown[][]) : [];
+  const fields = output.record.fields;
+  return elements.map((element) => ({ v: { f: fields.map((f, k) => ({ v: encodeCell(element[k], f.type, int64Timestamps) })) } }));
 }
 
 /** One SQLite value in BigQuery's JSON cell form: every scalar as a string. */

@@ -10,6 +10,7 @@ import type { Query } from '../../../worker/query/model.ts';
 import type { Tenant } from '../../../worker/tenants/tenants.ts';
 import { bigQueryConfig, bigQueryWarehouseFor } from '../../../worker/warehouse/bigquery/warehouse.ts';
 import { D1Warehouse } from '../../../worker/warehouse/d1/warehouse.ts';
+import { decodeRow, type TableRow, type TableSchema } from '../../../worker/warehouse/bigquery/rows.ts';
 import type { Cell, Warehouse } from '../../../worker/warehouse/types.ts';
 import { db, harness, queryFor, seedRows } from '../../support/bigquery/harness.ts';
 
@@ -188,6 +189,46 @@ describe('exports read one job, its pages fetched ahead', () => {
     expect(h.standIn.count('query')).toBe(1);
     expect(h.standIn.requests.filter((r) => r.endpoint === 'getQueryResults').every((r) => r.url.searchParams.has('startIndex'))).toBe(
       true,
+    );
+  });
+});
+
+describe('nested REPEATED RECORD cells', () => {
+  it("the stand-in writes a whole ARRAY<STRUCT> as BigQuery does, and the worker's decoder reads it exactly", async () => {
+    const { standIn, tokens } = await harness(DATASET);
+    const res = await standIn.fetch('https://bigquery.googleapis.com/bigquery/v2/projects/acb-standin/queries', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokens.token()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `SELECT t.\`uid\` AS c0, t.\`agents\` AS c1 FROM \`acb-standin.${DATASET}.users\` AS t ORDER BY t.\`uid\` ASC LIMIT @p0`,
+        useLegacySql: false,
+        parameterMode: 'NAMED',
+        queryParameters: [{ name: 'p0', parameterType: { type: 'INT64' }, parameterValue: { value: '10' } }],
+        formatOptions: { useInt64Timestamp: true },
+      }),
+    });
+    const body = (await res.json()) as { schema: TableSchema; rows: TableRow[] };
+    expect(body.schema.fields[1]).toEqual({
+      name: 'c1',
+      type: 'RECORD',
+      mode: 'REPEATED',
+      fields: [
+        { name: 'agent_id', type: 'INTEGER', mode: 'NULLABLE' },
+        { name: 'logon_name', type: 'STRING', mode: 'NULLABLE' },
+        { name: 'user_name', type: 'STRING', mode: 'NULLABLE' },
+      ],
+    });
+    // The wire form: a list of cells whose values are rows.
+    expect(body.rows[0]!.f[1]).toEqual({ v: [{ v: { f: [{ v: '3' }, { v: null }, { v: 'bob' }] } }] });
+    const decoded = body.rows.map((row) => decodeRow(row, body.schema, 'int64-micros'));
+    const agents = (r: number) => decoded[r]![1];
+    expect(decoded.map((r) => r[0])).toEqual(['2', '3', '4', BIG]);
+    expect(agents(1)).toEqual([]); // a user without agents: an empty array, not a row of NULLs
+    expect(agents(3)).toEqual(
+      expect.arrayContaining([
+        { agent_id: '9223372036854775807', logon_name: null, user_name: 'ada' },
+        { agent_id: '2', logon_name: null, user_name: 'ada2' },
+      ]),
     );
   });
 });
