@@ -400,6 +400,13 @@ export class BigQueryStandIn {
     // Google's own Node client sends 'named' in lower case, which BigQuery takes.
     if (params.length > 0 && (typeof req.parameterMode !== 'string' || req.parameterMode.toUpperCase() !== 'NAMED'))
       throw new QueryRejected('invalidQuery', 'Positional parameters are not supported here; set parameterMode to NAMED.');
+    // https://cloud.google.com/bigquery/quotas, "Query jobs": query length and parameter count.
+    if (req.query.length > 1024 * 1024) {
+      throw new QueryRejected('invalidQuery', 'The query is too large. The maximum standard SQL query length is 1024.00K characters.');
+    }
+    if (params.length > 10_000) {
+      throw new QueryRejected('invalidQuery', `Too many query parameters: ${params.length}. The maximum is 10000.`);
+    }
     const location = typeof req.location === 'string' ? req.location : 'US';
     const t = translate(req.query, params, this.options.project);
     if (this.options.location && location.toLowerCase() !== this.options.location.toLowerCase()) {

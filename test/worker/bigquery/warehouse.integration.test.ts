@@ -193,6 +193,42 @@ describe('exports read one job, its pages fetched ahead', () => {
   });
 });
 
+describe("BigQuery's per-query limits", () => {
+  it('refuses more than 10,000 filter values with 400 limit-exceeded before sending the query', async () => {
+    const h = await harness(DATASET);
+    const values = `in.(${Array.from({ length: 500 }, (_, i) => i).join(',')})`;
+    const query = queryFor(
+      'users',
+      Array.from({ length: 21 }, (): [string, string] => ['uid', values]),
+    );
+    const err = await h.warehouse.page(query, 10).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ status: 400, type: 'limit-exceeded', extensions: { limit: 'queryParameters', maximum: 10_000 } });
+    expect((err as ApiError).message).toMatch(/fewer values in the in\.\(\.\.\.\) filters/);
+    expect(h.standIn.count('query')).toBe(0);
+    // The stand-in, as BigQuery, refuses such a query outright.
+    const res = await h.standIn.fetch('https://bigquery.googleapis.com/bigquery/v2/projects/acb-standin/queries', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await h.tokens.token()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'SELECT 1 AS c0 FROM `acb-standin.edge.users` AS t',
+        useLegacySql: false,
+        parameterMode: 'NAMED',
+        queryParameters: Array.from({ length: 10_001 }, (_, i) => ({
+          name: `p${i}`,
+          parameterType: { type: 'INT64' },
+          parameterValue: { value: '1' },
+        })),
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { errors: [{ reason: 'invalidQuery' }] } });
+  });
+});
+
 describe('nested REPEATED RECORD cells', () => {
   it("the stand-in writes a whole ARRAY<STRUCT> as BigQuery does, and the worker's decoder reads it exactly", async () => {
     const { standIn, tokens } = await harness(DATASET);

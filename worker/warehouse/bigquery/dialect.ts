@@ -12,6 +12,15 @@ export const DATASET_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,1023}$/;
 /** View, record and column names come from shared/ definitions, which use snake_case only. */
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * BigQuery's documented ceilings for one query (https://cloud.google.com/bigquery/quotas,
+ * "Query jobs": at most 10,000 query parameters; an unresolved GoogleSQL query of at most
+ * 1,024K characters). GoogleSQL's LIKE has no documented pattern-length limit
+ * (https://cloud.google.com/bigquery/docs/reference/standard-sql/operators#like_operator);
+ * a pattern travels as a parameter, bounded only by the API's own value length.
+ */
+export const BIGQUERY_QUERY_LIMITS = { maxParameters: 10_000, maxQueryChars: 1024 * 1024 } as const;
+
 /** The alias of the view's row in FROM; record fields are reached through their own UNNEST alias. */
 export const ROW_ALIAS = 't';
 
