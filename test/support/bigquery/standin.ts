@@ -21,6 +21,7 @@
  * client's `fetch` (over env.DB) and can be served from Node over node:sqlite.
  */
 import type { ScalarType } from '../../../shared/types.ts';
+import { BIGQUERY_QUERY_LIMITS } from '../../../worker/warehouse/bigquery/dialect.ts';
 import { demoTable, QueryRejected, translate, type OutputColumn, type Translation, type WireParameter } from './translate.ts';
 
 /** Runs SQLite; rows come back as arrays in select order. */
@@ -401,10 +402,10 @@ export class BigQueryStandIn {
     if (params.length > 0 && (typeof req.parameterMode !== 'string' || req.parameterMode.toUpperCase() !== 'NAMED'))
       throw new QueryRejected('invalidQuery', 'Positional parameters are not supported here; set parameterMode to NAMED.');
     // https://cloud.google.com/bigquery/quotas, "Query jobs": query length and parameter count.
-    if (req.query.length > 1024 * 1024) {
+    if (req.query.length > BIGQUERY_QUERY_LIMITS.maxQueryChars) {
       throw new QueryRejected('invalidQuery', 'The query is too large. The maximum standard SQL query length is 1024.00K characters.');
     }
-    if (params.length > 10_000) {
+    if (params.length > BIGQUERY_QUERY_LIMITS.maxParameters) {
       throw new QueryRejected('invalidQuery', `Too many query parameters: ${params.length}. The maximum is 10000.`);
     }
     const location = typeof req.location === 'string' ? req.location : 'US';

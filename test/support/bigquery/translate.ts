@@ -274,6 +274,29 @@ export function translate(sql: string, params: readonly WireParameter[], project
     return `?${binds.length}`;
   };
 
+  /**
+   * A JSON-array STRING parameter read as the values of an in-list: each element is checked
+   * and converted as a parameter of the cast's type would be.
+   */
+  const bindList = (name: string, type: string): string => {
+    const p = declared.get(name);
+    if (!p) throw new QueryRejected('invalidQuery', `Query parameter '${name}' not found`);
+    if (p.parameterType?.type?.toUpperCase() !== 'STRING') {
+      throw new QueryRejected('invalidQuery', 'No matching signature for function JSON_VALUE_ARRAY: the argument must be a STRING');
+    }
+    let items: unknown;
+    try {
+      items = JSON.parse(p.parameterValue?.value ?? 'null');
+    } catch {
+      throw new QueryRejected('invalidQuery', `JSON_VALUE_ARRAY: invalid JSON in query parameter '${name}'`);
+    }
+    if (!Array.isArray(items) || !items.every((v): v is string => typeof v === 'string')) {
+      throw new QueryRejected('invalidQuery', `stand-in expects query parameter '${name}' to be a JSON array of strings`);
+    }
+    binds.push(JSON.stringify(items.map((v) => toStored(name, type, v))));
+    return `?${binds.length}`;
+  };
+
   /** Translates an expression; NUMERIC columns become numbers unless `bare` keeps their exact text. */
   const expression = (list: Token[], bare: boolean): string => {
     const out: string[] = [];
@@ -284,6 +307,12 @@ export function translate(sql: string, params: readonly WireParameter[], project
         const ref = `${rowAlias.text}.${q(col.column.name)}`;
         out.push(col.column.type === 'NUMERIC' && !bare ? `CAST(${ref} AS REAL)` : ref);
         i += col.used;
+        continue;
+      }
+      const inList = inListAt(list, i);
+      if (inList) {
+        out.push(`IN (SELECT CAST(value AS ${SQLITE_CAST[inList.type] ?? 'TEXT'}) FROM json_each(${bindList(inList.param, inList.type)}))`);
+        i += inList.used;
         continue;
       }
       if (t.kind === 'param') {
@@ -414,6 +443,26 @@ function nestedRows(view: ViewDef, table: string, records: ReadonlySet<string>):
     columns.push(`json_group_array(json_array(${fields.join(', ')})) FILTER (WHERE ${present}) AS ${q(column.name)}`);
   }
   return `(SELECT ${columns.join(', ')} FROM ${table} GROUP BY ${parent.map((c) => q(c.name)).join(', ')})`;
+}
+
+/**
+ * The two in-list shapes the dialect writes, at token `i`:
+ * `IN UNNEST(JSON_VALUE_ARRAY(@p))` for STRING, and
+ * `IN (SELECT CAST(v AS T) FROM UNNEST(JSON_VALUE_ARRAY(@p)) AS v)` otherwise.
+ */
+function inListAt(list: readonly Token[], i: number): { used: number; param: string; type: string } | null {
+  const shape = (n: number) =>
+    list
+      .slice(i, i + n)
+      .map((t) => (t.kind === 'param' ? '@' : t.text.toUpperCase()))
+      .join(' ');
+  if (shape(8) === 'IN UNNEST ( JSON_VALUE_ARRAY ( @ ) )') return { used: 8, param: list[i + 5]!.text, type: 'STRING' };
+  const cast = list[i + 7]?.text.toUpperCase() ?? '';
+  const casted = shape(20).replace(` AS ${cast} )`, ' AS T )');
+  if (casted === 'IN ( SELECT CAST ( V AS T ) FROM UNNEST ( JSON_VALUE_ARRAY ( @ ) ) AS V )') {
+    return { used: 20, param: list[i + 14]!.text, type: cast };
+  }
+  return null;
 }
 
 /** The BigQuery type of a select expression, for the result schema. */

@@ -5,7 +5,7 @@ import type { Tenant } from '../../tenants/tenants.ts';
 import type { Cell, Page, Warehouse } from '../types.ts';
 import { CREDENTIALS_SECRET, sharedTokenSource, type TokenSource } from './auth.ts';
 import { BigQueryClient, type BigQueryClientOptions, type QuerySpec } from './client.ts';
-import { BIGQUERY_QUERY_LIMITS, bigQueryDialect, bigQuerySource } from './dialect.ts';
+import { bigQueryDialect, bigQuerySource } from './dialect.ts';
 import { cellFor, decodeRow, RowFormatError } from './rows.ts';
 
 /** Where a tenant's ActivConnect views live in BigQuery, and what a query may cost. */
@@ -99,15 +99,6 @@ export class BigQueryWarehouse implements Warehouse {
   private spec_(query: Query, limit: number): QuerySpec {
     const source = bigQuerySource(this.config.project, this.config.dataset);
     const compiled = compileSelect(query, bigQueryDialect, source, limit);
-    // Many in.() lists can bind more values than BigQuery takes; say so rather than send it.
-    if (compiled.params.length > BIGQUERY_QUERY_LIMITS.maxParameters) {
-      throw new ApiError(
-        400,
-        'limit-exceeded',
-        `This query has ${compiled.params.length} filter values, more than the ${BIGQUERY_QUERY_LIMITS.maxParameters.toLocaleString('en-US')} BigQuery accepts in one query. Use fewer values in the in.(...) filters, or split the request into several.`,
-        { limit: 'queryParameters', maximum: BIGQUERY_QUERY_LIMITS.maxParameters, count: compiled.params.length },
-      );
-    }
     return {
       sql: compiled.sql,
       params: compiled.params,
