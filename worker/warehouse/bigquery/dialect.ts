@@ -107,7 +107,8 @@ export const bigQueryDialect: Dialect = {
   likePattern: (pattern) => closeTrailingEscape(pattern),
   // One parameter per in.() list, not per value: BigQuery takes at most 10,000 parameters in a
   // query and 50 lists of 500 values would need 25,000. The list travels as a JSON array of the
-  // values' canonical text, each cast back to the column's type.
+  // values' canonical text, each cast back to the column's type
+  // (https://cloud.google.com/bigquery/docs/reference/standard-sql/json_functions#json_value_array).
   inList: (expr, values, type, bind) => {
     const list = bind(JSON.stringify(values.map((value) => parameterText({ value, type }))), 'STRING');
     const items = `UNNEST(JSON_VALUE_ARRAY(${list}))`;
