@@ -28,8 +28,9 @@ export interface BigQueryClientOptions {
   readonly random?: () => number;
   readonly apiBase?: string;
   /**
-   * Budget for one query from the first request to the last page, retries and polling
-   * included. Sheets abandons a custom function after 30 s, so the default leaves room.
+   * Budget for one query from the first request to its first page of results, retries, new
+   * jobs and polling included; each later page of a finished job gets the same budget of its
+   * own. Sheets abandons a custom function after 30 s, so the default leaves room.
    */
   readonly deadlineMs?: number;
   /** How long each jobs.query / getQueryResults call asks BigQuery to wait for completion. */
