@@ -21,6 +21,7 @@ import { pagedExport, streamedExport, type ExportResult } from './lib/exports.ts
 import { runLoad } from './lib/load.ts';
 import { cachedLatencies, uncachedLatencies } from './lib/queries.ts';
 import { fmt, machineInfo, table, type Row } from './lib/report.ts';
+import { measureBigQueryExport } from './lib/bigquery-pages.ts';
 import { measureSheetsInChild } from './lib/sheets.ts';
 import { compiledSql, hasSqlite3, sqliteRunTimes, sqliteScalar, timeSqliteCsv } from './lib/sqlite-baseline.ts';
 import { DRAIN_GOAL_ROWS_PER_MINUTE, dropHooks, measureDrain, rewindHooks, subscribeHooks } from './lib/webhooks.ts';
@@ -305,6 +306,20 @@ async function main(): Promise<void> {
           `Webhooks: each landed batch enqueues the hook's next at once (one batch in flight per hook, at most ${HOOK_POLICY.maxInFlightPerAccount} per account), so a backlog drains at the receiver's pace; the cron only finds work.`,
         );
       }
+    });
+
+    // --- 9: BigQuery export, pages fetched ahead vs the sequential page loop ---------------
+    await attempt('9', 'BigQuery export over HTTP, pages fetched ahead vs one after another', async () => {
+      log('bigquery: events export through the stand-in over HTTP, 150 ms per result page');
+      const bq = await measureBigQueryExport({ pageLatencyMs: 150 });
+      const line = (r: { seconds: number; rows: number }) => `${fmt.seconds(r.seconds)} (${fmt.count(r.rows / r.seconds)} rows/s)`;
+      rows.push({
+        id: '9',
+        what: `BigQuery export: ${fmt.count(bq.ahead.rows)} events as csv through BigQueryWarehouse, stand-in served over HTTP from another process, ${bq.options.pageLatencyMs} ms per page, ${bq.pages} pages of ${fmt.count(bq.options.pageSize)}`,
+        api: `${bq.options.pagesAhead} pages fetched ahead by startIndex: ${line(bq.ahead)}`,
+        baseline: `sequential page loop (pagesAhead 0): ${line(bq.sequential)}`,
+        ratio: `${fmt.ratio(bq.sequential.seconds, bq.ahead.seconds)} faster`,
+      });
     });
   } finally {
     inspector?.close();

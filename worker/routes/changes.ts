@@ -70,7 +70,7 @@ export const changes = new Hono<AppEnv>().get('/:view/changes', async (c) => {
       'A named poller keeps its own position, so since does not apply; drop since, or drop poller and pass since yourself.',
     );
   }
-  const warehouse = warehouseFor(c.env, caller.tenant, (p) => c.executionCtx.waitUntil(p));
+  const warehouse = warehouseFor(c.env, caller.tenant);
 
   let since: string | undefined;
   let query: Query;

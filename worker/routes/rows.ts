@@ -77,7 +77,7 @@ export async function answerRows(req: RowsRequest): Promise<Response> {
     const resume = await decodeCursor(secret, caller.tenant.id, query, parsed.cursor);
     query = { ...query, after: resume.after, afterTies: resume.ties };
   }
-  const warehouse = warehouseFor(env, caller.tenant, req.waitUntil);
+  const warehouse = warehouseFor(env, caller.tenant);
   if (parsed.dryRun) {
     const { bytesProcessed } = await warehouse.dryRun(query);
     return Response.json(dryRunBody(view.name, warehouse.kind, bytesProcessed));
