@@ -14,7 +14,7 @@ import { feedResponses, sharedResponses } from './components/responses.ts';
 import { pageSchema, querySchema, rowSchema, sharedSchemas } from './components/schemas.ts';
 import { description } from './description.ts';
 import { followableViews, followNote } from './follow.ts';
-import { type Json } from './json.ts';
+import { type Json, ref } from './json.ts';
 import { changesPath } from './paths/changes.ts';
 import { hookPaths } from './paths/hooks.ts';
 import { servicePaths } from './paths/service.ts';
@@ -30,6 +30,29 @@ import { webhooks } from './webhooks.ts';
  * The trigger and webhook parts quote worker/hooks/ and the /changes and /v1/hooks routes
  * the same way: their limits, statuses and signature scheme are imported, never retyped.
  */
+
+/**
+ * Answers the middleware in worker/app.ts can give before any route runs: every path may get a
+ * 414 (URL length), and every /v1 path a 400 (both key headers, with different keys), a 401 and
+ * a 429 (the key's rate tier). Added here so no path can forget one.
+ */
+function addMiddlewareResponses(paths: Record<string, Json>): void {
+  for (const [path, item] of Object.entries(paths)) {
+    for (const operation of Object.values(item as Record<string, { responses?: Record<string, Json> }>)) {
+      const responses = operation.responses;
+      if (responses === undefined) continue;
+      const added: Record<string, Json> = { '414': ref('responses', 'UriTooLong') };
+      if (path.startsWith('/v1/')) {
+        Object.assign(added, {
+          '400': ref('responses', 'BadRequest'),
+          '401': ref('responses', 'Unauthorized'),
+          '429': ref('responses', 'TooManyRequests'),
+        });
+      }
+      for (const [status, answer] of Object.entries(added)) responses[status] ??= answer;
+    }
+  }
+}
 
 /**
  * Builds the OpenAPI 3.1 document for a server URL. Pure and deterministic for a given URL,
@@ -57,6 +80,7 @@ export function openApiDocument(serverUrl: string): object {
   }
   Object.assign(schemas, hookSchemas(followable));
   Object.assign(paths, hookPaths());
+  addMiddlewareResponses(paths);
   return {
     openapi: '3.1.0',
     info: {
