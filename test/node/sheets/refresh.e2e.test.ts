@@ -278,7 +278,14 @@ describe('refresh guards', () => {
   it('says so when all 20 triggers are taken', () => {
     const world = worlds.connected(api);
     for (let i = 0; i < 20; i++)
-      world.triggers.triggers.push({ uid: `t${i}`, handler: 'somethingElse', owner: world.owner, schedule: { kind: 'once' }, next: null });
+      world.triggers.triggers.push({
+        uid: `t${i}`,
+        handler: 'somethingElse',
+        owner: world.owner,
+        document: 'another-spreadsheet',
+        schedule: { kind: 'once' },
+        next: null,
+      });
     const result = world.sidebarCall('sidebarInsert', [
       { view: 'users', columns: ['uid'], target: { kind: 'new' }, mode: 'replace', every: 'hour' },
     ]);
