@@ -1,8 +1,8 @@
 import { userMessage } from '../api/errors.ts';
 import { rangeLabel } from '../refresh/engine.ts';
-import { deleteTrigger, runPending, type PendingRun } from '../refresh/scheduler.ts';
+import { deleteTrigger, runPending, scheduleContinuation, type PendingRun } from '../refresh/scheduler.ts';
 import type { SavedRange } from '../refresh/store.ts';
-import { refreshContext, scheduling } from '../runtime/context.ts';
+import { rangeStore, refreshContext, scheduling } from '../runtime/context.ts';
 import { Deadline } from '../runtime/deadline.ts';
 import type { ScriptMode } from '../runtime/mode.ts';
 import { dailyTriggerMinutes, startTriggerRun } from '../runtime/trigger-budget.ts';
@@ -117,7 +117,12 @@ function triggerRun(services: Services, startedBy: 'schedule' | 'continuation', 
   );
   let run: PendingRun | null = null;
   try {
-    if (budget.budgetMs > 0) {
+    if (budget.budgetMs === 0) {
+      // Nothing may run now: an unfinished refresh waits for the hourly trigger, never a
+      // one-off that would only be skipped again.
+      const store = rangeStore(services);
+      if (store.list().some((r) => r.job !== null)) scheduleContinuation({ ...where, mode: 'addon' }, store);
+    } else {
       run = runPending(
         refreshContext(services, { spreadsheet, deadline: new Deadline(now, budget.budgetMs) }),
         services.LockService,
