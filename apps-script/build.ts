@@ -3,12 +3,19 @@
  * top-level function per public export), Sidebar.html (markup with the client bundle
  * inlined) and appsscript.json. `clasp push` uploads that folder as it is.
  *
- *   node apps-script/build.ts            (Node 22: runs the TypeScript directly)
+ *   node apps-script/build.ts [outDir] [--bridge-url=https://bridge.example.com]
+ *
+ * The bridge address (also ACTIVTRAK_BRIDGE_URL, comma-separated for several) becomes the
+ * manifest's urlFetchWhitelist, which a versioned add-on deployment requires
+ * (https://developers.google.com/apps-script/manifest/allowlist-url); without one the
+ * build suits a bound script or a test deployment only.
  */
 import { build, type BuildOptions } from 'esbuild';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { prefixFor, prefixProblem } from './api/allowlist.ts';
 import { CUSTOM_FUNCTIONS, customFunctionStub } from './functions/catalog.ts';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
@@ -58,14 +65,45 @@ export function stubs(names: readonly string[]): string {
 
 export interface BuildResult {
   readonly outDir: string;
+  /** The manifest's urlFetchWhitelist; empty when no bridge address was configured. */
+  readonly urlFetchWhitelist: readonly string[];
   readonly publicFunctions: readonly string[];
   readonly files: Readonly<Record<string, string>>;
 }
 
-export async function buildAddon(outDir = join(ROOT, 'dist')): Promise<BuildResult> {
+/** The allowlist prefixes for the bridge addresses, refusing any a manifest would refuse. */
+export function whitelistFor(bridgeUrls: readonly string[]): string[] {
+  const prefixes = [
+    ...new Set(
+      bridgeUrls
+        .map((u) => u.trim())
+        .filter((u) => u)
+        .map(prefixFor),
+    ),
+  ];
+  for (const prefix of prefixes) {
+    const problem = prefixProblem(prefix);
+    if (problem) throw new Error(`--bridge-url: ${problem}. A published add-on may fetch only https addresses.`);
+  }
+  return prefixes;
+}
+
+export interface AddonBuildOptions {
+  /** Bridge API addresses the add-on may call; written to urlFetchWhitelist. */
+  readonly bridgeUrls?: readonly string[];
+}
+
+export async function buildAddon(outDir = join(ROOT, 'dist'), options: AddonBuildOptions = {}): Promise<BuildResult> {
+  const whitelist = whitelistFor(options.bridgeUrls ?? []);
   const entry = join(ROOT, 'server/index.ts');
   const names = await publicNames(entry);
-  const server = await build({ ...common, entryPoints: [entry], format: 'iife', globalName: BUNDLE_GLOBAL });
+  const server = await build({
+    ...common,
+    entryPoints: [entry],
+    format: 'iife',
+    globalName: BUNDLE_GLOBAL,
+    define: { __ACTIVTRAK_URL_FETCH_WHITELIST__: JSON.stringify(whitelist) },
+  });
   const code = `// ${GENERATED}server/index.ts\n${server.outputFiles![0]!.text}\n${stubs(names)}\n`;
 
   const client = await build({
@@ -81,17 +119,24 @@ export async function buildAddon(outDir = join(ROOT, 'dist')): Promise<BuildResu
   if (!template.includes('<!-- SCRIPT -->')) throw new Error('client/sidebar.html lost its <!-- SCRIPT --> placeholder');
   const sidebar = `<!-- ${GENERATED}client/ -->\n${template.replace('<!-- SCRIPT -->', () => `<script>\n${script}</script>`)}`;
 
-  const manifest = await readFile(join(ROOT, 'appsscript.json'), 'utf8');
-  JSON.parse(manifest);
+  const source = JSON.parse(await readFile(join(ROOT, 'appsscript.json'), 'utf8')) as Record<string, unknown>;
+  const manifest = JSON.stringify(whitelist.length > 0 ? { ...source, urlFetchWhitelist: whitelist } : source, null, 2) + '\n';
 
   const files = { 'Code.js': code, 'Sidebar.html': sidebar, 'appsscript.json': manifest };
   await mkdir(outDir, { recursive: true });
   for (const [name, text] of Object.entries(files)) await writeFile(join(outDir, name), text);
-  return { outDir, publicFunctions: names, files };
+  return { outDir, urlFetchWhitelist: whitelist, publicFunctions: names, files };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const result = await buildAddon(process.argv[2] ? resolve(process.argv[2]) : undefined);
+  const { values, positionals } = parseArgs({ options: { 'bridge-url': { type: 'string', multiple: true } }, allowPositionals: true });
+  const bridgeUrls = (values['bridge-url'] ?? (process.env.ACTIVTRAK_BRIDGE_URL ?? '').split(',')).flatMap((u) => u.split(','));
+  const result = await buildAddon(positionals[0] ? resolve(positionals[0]) : undefined, { bridgeUrls });
   const sizes = Object.entries(result.files).map(([name, text]) => `${name} ${(Buffer.byteLength(text) / 1024).toFixed(0)} KB`);
   console.log(`Built ${result.outDir}: ${sizes.join(', ')}; ${result.publicFunctions.length} public functions.`);
+  console.log(
+    result.urlFetchWhitelist.length > 0
+      ? `urlFetchWhitelist: ${result.urlFetchWhitelist.join(', ')}`
+      : 'No urlFetchWhitelist (no --bridge-url or ACTIVTRAK_BRIDGE_URL): fine for a bound script or a test deployment; a versioned add-on deployment needs one.',
+  );
 }

@@ -1,5 +1,5 @@
 import { PLANS, planIncludes, planRank, type Plan } from './plans.ts';
-import type { ColumnNameOf, RecordColumn, ScalarType, ViewDef } from './types.ts';
+import type { ColumnNameOf, RecordColumn, ScalarColumn, ScalarType, Unit, ViewDef } from './types.ts';
 
 /**
  * A column as clients see it: records flattened to dotted names (`agents.agent_id`), the
@@ -10,6 +10,8 @@ export interface LeafColumn<Name extends string = string> {
   readonly type: ScalarType;
   readonly description: string;
   readonly minPlan: Plan;
+  /** What the number counts (`seconds`), when the definition says. */
+  readonly unit?: Unit;
   /** Set on fields of a nested record: the record they are flattened from. */
   readonly record?: { readonly name: string; readonly mode: RecordColumn['mode'] };
 }
@@ -35,8 +37,14 @@ export function leafColumns<V extends ViewDef>(view: V): readonly LeafColumn<Col
   return leaves as readonly LeafColumn<ColumnNameOf<V>>[];
 }
 
-function leafOf(column: { name: string; type: ScalarType; description: string; minPlan: Plan }): LeafColumn {
-  return { name: column.name, type: column.type, description: column.description, minPlan: column.minPlan };
+function leafOf(column: ScalarColumn): LeafColumn {
+  return {
+    name: column.name,
+    type: column.type,
+    description: column.description,
+    minPlan: column.minPlan,
+    ...(column.unit ? { unit: column.unit } : {}),
+  };
 }
 
 /** The leaf columns a caller on `plan` may read, in definition order. */

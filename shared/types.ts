@@ -7,13 +7,22 @@ import type { Plan } from './plans.ts';
 export const SCALAR_TYPES = ['INT64', 'NUMERIC', 'FLOAT64', 'STRING', 'BOOL', 'DATE', 'DATETIME', 'TIMESTAMP', 'TIME'] as const;
 export type ScalarType = (typeof SCALAR_TYPES)[number];
 
-export interface ScalarColumn {
+/** What a number counts, where its name alone would be a guess: `seconds` marks a duration. */
+export const UNITS = ['seconds'] as const;
+export type Unit = (typeof UNITS)[number];
+export const NUMBER_TYPES = ['INT64', 'NUMERIC', 'FLOAT64'] as const;
+
+interface ColumnBase {
   readonly name: string;
-  readonly type: ScalarType;
   readonly description: string;
   /** The lowest plan the dictionary lists for this column. */
   readonly minPlan: Plan;
 }
+
+/** Only a number has a unit; the dictionary's "...in seconds" descriptions say which. */
+export type ScalarColumn =
+  | (ColumnBase & { readonly type: (typeof NUMBER_TYPES)[number]; readonly unit?: Unit })
+  | (ColumnBase & { readonly type: Exclude<ScalarType, (typeof NUMBER_TYPES)[number]>; readonly unit?: never });
 
 /**
  * A nested record (`users.agents`, `user_work_schedules.work_schedule`). Its fields are

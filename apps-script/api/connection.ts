@@ -1,4 +1,5 @@
 import type { Properties, Services } from '../types/apps-script.ts';
+import { BUILT_WHITELIST, prefixAllows } from './allowlist.ts';
 import { ApiClient, type Catalog, type Connection } from './client.ts';
 import { UserError } from './errors.ts';
 
@@ -25,8 +26,19 @@ export function requireConnection(userProperties: Properties): Connection {
  * Checks the address and key by listing the views the key can read, and saves them only
  * when that works, so a typo never replaces a working connection.
  */
-export function connect(services: Pick<Services, 'UrlFetchApp' | 'Utilities' | 'PropertiesService'>, url: string, key: string): Catalog {
+export function connect(
+  services: Pick<Services, 'UrlFetchApp' | 'Utilities' | 'PropertiesService'>,
+  url: string,
+  key: string,
+  whitelist: readonly string[] = BUILT_WHITELIST,
+): Catalog {
   const connection = { url: normaliseUrl(url), key: normaliseKey(key) };
+  // Every request goes below /v1/ of the address; Apps Script would refuse each one.
+  if (whitelist.length > 0 && !whitelist.some((prefix) => prefixAllows(prefix, `${connection.url}/v1/views`))) {
+    throw new UserError(
+      `This copy of the add-on may only connect to ${whitelist.join(' or ')}: Google lets a published add-on fetch only the addresses listed in its manifest (urlFetchWhitelist). Use that address, or ask whoever published the add-on to rebuild it with yours.`,
+    );
+  }
   const catalog = new ApiClient(services.UrlFetchApp, services.Utilities, connection, { retries: 0 }).catalog();
   services.PropertiesService.getUserProperties().setProperties({ [URL_PROPERTY]: connection.url, [KEY_PROPERTY]: connection.key });
   return catalog;

@@ -97,7 +97,7 @@ export function activtrak(services: Services, args: FunctionArguments): CellValu
         `More than ${formatCount(DEFAULT_FUNCTION_ROWS)} rows match. Add limit=… (up to ${formatCount(MAX_FUNCTION_ROWS)}), a date range or filters, or use ActivTrak > Insert a view for all of them.`,
       );
     }
-    const columns = sheetColumns(loaded.columns, 'seconds');
+    const columns = sheetColumns(spec.view, loaded.columns, 'seconds');
     const rows = toCells(loaded.rows, columns, {
       timeZone: call.timeZone,
       utilities: services.Utilities,

@@ -166,7 +166,7 @@ function refreshPages(
       return { result: 'unchanged', written: 0, range, detail: 'The data has not changed since the last refresh.' };
     }
     const page = result.page;
-    columns = sheetColumns(page.columns, saved.durations);
+    columns = sheetColumns(saved.spec.view, page.columns, saved.durations);
     const header = (page.values[0] ?? page.columns.map((c) => c.name)) as string[];
     const rows = page.values.slice(1);
     const firstPageOfJob = job.cursor === null;

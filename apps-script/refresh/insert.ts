@@ -3,10 +3,10 @@ import { UserError } from '../api/errors.ts';
 import { parseFilters } from '../query/arguments.ts';
 import { queryBody, withColumns, type QuerySpec } from '../query/spec.ts';
 import type { DurationStyle } from '../sheets/columns.ts';
-import type { ScriptApp, Sheet, Spreadsheet, Utilities } from '../types/apps-script.ts';
+import type { Sheet, Spreadsheet, Utilities } from '../types/apps-script.ts';
 import { runRefresh, type Outcome, type RefreshContext } from './engine.ts';
 import { nextDue } from './schedule.ts';
-import { scheduleContinuation, syncScheduleTrigger } from './scheduler.ts';
+import { scheduleContinuation, syncScheduleTrigger, type Scheduling } from './scheduler.ts';
 import { writeStatus } from './status.ts';
 import { cannotMerge, MODES, SCHEDULES, type Every, type Mode, type SavedRange } from './store.ts';
 
@@ -114,7 +114,7 @@ function targetSheet(spreadsheet: Spreadsheet, request: InsertRequest): { sheet:
  */
 export function insertView(
   ctx: RefreshContext,
-  scriptApp: ScriptApp,
+  where: Scheduling,
   utilities: Pick<Utilities, 'getUuid'>,
   request: InsertRequest,
 ): InsertResult {
@@ -154,11 +154,8 @@ export function insertView(
   const outcome = runRefresh(ctx, { ...range, mode: 'replace' }, 'insert');
   const saved = ctx.store.save({ ...outcome.range, mode });
   writeStatus(sheet, saved, ctx.timeZone, ctx.utilities);
-  if (outcome.result === 'continued') scheduleContinuation(scriptApp);
-  syncScheduleTrigger(
-    scriptApp,
-    ctx.store.list().some((r) => r.every !== 'off'),
-  );
+  const continues = outcome.result === 'continued' ? scheduleContinuation(where, ctx.store) : null;
+  syncScheduleTrigger(where, ctx.store);
   if (outcome.result === 'error') throw new UserError(outcome.detail);
   sheet.activate();
   return {
@@ -167,6 +164,6 @@ export function insertView(
     cell: sheet.getRange(row, column).getA1Notation(),
     result: outcome.result,
     rows: outcome.written,
-    detail: outcome.detail,
+    detail: continues === 'hourly' ? `${outcome.detail}; keep this sidebar open to finish sooner than the next hourly run` : outcome.detail,
   };
 }

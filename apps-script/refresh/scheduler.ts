@@ -1,59 +1,105 @@
 import { UserError, userMessage } from '../api/errors.ts';
-import type { LockService, ScriptApp } from '../types/apps-script.ts';
+import type { ScriptMode } from '../runtime/mode.ts';
+import type { LockService, ScriptApp, Spreadsheet, Trigger } from '../types/apps-script.ts';
 import { runRefresh, type Outcome, type RefreshContext, type StartedBy } from './engine.ts';
 import { isDue } from './schedule.ts';
+import type { RangeStore } from './store.ts';
 
 /** Handler names are public globals (server/index.ts); triggers find them by name. */
 export const SCHEDULED_HANDLER = 'activtrakScheduledRefresh';
 export const CONTINUE_HANDLER = 'activtrakContinueRefresh';
-/** Apps Script's shortest dependable one-off delay. */
+/** Apps Script's shortest dependable one-off delay (bound scripts only). */
 export const CONTINUE_AFTER_MS = 60_000;
 
+/** Where this run's triggers live: the user's triggers in this spreadsheet, never the project's. */
+export interface Scheduling {
+  readonly scriptApp: ScriptApp;
+  readonly spreadsheet: Spreadsheet;
+  readonly mode: ScriptMode;
+}
+
+function triggers(s: Scheduling, handler: string): Trigger[] {
+  // Per document: an add-on is one project in many spreadsheets, and getProjectTriggers
+  // would hand this spreadsheet another one's schedule to find or delete.
+  return s.scriptApp.getUserTriggers(s.spreadsheet).filter((t) => t.getHandlerFunction() === handler);
+}
+
+/**
+ * Creates a trigger, turning Google's refusals into sentences a spreadsheet user can act on;
+ * the platform's own text goes to the execution log only.
+ */
 function createTrigger(create: () => unknown): void {
   try {
     create();
   } catch (err) {
-    if (/too many triggers/i.test(userMessage(err))) {
+    const raw = userMessage(err);
+    console.warn(`ActivTrak: Apps Script refused a trigger: ${raw}`);
+    if (/too many time-based triggers/i.test(raw)) {
+      throw new UserError(
+        'Google lets an add-on keep one timer per person in each spreadsheet, and another one of yours is already set here (left by an earlier version). Remove it at script.google.com/home/triggers, then save the schedule again.',
+      );
+    }
+    if (/too many triggers/i.test(raw)) {
       throw new UserError(
         'Apps Script allows 20 triggers per user in this spreadsheet and they are all in use. Delete some under Extensions > Apps Script > Triggers.',
       );
     }
-    throw err;
+    throw new UserError(
+      'Google would not set up the hourly timer that runs scheduled refreshes, so they will not run for now. Try saving the schedule again later; Refresh now still works.',
+    );
   }
 }
 
 /**
- * One hourly trigger serves every scheduled range (Apps Script allows 20 triggers per
- * user per script): created when the first range gets a schedule, deleted with the last.
+ * One hourly trigger per user per spreadsheet serves every scheduled range and, for an
+ * add-on, resumes refreshes that ran out of time: Google allows an add-on one time-driven
+ * trigger per user per document, at most hourly
+ * (https://developers.google.com/workspace/add-ons/concepts/editor-triggers#restrictions).
+ * It exists while a range has a schedule or, for an add-on, while a refresh is unfinished.
  */
-export function syncScheduleTrigger(scriptApp: ScriptApp, anyScheduled: boolean): void {
-  const existing = scriptApp.getProjectTriggers().filter((t) => t.getHandlerFunction() === SCHEDULED_HANDLER);
-  if (anyScheduled && existing.length === 0) {
-    createTrigger(() => scriptApp.newTrigger(SCHEDULED_HANDLER).timeBased().everyHours(1).create());
+export function syncScheduleTrigger(s: Scheduling, store: RangeStore): void {
+  const ranges = store.list();
+  const needed = ranges.some((r) => r.every !== 'off') || (s.mode === 'addon' && ranges.some((r) => r.job !== null));
+  const existing = triggers(s, SCHEDULED_HANDLER);
+  if (needed && existing.length === 0) {
+    createTrigger(() => s.scriptApp.newTrigger(SCHEDULED_HANDLER).timeBased().everyHours(1).create());
   }
-  if (!anyScheduled) for (const trigger of existing) scriptApp.deleteTrigger(trigger);
+  if (!needed) for (const trigger of existing) s.scriptApp.deleteTrigger(trigger);
   // A second hourly trigger (two people scheduling at once) would only double the work.
-  for (const extra of existing.slice(1)) scriptApp.deleteTrigger(extra);
+  for (const extra of existing.slice(1)) s.scriptApp.deleteTrigger(extra);
 }
 
-/** A one-off run a minute from now to carry on with refreshes that ran out of time. */
-export function scheduleContinuation(scriptApp: ScriptApp): void {
-  if (scriptApp.getProjectTriggers().some((t) => t.getHandlerFunction() === CONTINUE_HANDLER)) return;
-  createTrigger(() => scriptApp.newTrigger(CONTINUE_HANDLER).timeBased().after(CONTINUE_AFTER_MS).create());
+/**
+ * Makes sure an unfinished refresh goes on. A bound script gets a one-off run a minute from
+ * now; an add-on may not hold a second timer, so its hourly trigger carries on (and the
+ * sidebar, while open, continues sooner: sidebarContinue). Returns where it continues.
+ */
+export function scheduleContinuation(s: Scheduling, store: RangeStore): 'soon' | 'hourly' {
+  if (s.mode === 'bound') {
+    if (triggers(s, CONTINUE_HANDLER).length > 0) return 'soon';
+    try {
+      createTrigger(() => s.scriptApp.newTrigger(CONTINUE_HANDLER).timeBased().after(CONTINUE_AFTER_MS).create());
+      return 'soon';
+    } catch {
+      // No room for a one-off trigger: the hourly one picks the work up instead.
+    }
+  }
+  syncScheduleTrigger({ ...s, mode: 'addon' }, store);
+  return 'hourly';
 }
 
 /** One-off triggers stay listed (and count against the 20) after firing until deleted. */
-export function deleteTrigger(scriptApp: ScriptApp, uniqueId: string | undefined): void {
+export function deleteTrigger(s: Scheduling, uniqueId: string | undefined): void {
   if (!uniqueId) return;
-  for (const trigger of scriptApp.getProjectTriggers()) {
-    if (trigger.getUniqueId() === uniqueId) scriptApp.deleteTrigger(trigger);
+  for (const trigger of s.scriptApp.getUserTriggers(s.spreadsheet)) {
+    if (trigger.getUniqueId() === uniqueId) s.scriptApp.deleteTrigger(trigger);
   }
 }
 
 export interface PendingRun {
   readonly outcomes: Outcome[];
-  /** True when work was left for a follow-up run. */
-  readonly continued: boolean;
+  /** Where left-over work continues, when there is any. */
+  readonly continued: false | 'soon' | 'hourly';
   readonly skipped?: string;
 }
 
@@ -66,33 +112,37 @@ export interface PendingRun {
 export function runPending(
   ctx: RefreshContext,
   lockService: LockService,
-  scriptApp: ScriptApp,
+  s: Scheduling,
   startedBy: StartedBy,
   onlyIds?: ReadonlySet<string>,
 ): PendingRun {
   const lock = lockService.getDocumentLock() ?? lockService.getScriptLock();
   if (!lock.tryLock(10_000)) {
-    if (startedBy === 'continuation') scheduleContinuation(scriptApp);
-    return { outcomes: [], continued: startedBy === 'continuation', skipped: 'Another ActivTrak refresh is running in this spreadsheet.' };
+    const continued = startedBy === 'continuation' ? scheduleContinuation(s, ctx.store) : false;
+    return { outcomes: [], continued, skipped: 'Another ActivTrak refresh is running in this spreadsheet.' };
   }
   try {
     const now = ctx.now();
     const ranges = ctx.store.list().filter((r) => !onlyIds || onlyIds.has(r.id));
     const queue = onlyIds ? ranges : [...ranges.filter((r) => r.job !== null), ...ranges.filter((r) => r.job === null && isDue(r, now))];
     const outcomes: Outcome[] = [];
-    for (let i = 0; i < queue.length; i++) {
+    let leftOver = false;
+    for (const range of queue) {
       if (ctx.deadline.passed()) {
-        scheduleContinuation(scriptApp);
-        return { outcomes, continued: true };
+        leftOver = true;
+        break;
       }
-      const outcome = runRefresh(ctx, queue[i]!, queue[i]!.job ? 'continuation' : startedBy);
+      const outcome = runRefresh(ctx, range, range.job ? 'continuation' : startedBy);
       outcomes.push(outcome);
       if (outcome.result === 'continued') {
-        scheduleContinuation(scriptApp);
-        return { outcomes, continued: true };
+        leftOver = true;
+        break;
       }
     }
-    return { outcomes, continued: false };
+    const continued = leftOver ? scheduleContinuation(s, ctx.store) : false;
+    // The last unfinished refresh of an add-on without schedules no longer needs the timer.
+    if (!leftOver) syncScheduleTrigger(s, ctx.store);
+    return { outcomes, continued };
   } finally {
     lock.releaseLock();
   }

@@ -3,7 +3,9 @@ import { requireConnection } from '../api/connection.ts';
 import type { RefreshContext } from '../refresh/engine.ts';
 import { RangeStore } from '../refresh/store.ts';
 import type { Properties, Services, Spreadsheet, Utilities } from '../types/apps-script.ts';
+import type { Scheduling } from '../refresh/scheduler.ts';
 import { Deadline, LIMITS } from './deadline.ts';
+import { scriptMode } from './mode.ts';
 
 /** A short, stable, key-safe fingerprint of a text (SHA-256, web-safe base64). */
 export function fingerprint(utilities: Pick<Utilities, 'computeDigest' | 'base64EncodeWebSafe' | 'DigestAlgorithm'>, text: string): string {
@@ -55,4 +57,9 @@ export function refreshContext(
     ...(size ? { pageSize: size } : {}),
     ...(options.toasts ? { progress: (message: string) => spreadsheet.toast(message, 'ActivTrak', 5) } : {}),
   };
+}
+
+/** The triggers of this spreadsheet and the rules they follow (add-on or bound script). */
+export function scheduling(services: Services, spreadsheet: Spreadsheet = services.SpreadsheetApp.getActive()): Scheduling {
+  return { scriptApp: services.ScriptApp, spreadsheet, mode: scriptMode(services.ScriptApp) };
 }

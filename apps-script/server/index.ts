@@ -6,7 +6,8 @@
  */
 import { activtrak, activtrakColumns, activtrakViews } from '../functions/custom-functions.ts';
 import type { InsertRequest, InsertResult } from '../refresh/insert.ts';
-import type { CellValue, TimeDrivenEvent } from '../types/apps-script.ts';
+import { scriptMode } from '../runtime/mode.ts';
+import type { CellValue, OpenEvent, TimeDrivenEvent } from '../types/apps-script.ts';
 import { addMenu, continueRefresh, refreshNow, scheduledRefresh, showSidebar } from '../ui/menu.ts';
 import * as sidebar from '../ui/sidebar.ts';
 import { appsScriptServices as services } from './services.ts';
@@ -34,12 +35,13 @@ export function ACTIVTRAK_COLUMNS(view: unknown): CellValue[][] {
 
 // --- Simple triggers -------------------------------------------------------------------
 
-export function onOpen(): void {
-  addMenu(services().SpreadsheetApp.getUi());
+export function onOpen(event?: OpenEvent): void {
+  const s = services();
+  addMenu(s.SpreadsheetApp.getUi(), scriptMode(s.ScriptApp, event?.authMode));
 }
 
-export function onInstall(): void {
-  onOpen();
+export function onInstall(event?: OpenEvent): void {
+  onOpen(event);
 }
 
 // --- Menu items ------------------------------------------------------------------------
@@ -62,8 +64,8 @@ export function activtrakRefreshNow(): string {
 
 // --- Time-driven triggers (refresh/scheduler.ts names them) ----------------------------
 
-export function activtrakScheduledRefresh(): void {
-  scheduledRefresh(services());
+export function activtrakScheduledRefresh(event?: TimeDrivenEvent): void {
+  scheduledRefresh(services(), event);
 }
 
 export function activtrakContinueRefresh(event?: TimeDrivenEvent): void {
@@ -110,4 +112,8 @@ export function sidebarRemoveRange(id: string): sidebar.RangeInfo[] {
 
 export function sidebarRefreshRange(id: string): sidebar.RangeInfo[] {
   return sidebar.sidebarRefreshRange(services(), id);
+}
+
+export function sidebarContinue(): sidebar.ContinueResult {
+  return sidebar.sidebarContinue(services());
 }

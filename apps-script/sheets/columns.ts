@@ -4,7 +4,7 @@ import { VIEWS } from '../../shared/views/index.ts';
 import type { ApiCell } from '../api/client.ts';
 import type { CellValue, Utilities } from '../types/apps-script.ts';
 
-/** How `*_seconds` columns are shown: the number of seconds, or hours as [h]:mm:ss. */
+/** How columns in seconds are shown: the number of seconds, or hours as [h]:mm:ss. */
 export type DurationStyle = 'seconds' | 'hms';
 
 /** A result column as the sheet needs it: how to format it and how to turn a value into a cell. */
@@ -31,41 +31,47 @@ const FORMATS: Record<ScalarType, string> = {
   STRING: '@',
 };
 
-const SECONDS_WORD = /(^|_)(seconds|sec)(_|$)/;
 const NUMERIC: ReadonlySet<string> = new Set(['INT64', 'FLOAT64', 'NUMERIC']);
 
 /**
- * Columns the definitions say count seconds: numeric and named `*_seconds*` or `*_sec`
- * (duration_seconds, focused_seconds_all, duration_seconds_in_hour, events.duration_sec). Built from the definitions, so a new
- * duration column is formatted as one without touching this file.
+ * Columns whose definition gives them the unit `seconds`, per view. A name is no guide:
+ * `break_time_minutes` and `first_activity_minutes_in_day` count minutes, and a new column
+ * named `*_seconds` is a duration only once its definition says so.
  */
-export const DURATION_COLUMNS: ReadonlySet<string> = new Set(
-  Object.values(VIEWS).flatMap((view) =>
-    leafColumns(view)
-      .filter((c) => NUMERIC.has(c.type) && SECONDS_WORD.test(c.name))
-      .map((c) => c.name),
-  ),
+export const DURATION_COLUMNS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.values(VIEWS).map((view) => [
+    view.name,
+    new Set(
+      leafColumns(view)
+        .filter((c) => c.unit === 'seconds')
+        .map((c) => c.name),
+    ),
+  ]),
 );
 
-function isDuration(name: string, type: string): boolean {
-  if (!NUMERIC.has(type)) return false;
-  // sum(duration_seconds) comes back as sum_duration_seconds; count() is never a duration.
-  const base = name.replace(/^(sum|avg|min|max)_/, '');
-  return DURATION_COLUMNS.has(base);
+/** The API names an aggregate `<fn>_<column>` (sum(duration_seconds) is sum_duration_seconds). */
+const AGGREGATE_OF_SAME_UNIT = /^(sum|avg|min|max)_/;
+
+function isDuration(view: string | undefined, name: string, type: string): boolean {
+  const durations = view === undefined ? undefined : DURATION_COLUMNS.get(view);
+  if (!durations || !NUMERIC.has(type)) return false;
+  // A sum, mean or extreme of seconds is seconds; count() is never a duration.
+  return durations.has(name) || durations.has(name.replace(AGGREGATE_OF_SAME_UNIT, ''));
 }
 
 function isScalarType(type: string): type is ScalarType {
   return Object.hasOwn(FORMATS, type);
 }
 
-/** The sheet's view of the API's result columns. */
+/** The sheet's view of the API's result columns for `view` (its definition says which count seconds). */
 export function sheetColumns(
+  view: string | undefined,
   columns: readonly { readonly name: string; readonly type: string }[],
   durations: DurationStyle,
 ): SheetColumn[] {
   return columns.map((c) => {
     const type: ScalarType = isScalarType(c.type) ? c.type : 'STRING';
-    const duration = isDuration(c.name, type);
+    const duration = isDuration(view, c.name, type);
     const numberFormat = duration ? (durations === 'hms' ? '[h]:mm:ss' : '#,##0') : FORMATS[type];
     return { name: c.name, type, duration, numberFormat };
   });
@@ -113,9 +119,26 @@ export function toCell(value: ApiCell, column: SheetColumn, ctx: CellContext): C
       return value === true || value === 'true';
     default: {
       const text = String(value);
-      return ctx.literalText && FORMULA_GUARD.test(text) ? text.slice(1) : text;
+      return fitCell(ctx.literalText && FORMULA_GUARD.test(text) ? text.slice(1) : text);
     }
   }
+}
+
+/**
+ * Sheets refuses a cell over 50,000 characters, and with it the whole setValues of the page
+ * (https://support.google.com/drive/answer/37603: "Cells: up to 50,000 characters").
+ */
+export const MAX_CELL_CHARACTERS = 50_000;
+export const CUT_MARKER = '… [cut: 50,000-character cell limit]';
+
+/** Text as a cell holds it: cut to the limit with a marker that says so, never mid-character. */
+export function fitCell(text: string): string {
+  if (text.length <= MAX_CELL_CHARACTERS) return text;
+  let end = MAX_CELL_CHARACTERS - CUT_MARKER.length;
+  // A high surrogate left at the end would be half a character (an emoji in a titlebar).
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return text.slice(0, end) + CUT_MARKER;
 }
 
 export function toCells(rows: readonly (readonly ApiCell[])[], columns: readonly SheetColumn[], ctx: CellContext): CellValue[][] {

@@ -194,10 +194,27 @@ export interface TriggerBuilder {
   timeBased(): ClockTriggerBuilder;
 }
 
+/**
+ * getProjectTriggers is left out on purpose: it lists the user's triggers in every document
+ * the add-on is installed in, so one spreadsheet would find (and delete) another's schedule.
+ */
 export interface ScriptApp {
   newTrigger(functionName: string): TriggerBuilder;
-  getProjectTriggers(): Trigger[];
+  /** The user's triggers of this script or add-on in one spreadsheet. */
+  getUserTriggers(spreadsheet: Spreadsheet): Trigger[];
   deleteTrigger(trigger: Trigger): void;
+  getInstallationSource(): unknown;
+  readonly InstallationSource: {
+    readonly NONE: unknown;
+    readonly WEB_STORE_ADD_ON: unknown;
+    readonly APPS_MARKETPLACE_DOMAIN_ADD_ON: unknown;
+  };
+  readonly AuthMode: { readonly NONE: unknown; readonly LIMITED: unknown; readonly FULL: unknown; readonly CUSTOM_FUNCTION: unknown };
+}
+
+/** What Apps Script passes onOpen and onInstall. */
+export interface OpenEvent {
+  readonly authMode?: unknown;
 }
 
 /** What a time-driven trigger passes its handler. */

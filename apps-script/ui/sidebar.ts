@@ -7,9 +7,9 @@ import { nextDue } from '../refresh/schedule.ts';
 import { runPending, syncScheduleTrigger } from '../refresh/scheduler.ts';
 import { writeStatus } from '../refresh/status.ts';
 import { MODES, SCHEDULES, type Every, type Mode, type SavedRange } from '../refresh/store.ts';
-import { clientFor, rangeStore, refreshContext } from '../runtime/context.ts';
+import { clientFor, rangeStore, refreshContext, scheduling } from '../runtime/context.ts';
 import { Deadline, LIMITS } from '../runtime/deadline.ts';
-import { formatTime } from '../sheets/log.ts';
+import { formatCount, formatTime } from '../sheets/log.ts';
 import type { Services } from '../types/apps-script.ts';
 
 /*
@@ -152,7 +152,7 @@ export function sidebarPreview(services: Services, request: InsertRequest): Prev
 export function sidebarInsert(services: Services, request: InsertRequest): InsertResult {
   return readable(() => {
     const ctx = refreshContext(services, { toasts: true });
-    return insertView(ctx, services.ScriptApp, services.Utilities, request);
+    return insertView(ctx, scheduling(services, ctx.spreadsheet), services.Utilities, request);
   });
 }
 
@@ -219,10 +219,7 @@ export function sidebarUpdateRange(services: Services, id: string, settings: Ran
     });
     const sheet = spreadsheet.getSheets().find((s) => s.getSheetId() === range.sheetId);
     if (sheet) writeStatus(sheet, updated, tz, services.Utilities);
-    syncScheduleTrigger(
-      services.ScriptApp,
-      store.list().some((r) => r.every !== 'off'),
-    );
+    syncScheduleTrigger(scheduling(services), store);
     return store.list().map((r) => info(services, r));
   });
 }
@@ -239,10 +236,7 @@ export function sidebarRemoveRange(services: Services, id: string): RangeInfo[] 
         .getSheets()
         .find((s) => s.getSheetId() === range.sheetId);
     if (sheet && range) sheet.getRange(range.row, range.column).setNote(null);
-    syncScheduleTrigger(
-      services.ScriptApp,
-      store.list().some((r) => r.every !== 'off'),
-    );
+    syncScheduleTrigger(scheduling(services), store);
     return store.list().map((r) => info(services, r));
   });
 }
@@ -250,10 +244,48 @@ export function sidebarRemoveRange(services: Services, id: string): RangeInfo[] 
 export function sidebarRefreshRange(services: Services, id: string): RangeInfo[] {
   return readable(() => {
     const ctx = refreshContext(services, { toasts: true });
-    const run = runPending(ctx, services.LockService, services.ScriptApp, 'manual', new Set([id]));
+    const run = runPending(ctx, services.LockService, scheduling(services, ctx.spreadsheet), 'manual', new Set([id]));
     if (run.skipped) throw new UserError(run.skipped);
     const failed = run.outcomes.find((o) => o.result === 'error');
     if (failed) throw new UserError(failed.detail);
     return ctx.store.list().map((r) => info(services, r));
+  });
+}
+
+export interface ContinueResult {
+  /** Refreshes still unfinished after this call; the sidebar calls again while any are. */
+  readonly pending: number;
+  readonly message: string;
+  readonly ranges: readonly RangeInfo[];
+}
+
+/**
+ * Carries on with refreshes that ran out of time, one execution at a time, for as long as
+ * the sidebar stays open and calls it. This is how an add-on finishes a long load sooner
+ * than its one hourly trigger would: Google allows it no second timer in a document.
+ */
+export function sidebarContinue(services: Services): ContinueResult {
+  return readable(() => {
+    const ctx = refreshContext(services, { toasts: true });
+    const unfinished = new Set(
+      ctx.store
+        .list()
+        .filter((r) => r.job !== null)
+        .map((r) => r.id),
+    );
+    const run =
+      unfinished.size > 0 ? runPending(ctx, services.LockService, scheduling(services, ctx.spreadsheet), 'continuation', unfinished) : null;
+    const ranges = ctx.store.list();
+    const pending = ranges.filter((r) => r.job !== null);
+    const written = pending.reduce((n, r) => n + (r.job?.written ?? 0), 0);
+    const failed = run?.outcomes.find((o) => o.result === 'error');
+    const message = failed
+      ? failed.detail
+      : run?.skipped
+        ? `${run.skipped} Trying again…`
+        : pending.length > 0
+          ? `Still loading: ${formatCount(written)} rows so far. Keep this sidebar open to finish sooner.`
+          : 'Every refresh has finished.';
+    return { pending: failed ? 0 : pending.length, message, ranges: ranges.map((r) => info(services, r)) };
   });
 }

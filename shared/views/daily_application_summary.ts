@@ -55,7 +55,7 @@ export const dailyApplicationSummary = defineView({
     { name: 'computer_id', type: 'INT64', minPlan: 'essentials', description: 'Computer ID' },
     { name: 'day_of_week', type: 'STRING', minPlan: 'essentials', description: 'Sunday - Saturday' },
     { name: 'day_type', type: 'STRING', minPlan: 'essentials', description: 'Weekend / Weekday' },
-    { name: 'duration_seconds', type: 'INT64', minPlan: 'essentials', description: 'The activity duration in seconds' },
+    { name: 'duration_seconds', type: 'INT64', unit: 'seconds', minPlan: 'essentials', description: 'The activity duration in seconds' },
     {
       name: 'executable',
       type: 'STRING',

@@ -27,24 +27,28 @@ export const dailyGroupBenchmarks = defineView({
     {
       name: 'focused_seconds_all',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'professional',
       description: 'Total focused time duration in seconds during a specific date',
     },
     {
       name: 'focused_seconds_top25',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'professional',
       description: 'Total focused time duration in seconds for users in the top quartile during a specific date',
     },
     {
       name: 'productive_seconds_all',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'professional',
       description: 'Total productive time duration in seconds during a specific date',
     },
     {
       name: 'productive_seconds_top25',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'professional',
       description: 'Total productive time duration in seconds for users in the top quartile during a specific date',
     },

@@ -22,6 +22,7 @@ export const dailyUserSummary = defineView({
     {
       name: 'active_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'essentials',
       description: "The amount of time reported by the end user's computer (screen time) excluding Passive Time.",
     },
@@ -43,6 +44,7 @@ export const dailyUserSummary = defineView({
     {
       name: 'break_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'professional',
       description: 'The break time (off-screen time) in seconds throughout the day',
     },
@@ -55,6 +57,7 @@ export const dailyUserSummary = defineView({
     {
       name: 'collaboration_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'professional',
       description:
         'Collaboration is considered the working time in which an employee is engaged with others to coach, assign, align, brainstorm, socialize, and problem-solve. These activities are usually performed through Chat & Messaging or Meeting Software',
@@ -62,6 +65,7 @@ export const dailyUserSummary = defineView({
     {
       name: 'core_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'professional',
       description:
         "Time spent in productive Core applications/sites based on the user's primary group configuration for Activity Alignment (includes active and passive time)",
@@ -83,6 +87,7 @@ export const dailyUserSummary = defineView({
     {
       name: 'focused_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'professional',
       description:
         'Working time in which an employee is engaged and working on a single task for an extended period of time without disruption or completing multi-tasking activities (also called attention shifts)',
@@ -97,6 +102,7 @@ export const dailyUserSummary = defineView({
     {
       name: 'focused_session_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'professional',
       description:
         'Focused Session Duration Seconds reflects the total amount of time employees operate without distractions or multitasking. It is calculated by adding up the time of each focused session',
@@ -125,6 +131,7 @@ export const dailyUserSummary = defineView({
     {
       name: 'multitasking_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'professional',
       description:
         'Multi-tasking activity performed within productive applications consists of general administrative business tasks while an attention shift event is happening Note: Each Attention Shift event captures the time of these activities for the next 3 minutes (attention residue), capping the last activity to 60 seconds max. Excludes: Activities classified as Chat & Messaging or Meeting Software. See Attention Shifts for more details.',
@@ -138,6 +145,7 @@ export const dailyUserSummary = defineView({
     {
       name: 'non_business_activity_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'essentials',
       description:
         'Non-Business Hours/Day reflects the average hours in a day when an employee engages in unproductive or undefined activities.',
@@ -145,6 +153,7 @@ export const dailyUserSummary = defineView({
     {
       name: 'non_core_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'professional',
       description:
         "Time spent in productive Non-Core applications/sites based on the user's primary group configuration for Activity Alignment (includes active and passive time)",
@@ -152,6 +161,7 @@ export const dailyUserSummary = defineView({
     {
       name: 'offline_meeting_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'essentials_plus',
       description:
         'Offline Meeting time is when an employee is not online, qualifying activity from an employee\'s calendar is used as an additional data source to fill in the "blank spaces" in digital activity with time spent in meetings. Note: The calendar integration must be enabled.',
@@ -159,12 +169,14 @@ export const dailyUserSummary = defineView({
     {
       name: 'productive_active_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'essentials',
       description: 'The amount of time in applications classified as Productive or sites excluding Passive Time',
     },
     {
       name: 'productive_active_duration_seconds_in_schedule',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'essentials',
       description:
         'The amount of time in applications classified as Productive or sites excluding Passive Time during the user work schedule',
@@ -178,12 +190,14 @@ export const dailyUserSummary = defineView({
     {
       name: 'productive_passive_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'essentials',
       description: 'The amount of time in applications classified as Productive or sites excluding Active Time',
     },
     {
       name: 'productive_passive_duration_seconds_in_schedule',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'essentials',
       description:
         'The amount of time in applications classified as Productive or sites excluding Active Time during the user work schedule',
@@ -198,6 +212,7 @@ export const dailyUserSummary = defineView({
     {
       name: 'productive_session_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'essentials',
       description:
         'Productivity Sessions Duration Seconds reflect the total amount of time users operate without unproductive disruption. This is calculated by adding up the time of each productive session',
@@ -205,6 +220,7 @@ export const dailyUserSummary = defineView({
     {
       name: 'time_off_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'essentials',
       description: 'Total approved time off in seconds for a user on a given day',
     },
@@ -229,12 +245,14 @@ export const dailyUserSummary = defineView({
     {
       name: 'total_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'essentials',
       description: "The amount of time reported by the end user's computer (Active and Passive) (screen time).",
     },
     {
       name: 'undefined_active_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'essentials',
       description:
         "Undefined is used for applications or sites that haven't been classified as Productive or Unproductive. This field displays the amount of time in unclassified activities, excluding Passive Time",
@@ -248,6 +266,7 @@ export const dailyUserSummary = defineView({
     {
       name: 'undefined_passive_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'essentials',
       description:
         "Undefined is used for applications or sites that haven't been classified as Productive or Unproductive. This field displays the amount of time spent in unclassified activities, excluding Passive Time",
@@ -255,6 +274,7 @@ export const dailyUserSummary = defineView({
     {
       name: 'unproductive_active_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'essentials',
       description: 'The amount of time spent in Unproductive applications or sites, excluding Active Time',
     },
@@ -267,6 +287,7 @@ export const dailyUserSummary = defineView({
     {
       name: 'unproductive_passive_duration_seconds',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'essentials',
       description: 'The amount of time spent in Unproductive applications or sites, excluding Passive Time',
     },

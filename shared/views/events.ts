@@ -133,7 +133,7 @@ export const events = defineView({
       description: 'Day type derived from converted time zone (account or user)',
     },
     { name: 'device_ip', type: 'STRING', minPlan: 'essentials', description: 'Managed device LAN IP' },
-    { name: 'duration_sec', type: 'INT64', minPlan: 'essentials', description: 'Activity duration in seconds' },
+    { name: 'duration_sec', type: 'INT64', unit: 'seconds', minPlan: 'essentials', description: 'Activity duration in seconds' },
     {
       name: 'executable',
       type: 'STRING',

@@ -25,6 +25,7 @@ export const hourlyOfflineMeetingSummary = defineView({
     {
       name: 'duration_seconds_in_hour',
       type: 'INT64',
+      unit: 'seconds',
       minPlan: 'essentials',
       description: 'The offline meeting duration in seconds',
     },

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { leafColumns } from '../../../shared/columns.ts';
 import { SCALAR_TYPES } from '../../../shared/types.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
-import { apiKeyText, DURATION_COLUMNS, keyText, sheetColumns, toCell, type CellContext } from '../../../apps-script/sheets/columns.ts';
+import {
+  apiKeyText,
+  CUT_MARKER,
+  DURATION_COLUMNS,
+  keyText,
+  MAX_CELL_CHARACTERS,
+  sheetColumns,
+  toCell,
+  type CellContext,
+} from '../../../apps-script/sheets/columns.ts';
 import { formatDate, parseDate } from '../../support/apps-script/utilities.ts';
 
 // Number formats and cell values come from the column types in the definitions.
@@ -13,6 +22,7 @@ describe('sheet columns', () => {
   it('formats every type the definitions use', () => {
     const formats = Object.fromEntries(
       sheetColumns(
+        undefined,
         SCALAR_TYPES.map((type) => ({ name: `c_${type}`, type })),
         'seconds',
       ).map((c) => [c.type, c.numberFormat]),
@@ -30,27 +40,64 @@ describe('sheet columns', () => {
     });
   });
 
-  it('knows the duration columns from the definitions, and their aggregates', () => {
-    const seconds = Object.values(VIEWS).flatMap((v) =>
-      leafColumns(v)
-        .filter((c) => /seconds|_sec$/.test(c.name) && c.type === 'INT64')
-        .map((c) => c.name),
-    );
-    expect([...DURATION_COLUMNS].sort()).toEqual([...new Set(seconds)].sort());
-    const [sum, count, plain] = sheetColumns(
-      [
-        { name: 'sum_productive_active_duration_seconds', type: 'INT64' },
-        { name: 'count', type: 'INT64' },
-        { name: 'duration_sec', type: 'INT64' },
-      ],
-      'hms',
-    );
-    expect([sum!.numberFormat, count!.numberFormat, plain!.numberFormat]).toEqual(['[h]:mm:ss', '0', '[h]:mm:ss']);
+  it('knows the duration columns from the unit on their definition, per view, and their aggregates', () => {
+    const seconds = (view: keyof typeof VIEWS) => [...DURATION_COLUMNS.get(view)!].sort();
+    expect(seconds('events')).toEqual(['duration_sec']);
+    expect(seconds('hourly_offline_meeting_summary')).toEqual(['duration_seconds_in_hour']);
+    expect(seconds('daily_group_benchmarks')).toEqual([
+      'focused_seconds_all',
+      'focused_seconds_top25',
+      'productive_seconds_all',
+      'productive_seconds_top25',
+    ]);
+    // Minutes are not seconds, whatever the name says; views without durations have none.
+    expect(seconds('user_work_schedules')).toEqual([]);
+    expect(Object.values(VIEWS).reduce((n, v) => n + DURATION_COLUMNS.get(v.name)!.size, 0)).toBe(28);
+    for (const view of Object.values(VIEWS)) {
+      for (const column of leafColumns(view).filter((c) => c.unit === 'seconds')) {
+        expect(['INT64', 'NUMERIC', 'FLOAT64']).toContain(column.type);
+      }
+    }
+
+    const [sum, count, plain, otherView] = [
+      ...sheetColumns(
+        'daily_user_summary',
+        [
+          { name: 'sum_productive_active_duration_seconds', type: 'INT64' },
+          { name: 'count', type: 'INT64' },
+        ],
+        'hms',
+      ),
+      ...sheetColumns('events', [{ name: 'duration_sec', type: 'INT64' }], 'hms'),
+      // The unit belongs to the view's column: the same name elsewhere is not a duration.
+      ...sheetColumns('users', [{ name: 'duration_sec', type: 'INT64' }], 'hms'),
+    ];
+    expect([sum!.numberFormat, count!.numberFormat, plain!.numberFormat, otherView!.numberFormat]).toEqual([
+      '[h]:mm:ss',
+      '0',
+      '[h]:mm:ss',
+      '0',
+    ]);
     expect(toCell(5400, sum!, { ...ctx, durations: 'hms' })).toBe(5400 / 86_400);
+  });
+
+  it('cuts text longer than a cell holds with a visible marker, never splitting a character', () => {
+    const [text] = sheetColumns('events', [{ name: 'titlebar', type: 'STRING' }], 'seconds');
+    const exact = 'x'.repeat(MAX_CELL_CHARACTERS);
+    expect(toCell(exact, text!, ctx)).toBe(exact);
+    const cut = toCell('y'.repeat(MAX_CELL_CHARACTERS + 1), text!, ctx) as string;
+    expect(cut).toHaveLength(MAX_CELL_CHARACTERS);
+    expect(cut.endsWith('… [cut: 50,000-character cell limit]')).toBe(true);
+    // An emoji (two UTF-16 units) straddling the cut is dropped whole.
+    const kept = MAX_CELL_CHARACTERS - CUT_MARKER.length - 1;
+    const cutEmoji = toCell('z'.repeat(kept) + '😀'.repeat(30), text!, ctx) as string;
+    expect(cutEmoji.length).toBe(kept + CUT_MARKER.length);
+    expect(cutEmoji.slice(kept - 2)).toBe(`zz${CUT_MARKER}`);
   });
 
   it('turns API values into cells: wall-clock dates in the sheet zone, instants as instants', () => {
     const [date, datetime, timestamp, time, bool, text] = sheetColumns(
+      undefined,
       ['DATE', 'DATETIME', 'TIMESTAMP', 'TIME', 'BOOL', 'STRING'].map((type, i) => ({ name: `c${i}`, type })),
       'seconds',
     );
@@ -66,6 +113,7 @@ describe('sheet columns', () => {
 
   it('reads a key cell back in the API form, so merge finds the row it wrote', () => {
     const columns = sheetColumns(
+      undefined,
       ['DATE', 'DATETIME', 'TIMESTAMP', 'TIME', 'INT64', 'STRING'].map((type, i) => ({ name: `k${i}`, type })),
       'seconds',
     );

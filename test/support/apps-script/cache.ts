@@ -2,16 +2,31 @@ import type { Cache, CacheService } from '../../../apps-script/types/apps-script
 import type { WorldClock } from './clock.ts';
 import type { Host } from './spreadsheet.ts';
 
-/** CacheService's limits: 250-character keys, 100 KB values, 6 hours, 10 minutes by default. */
+/**
+ * CacheService's limits (https://developers.google.com/apps-script/reference/cache/cache):
+ * 250-character keys, 100 KB values, 6 hours, 10 minutes by default, and at most 1,000
+ * items: past that, the cache keeps the 900 items farthest from expiring.
+ */
 export const MAX_KEY_LENGTH = 250;
 export const MAX_VALUE_BYTES = 100 * 1024;
 export const MAX_EXPIRATION_SECONDS = 21_600;
 export const DEFAULT_EXPIRATION_SECONDS = 600;
 export const MAX_PUT_ALL = 1000;
+export const MAX_ITEMS = 1000;
+export const ITEMS_KEPT = 900;
 
 /** One cache's entries with their expiry on the simulated clock. */
 export class CacheStore {
   readonly entries = new Map<string, { value: string; expires: number }>();
+
+  /** The documented cap: over 1,000 items, only the 900 farthest from expiring stay. */
+  enforceCap(now: number): void {
+    for (const [key, entry] of this.entries) if (entry.expires <= now) this.entries.delete(key);
+    if (this.entries.size <= MAX_ITEMS) return;
+    const kept = [...this.entries].sort((a, b) => b[1].expires - a[1].expires).slice(0, ITEMS_KEPT);
+    this.entries.clear();
+    for (const [key, entry] of kept) this.entries.set(key, entry);
+  }
 
   /** What Google may do at any moment: drop entries before they expire. */
   evict(predicate: (key: string) => boolean = () => true): number {
@@ -82,6 +97,7 @@ export class FakeCache implements Cache {
   put(key: string, value: string, expirationInSeconds?: number): void {
     this.charge();
     this.put1(key, value, this.expiry(expirationInSeconds));
+    this.store.enforceCap(this.clock.now);
   }
   putAll(values: Record<string, string>, expirationInSeconds?: number): void {
     this.charge();
@@ -89,6 +105,7 @@ export class FakeCache implements Cache {
     if (entries.length > MAX_PUT_ALL) throw new Error(`Argument too large: values (at most ${MAX_PUT_ALL} entries)`);
     const expires = this.expiry(expirationInSeconds);
     for (const [k, v] of entries) this.put1(k, v, expires);
+    this.store.enforceCap(this.clock.now);
   }
   remove(key: string): void {
     this.charge();

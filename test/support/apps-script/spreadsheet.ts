@@ -7,6 +7,9 @@ export const DEFAULT_ROWS = 1000;
 export const DEFAULT_COLUMNS = 26;
 /** What getNumberFormat() reports for a cell nobody formatted. */
 export const DEFAULT_FORMAT = '0.###############';
+/** A cell holds at most 50,000 characters (https://support.google.com/drive/answer/37603). */
+export const MAX_CELL_CHARACTERS = 50_000;
+export const CELL_TOO_LONG_MESSAGE = 'Your input contains more than the maximum of 50000 characters in a single cell.';
 
 export interface Host {
   execution(): Execution;
@@ -288,6 +291,8 @@ export class FakeRange extends Facade implements Range {
     this.checkShape(values, 'values');
     this.host.execution().charge(this.host.costs.writeCells(this.numRows * this.numColumns));
     const rows = values as unknown[][];
+    // One cell over the limit fails the whole call before anything is written.
+    if (rows.some((r) => r.some((v) => typeof v === 'string' && v.length > MAX_CELL_CHARACTERS))) throw new Error(CELL_TOO_LONG_MESSAGE);
     for (let r = 0; r < this.numRows; r++) {
       for (let c = 0; c < this.numColumns; c++) {
         const row = this.row + r;
@@ -581,7 +586,8 @@ class FakeUi implements Ui {
     return new FakeMenu(caption, this.record);
   }
   createAddonMenu(): Menu {
-    return new FakeMenu('Add-ons', this.record);
+    // Under Extensions, named after the add-on (or, for a bound script, the project): https://developers.google.com/apps-script/reference/base/ui#createAddonMenu()
+    return new FakeMenu('Extensions > ActivTrak', this.record);
   }
   showSidebar(output: HtmlOutput): void {
     this.record.sidebars.push({ title: output.getTitle(), content: output.getContent() });

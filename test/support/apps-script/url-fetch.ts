@@ -128,11 +128,14 @@ export interface FetchRecord {
  * throw as Apps Script does, HTTP errors throw unless muteHttpExceptions, and each call
  * costs simulated time by the size of the reply.
  */
-export function createUrlFetchApp(host: Host, http: SyncHttp, log: FetchRecord[]): UrlFetchApp {
+export function createUrlFetchApp(host: Host, http: SyncHttp, log: FetchRecord[], whitelist: readonly string[] | null = null): UrlFetchApp {
   return {
     fetch(url: string, params: FetchParams = {}): HTTPResponse {
       host.execution().check();
       if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) throw new Error(`Invalid argument: ${url}`);
+      if (whitelist && !whitelist.some((prefix) => allowlistMatches(prefix, url)))
+        // The docs say such URLs cannot be fetched without quoting the error; this is the stand-in's wording.
+        throw new Error(`Exception: URL not allowed by urlFetchWhitelist in the manifest: ${url}`);
       if (url.length > MAX_URL_LENGTH) throw new Error('Limit Exceeded: URLFetch URL Length.');
       const method = (params.method ?? 'get').toUpperCase();
       const headers: Record<string, string> = { ...(params.headers ?? {}) };
@@ -158,4 +161,42 @@ export function createUrlFetchApp(host: Host, http: SyncHttp, log: FetchRecord[]
       return response;
     },
   };
+}
+
+/**
+ * The manifest's rules for an allowlist prefix
+ * (https://developers.google.com/apps-script/manifest/allowlist-url): a valid https URL with
+ * a full domain and a non-empty path, and at most one wildcard, as the leading subdomain label.
+ * Returns why a prefix is invalid, or null.
+ */
+export function allowlistPrefixProblem(prefix: string): string | null {
+  const m = /^https:\/\/([^/?#]+)(\/[^?#]*)$/.exec(prefix);
+  if (!m) return 'must be an https:// URL with a path (https://example.com/ rather than https://example.com)';
+  const host = m[1]!;
+  if ((host.match(/\*/g) ?? []).length > 1) return 'may hold one wildcard only';
+  if (host.includes('*') && !/^\*\.[^*]+$/.test(host)) return 'may use a wildcard only as its leading subdomain (https://*.example.com/)';
+  if (!/^(\*\.)?([a-z0-9-]+\.)+[a-z0-9-]+(:\d+)?$/i.test(host)) return 'needs a full domain';
+  return null;
+}
+
+/**
+ * Whether a URL matches an allowlist prefix: identical, or a child of it (path, query or
+ * fragment following), paths compared case-sensitively; `*.` stands for one or more
+ * subdomains, never none (https://developers.google.com/apps-script/manifest/allowlist-url).
+ */
+export function allowlistMatches(prefix: string, url: string): boolean {
+  if (allowlistPrefixProblem(prefix) !== null) return false;
+  const p = /^https:\/\/([^/?#]+)(\/[^?#]*)$/.exec(prefix)!;
+  const u = /^https:\/\/([^/?#]+)([^?#]*)(.*)$/.exec(url);
+  if (!u) return false;
+  const [prefixHost, host] = [p[1]!.toLowerCase(), u[1]!.toLowerCase()];
+  const hostMatches = prefixHost.startsWith('*.')
+    ? host.endsWith(prefixHost.slice(1)) && host.length > prefixHost.length - 1
+    : host === prefixHost;
+  if (!hostMatches) return false;
+  const rest = (u[2] || '/') + u[3];
+  const path = p[2]!;
+  if (!rest.startsWith(path)) return false;
+  const next = rest.charAt(path.length);
+  return next === '' || path.endsWith('/') || next === '/' || next === '?' || next === '#';
 }

@@ -1,13 +1,22 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import type { Services } from '../../../apps-script/types/apps-script.ts';
 import { createCacheService, CacheStore, type CacheStores } from './cache.ts';
-import { DEFAULT_COSTS, Execution, WorldClock, type Costs, type ExecutionKind } from './clock.ts';
+import { DEFAULT_COSTS, EXECUTION_LIMIT_MS, Execution, WorldClock, type Costs, type ExecutionKind } from './clock.ts';
 import { createPropertiesService, PropertyStore, type PropertyStores } from './properties.ts';
 import { createHtmlService, createLockService, createSession, LockStore } from './services.ts';
 import { FakeSpreadsheetApp, SpreadsheetState, type Host } from './spreadsheet.ts';
-import { createScriptApp, TriggerStore, type TriggerRecord } from './triggers.ts';
+import {
+  createScriptApp,
+  QUOTA_WINDOW_MS,
+  RUNTIME_QUOTA_MESSAGE,
+  TRIGGER_RUNTIME_MS,
+  TriggerStore,
+  type AccountKind,
+  type ScriptMode,
+  type TriggerRecord,
+} from './triggers.ts';
 import { createUrlFetchApp, SyncHttp, type FetchRecord } from './url-fetch.ts';
 import { createUtilities } from './utilities.ts';
 
@@ -35,6 +44,13 @@ export interface WorldOptions {
   readonly start?: number;
   readonly owner?: string;
   readonly costs?: Partial<Costs>;
+  /** Published Editor add-on (its trigger rules apply) or a script bound to the spreadsheet. */
+  readonly mode?: ScriptMode;
+  /** Which daily quotas the users get. */
+  readonly account?: AccountKind;
+  /** The project's triggers, shared by worlds that stand for other documents of one add-on. */
+  readonly triggers?: TriggerStore;
+  readonly spreadsheetId?: string;
 }
 
 export interface RunResult<T = unknown> {
@@ -44,6 +60,8 @@ export interface RunResult<T = unknown> {
   /** True when Apps Script would have stopped the run at its time limit. */
   readonly killed: boolean;
   readonly elapsedMs: number;
+  /** True when the user's daily trigger runtime refused or stopped the run. */
+  readonly quota?: boolean;
 }
 
 export interface RunOptions {
@@ -76,7 +94,11 @@ export class AppsScriptWorld {
   readonly scriptTimeZone: string;
   readonly properties: PropertyStores & { readonly users: Map<string, PropertyStore> };
   readonly caches: CacheStores & { readonly users: Map<string, CacheStore> };
-  readonly triggers = new TriggerStore();
+  readonly triggers: TriggerStore;
+  readonly mode: ScriptMode;
+  readonly account: AccountKind;
+  /** urlFetchWhitelist from the built appsscript.json, or null when it has none. */
+  private whitelist: readonly string[] | null | undefined;
   readonly locks = new LockStore();
   readonly fetches: FetchRecord[] = [];
   readonly logs: string[] = [];
@@ -93,7 +115,14 @@ export class AppsScriptWorld {
     this.owner = options.owner ?? 'owner@example.com';
     this.costs = { ...DEFAULT_COSTS, ...options.costs };
     this.scriptTimeZone = options.scriptTimeZone ?? 'Etc/UTC';
-    this.spreadsheet = new SpreadsheetState('spreadsheet-1', 'ActivTrak test', options.timeZone ?? 'America/New_York');
+    this.spreadsheet = new SpreadsheetState(
+      options.spreadsheetId ?? 'spreadsheet-1',
+      'ActivTrak test',
+      options.timeZone ?? 'America/New_York',
+    );
+    this.triggers = options.triggers ?? new TriggerStore();
+    this.mode = options.mode ?? 'bound';
+    this.account = options.account ?? 'consumer';
     const userProps = new Map<string, PropertyStore>();
     this.properties = {
       script: new PropertyStore(),
@@ -114,6 +143,16 @@ export class AppsScriptWorld {
     if (!this.options.projectDir) throw new Error('This world has no built project to run (projectDir).');
     this.compiled ??= new vm.Script(readFileSync(join(this.options.projectDir, 'Code.js'), 'utf8'), { filename: 'Code.gs' });
     return this.compiled;
+  }
+
+  /** The manifest's urlFetchWhitelist, read once from the built project. */
+  private urlFetchWhitelist(): readonly string[] | null {
+    if (this.whitelist === undefined) {
+      const file = this.options.projectDir ? join(this.options.projectDir, 'appsscript.json') : null;
+      const manifest = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { urlFetchWhitelist?: string[] }) : {};
+      this.whitelist = manifest.urlFetchWhitelist ?? null;
+    }
+    return this.whitelist;
   }
 
   /** The execution running now; stand-ins charge their costs to it. */
@@ -139,16 +178,17 @@ export class AppsScriptWorld {
     const log = (...args: unknown[]) => this.logs.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
     return {
       SpreadsheetApp: new FakeSpreadsheetApp(host, this.spreadsheet),
-      UrlFetchApp: createUrlFetchApp(host, this.http, this.fetches),
+      UrlFetchApp: createUrlFetchApp(host, this.http, this.fetches, this.urlFetchWhitelist()),
       PropertiesService: createPropertiesService(host, this.properties, propertiesUser),
       CacheService: createCacheService(host, this.clock, this.caches, propertiesUser),
-      ScriptApp: createScriptApp(
-        host,
-        this.clock,
-        this.triggers,
-        () => this.currentUser || this.owner,
-        () => this.scriptTimeZone,
-      ),
+      ScriptApp: createScriptApp(host, {
+        clock: this.clock,
+        store: this.triggers,
+        mode: this.mode,
+        user: () => this.currentUser || this.owner,
+        document: () => this.spreadsheet.id,
+        timeZone: () => this.scriptTimeZone,
+      }),
       HtmlService: createHtmlService(this.options.projectDir ?? '.'),
       Utilities: createUtilities(
         () => this.execution(),
@@ -211,9 +251,28 @@ export class AppsScriptWorld {
   }
 
   /** One execution: its clock, user and locks, whatever runs inside it. */
+  /**
+   * What is left of a user's daily trigger runtime: a trigger run is refused once it is
+   * spent and stopped when it runs out (https://developers.google.com/apps-script/guides/services/quotas).
+   */
+  triggerRuntimeLeft(user: string): number {
+    const spent = this.triggers.runtime.get(user);
+    if (!spent || this.clock.now - spent.windowStart >= QUOTA_WINDOW_MS) return TRIGGER_RUNTIME_MS[this.account];
+    return Math.max(0, TRIGGER_RUNTIME_MS[this.account] - spent.usedMs);
+  }
+
+  private chargeTriggerRuntime(user: string, ms: number): void {
+    const spent = this.triggers.runtime.get(user);
+    if (!spent || this.clock.now - ms - spent.windowStart >= QUOTA_WINDOW_MS)
+      this.triggers.runtime.set(user, { windowStart: this.clock.now - ms, usedMs: ms });
+    else spent.usedMs += ms;
+  }
+
   private execute<T>(kind: ExecutionKind, user: string, body: () => T): RunResult<T> {
     if (this.current) throw new Error('An execution is already running (executions do not nest).');
-    const execution = new Execution(this.clock, kind, user);
+    const left = kind === 'time-trigger' ? this.triggerRuntimeLeft(user) : Infinity;
+    if (left <= 0) return { error: RUNTIME_QUOTA_MESSAGE, killed: false, elapsedMs: 0, quota: true };
+    const execution = new Execution(this.clock, kind, user, Math.min(EXECUTION_LIMIT_MS[kind], left));
     this.current = execution;
     this.currentUser = user;
     try {
@@ -222,8 +281,11 @@ export class AppsScriptWorld {
       return { value, killed: false, elapsedMs: execution.elapsed() };
     } catch (err) {
       const message = err && typeof err === 'object' && 'message' in err ? String((err as Error).message) : String(err);
-      return { error: message, killed: execution.killed, elapsedMs: execution.elapsed() };
+      // Killed by the day's quota rather than the 6-minute limit: Apps Script says which.
+      const quota = execution.killed && execution.limitMs < EXECUTION_LIMIT_MS[kind];
+      return { error: quota ? RUNTIME_QUOTA_MESSAGE : message, killed: execution.killed, elapsedMs: execution.elapsed(), quota };
     } finally {
+      if (kind === 'time-trigger') this.chargeTriggerRuntime(user, execution.elapsed());
       this.locks.releaseAll(execution.id);
       this.current = null;
       this.currentUser = '';
@@ -296,11 +358,23 @@ export class AppsScriptWorld {
     this.clock.advance(ms);
   }
 
+  /** This document's triggers (the store may be shared with other documents of an add-on). */
+  mine(): TriggerRecord[] {
+    return this.triggers.triggers.filter((t) => t.document === this.spreadsheet.id);
+  }
+
+  /** Opens the spreadsheet: onOpen as a simple trigger, with the authMode Apps Script would pass. */
+  open(authMode: 'NONE' | 'LIMITED' = 'LIMITED'): RunResult {
+    return this.run('simple-trigger', 'onOpen', [], { event: { authMode, source: null } });
+  }
+
   /** Fires every time-driven trigger due by now, oldest first, each as its own execution. */
   fireDueTriggers(): { trigger: TriggerRecord; result: RunResult }[] {
     const fired: { trigger: TriggerRecord; result: RunResult }[] = [];
     for (let guard = 0; guard < 1000; guard++) {
-      const due = this.triggers.triggers.filter((t) => t.next !== null && t.next <= this.clock.now).sort((a, b) => a.next! - b.next!)[0];
+      const due = this.mine()
+        .filter((t) => t.next !== null && t.next <= this.clock.now)
+        .sort((a, b) => a.next! - b.next!)[0];
       if (!due) return fired;
       const at = due.next!;
       due.next = due.schedule.kind === 'every' ? at + due.schedule.ms : null;
@@ -317,7 +391,9 @@ export class AppsScriptWorld {
   runUntil(ms: number): { trigger: TriggerRecord; result: RunResult }[] {
     const fired: { trigger: TriggerRecord; result: RunResult }[] = [];
     for (;;) {
-      const next = this.triggers.triggers.filter((t) => t.next !== null && t.next <= ms).sort((a, b) => a.next! - b.next!)[0];
+      const next = this.mine()
+        .filter((t) => t.next !== null && t.next <= ms)
+        .sort((a, b) => a.next! - b.next!)[0];
       if (!next) break;
       if (next.next! > this.clock.now) this.clock.now = next.next!;
       fired.push(...this.fireDueTriggers());
