@@ -301,6 +301,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the /docs page' : `the /docs page (
       return doc;
     });
     await hostile.page.click('[data-view="events"]');
+    await expect.poll(() => hostile.page.locator('#view-title').textContent()).toBe('events');
     const text = await hostile.page.locator('#view-description').textContent();
     expect(text).toContain(HOSTILE);
     expect(await hostile.page.locator('#view-description img').count()).toBe(0);
