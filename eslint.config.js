@@ -68,13 +68,14 @@ export default defineConfig(
   },
   {
     // Plain JavaScript is outside tsconfig.json, so it gets the syntax rules only.
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: globals.node },
   },
   {
-    // Zapier's wrapper loads zapier/index.js with require(); zapier/package.json makes it CommonJS.
-    files: ['zapier/index.js'],
+    // Zapier's wrapper loads zapier/index.js with require() (zapier/package.json makes it
+    // CommonJS); dependency-cruiser reads its CommonJS config the same way.
+    files: ['zapier/index.js', '.dependency-cruiser.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Plan } from '../../shared/plans.ts';
 import { getView } from '../../shared/views/index.ts';
-import { tableName } from '../../worker/demo/schema.ts';
+import { tableName } from '../../worker/warehouse/d1/tables.ts';
 import { compileSelect, type BoundParam } from '../../worker/query/sql.ts';
 import { parseQuery } from '../../worker/query/parse.ts';
 import type { Format } from '../../worker/query/model.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { API_VERSION } from '../../worker/routes/meta.ts';
+import { API_VERSION } from '../../worker/version.ts';
 
 describe('the release version', () => {
   it('is the same in package.json and in what GET /version and the OpenAPI document report', () => {

@@ -1,6 +1,6 @@
 import { isPlan } from '../../shared/plans.ts';
 import type { Env } from '../env.ts';
-import { answerRows } from '../routes/rows.ts';
+import { answerRows } from '../rows/answer.ts';
 import { effectivePlan, tenantFromRow, type Caller } from '../tenants/tenants.ts';
 import { RECENT_HOURS } from './prune.ts';
 

@@ -20,7 +20,8 @@
  */
 import type { ViewDef } from '../../shared/types.ts';
 import type { DemoTable } from './generators/table.ts';
-import { createTableStatements, dropTableStatements, quoteIdent, tableName, type StoredValue } from './schema.ts';
+import { createTableStatements, dropTableStatements, quoteIdent, type StoredValue } from './schema.ts';
+import { tableName } from '../warehouse/d1/tables.ts';
 
 export type LoadMethod = 'exec' | 'batch';
 

@@ -6,9 +6,7 @@
  */
 import { leafColumns } from '../../shared/columns.ts';
 import type { ScalarType, ViewDef } from '../../shared/types.ts';
-
-/** A dataset is a tenant's namespace; the pattern keeps it a safe identifier fragment. */
-export const DATASET_PATTERN = /^[a-z][a-z0-9_]{0,30}$/;
+import { tableName } from '../warehouse/d1/tables.ts';
 
 export type SqliteType = 'INTEGER' | 'REAL' | 'TEXT';
 
@@ -34,21 +32,6 @@ export function sqliteTypeOf(type: ScalarType): SqliteType {
 /** Double-quotes an identifier; names come from the definitions, never from requests. */
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
-}
-
-export function assertDataset(dataset: string): void {
-  if (!DATASET_PATTERN.test(dataset)) {
-    throw new Error(`invalid dataset name '${dataset}': use 1-31 lowercase letters, digits or '_', starting with a letter`);
-  }
-}
-
-/**
- * The table holding one view for one tenant.
- * @example tableName('acme', 'events') // 'acme__events' (quote it with quoteIdent)
- */
-export function tableName(dataset: string, viewName: string): string {
-  assertDataset(dataset);
-  return `${dataset}__${viewName}`;
 }
 
 /**

@@ -6,7 +6,7 @@ import { HOOK_POLICY } from '../hooks/policy.ts';
 import { PROBLEM_BASE } from '../http/errors.ts';
 import { LIMITS } from '../query/limits.ts';
 import { AGGREGATES, FORMATS } from '../query/model.ts';
-import { MAX_HOOKS_PER_TENANT } from '../routes/hooks.ts';
+import { MAX_HOOKS_PER_TENANT } from '../hooks/api-shapes.ts';
 import { followableViews } from './follow.ts';
 import { formulaTriggers, LIMIT_NOTES, OPERATOR_NAMES, OPERATORS } from './vocabulary.ts';
 import { mediaType } from './words.ts';

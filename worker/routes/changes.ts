@@ -6,12 +6,9 @@ import { pollerName, pollPage, POLL_STARTS, queryHash } from '../hooks/poll-posi
 import type { Query } from '../query/model.ts';
 import type { Page } from '../warehouse/types.ts';
 import { warehouseFor } from '../warehouse/for-tenant.ts';
-import { resolveView } from './catalog.ts';
+import { resolveView } from '../catalog/views.ts';
+import { OWN_PARAMS, SHAPES } from '../hooks/feed-params.ts';
 
-/** Parameters of /changes itself; everything else is a /rows filter or `select`. */
-export const OWN_PARAMS = ['since', 'shape', 'limit', 'poller', 'start'] as const;
-/** Values of `shape`: the default first. */
-export const SHAPES = ['object', 'array'] as const;
 type OwnParam = (typeof OWN_PARAMS)[number];
 
 /**

@@ -1,10 +1,9 @@
 import { Hono, type Context } from 'hono';
 import type { ViewDef } from '../../shared/types.ts';
-import { getView } from '../../shared/views/index.ts';
 import { isDevelopment, type AppEnv } from '../env.ts';
 import { readBodyText } from '../http/body.ts';
 import { ApiError } from '../http/errors.ts';
-import { feedQuery, requireChangeColumn, rowId, type Position } from '../hooks/change-feed.ts';
+import { feedQuery, requireChangeColumn, type Position } from '../hooks/change-feed.ts';
 import { HOOK_POLICY } from '../hooks/policy.ts';
 import { generateSecret } from '../hooks/signature.ts';
 import {
@@ -14,7 +13,6 @@ import {
   listDeliveries,
   listSubscriptions,
   subscriptionEntries,
-  type Delivery,
   type HookFilters,
   type Subscription,
 } from '../hooks/store.ts';
@@ -25,17 +23,19 @@ import { visibleTo } from '../hooks/visibility.ts';
 import { checkFieldNames, readFilters } from '../query/body-fields.ts';
 import { warehouseFor } from '../warehouse/for-tenant.ts';
 import type { Caller } from '../tenants/tenants.ts';
-import { resolveView } from './catalog.ts';
+import { resolveView } from '../catalog/views.ts';
+import {
+  DELIVERIES_DEFAULT_LIMIT,
+  DELIVERIES_MAX_LIMIT,
+  deliveryJson,
+  FIELDS,
+  HOOK_ID,
+  hookJson,
+  MAX_BODY_BYTES,
+  MAX_HOOKS_PER_TENANT,
+} from '../hooks/api-shapes.ts';
 
 type Ctx = Context<AppEnv>;
-
-/** Hooks per account: far above what Zapier or Make create, low enough to bound a cron run. */
-export const MAX_HOOKS_PER_TENANT = 100;
-export const MAX_BODY_BYTES = 16_384;
-export const FIELDS = ['target_url', 'view', 'filters', 'select', 'headers'] as const;
-/** Entries of the delivery log per GET /v1/hooks/{id}/deliveries. */
-export const DELIVERIES_DEFAULT_LIMIT = 50;
-export const DELIVERIES_MAX_LIMIT = 200;
 
 const bad = (detail: string, extensions: Record<string, unknown> = {}) => new ApiError(400, 'bad-request', detail, extensions);
 
@@ -85,48 +85,6 @@ async function readHookInput(c: Ctx): Promise<HookInput> {
   }
   return { targetUrl, view, filters: cleanFilters, select: cleanSelect, headers: readTargetHeaders(headers) };
 }
-
-/**
- * A hook as the API shows it. The secret is not part of it: it is shown once, at creation.
- * Nor are the target's headers (x-make-apikey): they are write-only, never shown again.
- */
-export function hookJson(sub: Subscription) {
-  const view = getView(sub.view);
-  const position = JSON.parse(sub.cursor) as Position | null;
-  return {
-    id: sub.id,
-    view: sub.view,
-    target_url: sub.targetUrl,
-    filters: sub.filters,
-    select: sub.select,
-    status: sub.status,
-    status_reason: sub.statusReason,
-    // Rows after this point are (or will be) delivered; it moves only when a delivery lands.
-    cursor: position && view ? { change_value: position[0] ?? null, row_id: rowId(view, position) } : null,
-    failing_since: sub.failingSince,
-    consecutive_failures: sub.consecutiveFailures,
-    dead_letters: sub.deadLetters,
-    last_success_at: sub.lastSuccessAt,
-    created_at: sub.createdAt,
-    updated_at: sub.updatedAt,
-  };
-}
-
-export function deliveryJson(d: Delivery) {
-  return {
-    id: d.id,
-    created_at: d.createdAt,
-    rows: d.rowCount,
-    outcome: d.status,
-    attempts: d.attempts,
-    last_attempt_at: d.lastAttemptAt,
-    status_code: d.lastStatusCode,
-    error: d.lastError,
-    finished_at: d.finishedAt,
-  };
-}
-
-export const HOOK_ID = /^hook_[0-9a-f]{24}$/;
 
 /** The one visibility rule the scheduler reads with too (hooks/visibility.ts). */
 const sees = (caller: Caller, sub: Subscription) => visibleTo(caller.plan, sub, caller.tenant.plan);

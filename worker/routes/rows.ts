@@ -1,26 +1,9 @@
 import { Hono, type Context } from 'hono';
-import { cachedResult } from '../cache/cached-result.ts';
-import { matchesIfNoneMatch } from '../cache/entry.ts';
-import { resultCacheKey } from '../cache/key.ts';
-import { cacheControl, requestMaxAge, STALE_IF_ERROR_SECONDS } from '../cache/policy.ts';
-import { ResultStore } from '../cache/store.ts';
-import { cursorSecret, type AppEnv, type Env } from '../env.ts';
-import { recordUsage } from '../cache/usage.ts';
-import type { Caller } from '../tenants/tenants.ts';
-import { acquireExportLease, type ExportLease } from '../tenants/export-leases.ts';
+import { type AppEnv } from '../env.ts';
 import { ApiError } from '../http/errors.ts';
-import { chargeKey } from '../http/rate-limit.ts';
-import { dryRunBody } from '../format/dry-run.ts';
-import { ENCODERS, formatFromAccept } from '../format/encoders.ts';
-import { canonicalParams } from '../query/canonical.ts';
-import { decodeCursor, encodeCursor, type Resume } from '../query/cursor.ts';
-import { readRows } from '../query/execute.ts';
-import { LIMITS } from '../query/limits.ts';
-import { FORMATS, type Format, type OutputColumn, type Query } from '../query/model.ts';
-import { parseQuery } from '../query/parse.ts';
-import { warehouseFor } from '../warehouse/for-tenant.ts';
-import type { Warehouse } from '../warehouse/types.ts';
-import { resolveView } from './catalog.ts';
+import { formatFromAccept } from '../format/encoders.ts';
+import { FORMATS, type Format } from '../query/model.ts';
+import { answerRows } from '../rows/answer.ts';
 import { bodyEntries } from './query-body.ts';
 
 type Ctx = Context<AppEnv>;
@@ -46,92 +29,6 @@ function impliedFormat(c: Ctx, suffix: string | undefined, entries: readonly (re
   return accepted ?? undefined;
 }
 
-/** One rows request, from a client or from the cache pre-warmer. */
-export interface RowsRequest {
-  readonly env: Env;
-  readonly caller: Caller;
-  readonly viewName: string;
-  readonly entries: Iterable<readonly [string, string]>;
-  readonly format?: Format | undefined;
-  /** Where next links point. */
-  readonly origin: string;
-  readonly ifNoneMatch?: string | undefined;
-  readonly waitUntil: (promise: Promise<unknown>) => void;
-  /** A HEAD request: a streamed export then answers its headers without running the export. */
-  readonly head?: boolean;
-  /** False for the pre-warmer: its requests must not make a query look popular. */
-  readonly countsAsUse?: boolean;
-  /** The client's Cache-Control and Pragma headers: `no-cache` asks for a revalidated answer. */
-  readonly cacheControl?: string | undefined;
-  readonly pragma?: string | undefined;
-}
-
-/** Parses, authorises and answers one rows request, from a query string or a JSON body. */
-export async function answerRows(req: RowsRequest): Promise<Response> {
-  const { env, caller, origin } = req;
-  const view = resolveView(req.viewName, caller.plan);
-  const parsed = parseQuery(req.entries, { view, plan: caller.plan, ...(req.format ? { impliedFormat: req.format } : {}) });
-  const secret = cursorSecret(env);
-  let query = parsed.query;
-  if (parsed.cursor !== null) {
-    const resume = await decodeCursor(secret, caller.tenant.id, query, parsed.cursor);
-    query = { ...query, after: resume.after, afterTies: resume.ties };
-  }
-  const warehouse = warehouseFor(env, caller.tenant);
-  if (parsed.dryRun) {
-    const { bytesProcessed } = await warehouse.dryRun(query);
-    return Response.json(dryRunBody(view.name, warehouse.kind, bytesProcessed));
-  }
-
-  const nextLink = async (position: Resume) => {
-    const cursor = await encodeCursor(secret, caller.tenant.id, query, position);
-    const params = canonicalParams(query);
-    params.set('cursor', cursor);
-    return { cursor, url: `${origin}/v1/views/${view.name}/rows?${params}` };
-  };
-
-  const streamed = (query.format === 'csv' || query.format === 'ndjson') && (query.limitDefaulted || query.limit > LIMITS.maxPageSize);
-  if (streamed) {
-    if (req.head) return new Response(null, { status: 200, headers: exportHeaders(query) });
-    const lease = await acquireExportLease(env.DB, caller.tenant, view.name);
-    try {
-      return await streamExport(warehouse, query, req.waitUntil, lease);
-    } catch (err) {
-      await lease.release();
-      throw err;
-    }
-  }
-
-  const outcome = await cachedResult({
-    store: new ResultStore(caches.default, query.view.freshness.maxAgeSeconds + STALE_IF_ERROR_SECONDS),
-    key: await resultCacheKey(caller, query, origin),
-    freshness: query.view.freshness,
-    compute: () => buildPage(warehouse, query, nextLink),
-    waitUntil: req.waitUntil,
-    clientMaxAgeSeconds: requestMaxAge(req.cacheControl, req.pragma),
-    // A read that skips the cache costs the warehouse a query: it takes a second token.
-    beforeForcedRefresh: () => chargeKey(env, caller, { what: 'a read that bypasses the cache (Cache-Control: no-cache) counts twice' }),
-  });
-  if (query.after === null && req.countsAsUse !== false) {
-    req.waitUntil(
-      recordUsage(env.DB, caller, query, origin, outcome.status).catch((err: unknown) =>
-        console.warn('could not record query usage', caller.tenant.id, view.name, err instanceof Error ? err.message : err),
-      ),
-    );
-  }
-  const { result } = outcome;
-  const headers: Record<string, string> = {
-    etag: result.etag,
-    'cache-control': cacheControl(result.storedAt, Date.now(), query.view.freshness),
-    'x-cache': outcome.status,
-    age: String(Math.max(0, Math.floor((Date.now() - result.storedAt) / 1000))),
-    vary: 'Authorization, X-API-Key, Accept',
-  };
-  if (outcome.staleReason) headers['x-cache-stale-reason'] = outcome.staleReason;
-  if (matchesIfNoneMatch(req.ifNoneMatch, result.etag)) return new Response(null, { status: 304, headers });
-  return new Response(result.body, { status: 200, headers: { ...result.headers, ...headers } });
-}
-
 function handle(c: Ctx, entries: Iterable<readonly [string, string]>, format: Format | undefined): Promise<Response> {
   return answerRows({
     env: c.env,
@@ -146,108 +43,6 @@ function handle(c: Ctx, entries: Iterable<readonly [string, string]>, format: Fo
     cacheControl: c.req.header('cache-control'),
     pragma: c.req.header('pragma'),
   });
-}
-
-const outputColumns = (query: Query): OutputColumn[] => query.output.map((o) => ({ name: o.name, type: o.type }));
-
-type NextLink = (position: Resume) => Promise<{ cursor: string; url: string }>;
-
-/**
- * One page, built whole: at most LIMITS.maxPageSize rows and about LIMITS.maxPageBytes,
- * small enough to hold, which lets the next link go in a header as well as the body and the
- * page be cached with an ETag. A page of wide rows stops at the byte budget and links on,
- * because the body is held several times over (built, hashed, cached, sent) and an isolate
- * has 128 MB.
- */
-async function buildPage(warehouse: Warehouse, query: Query, nextLink: NextLink) {
-  const encoder = ENCODERS[query.format];
-  const columns = outputColumns(query);
-  const read = readRows(warehouse, query);
-  let body = encoder.head(columns, query.view.name);
-  let count = 0;
-  let position: Resume | null = null;
-  let full = false;
-  for await (const row of read.rows) {
-    // A row is in hand, so stopping here leaves at least one for the next page.
-    if (count > 0 && body.length >= LIMITS.maxPageBytes) {
-      full = true;
-      break;
-    }
-    body += encoder.row(row, columns, count++);
-    position = read.lastPosition();
-  }
-  if (!full) position = read.next();
-  const next = position ? await nextLink(position) : null;
-  body += encoder.tail({ view: query.view.name, next: next?.url ?? null, nextCursor: next?.cursor ?? null, rowCount: count });
-  const headers: Record<string, string> = { 'content-type': encoder.contentType, 'x-row-count': String(count) };
-  if (query.format === 'csv') headers['content-disposition'] = `inline; filename="${query.view.name}.csv"`;
-  if (next) {
-    headers['link'] = `<${next.url}>; rel="next"`;
-    headers['x-next-cursor'] = next.cursor;
-  }
-  return { body, headers };
-}
-
-/**
- * A whole csv/ndjson export, streamed in chunks so the isolate never holds it. Not cached:
- * exports are large and read once. An export without a limit that stops at the row cap
- * (LIMITS.maxExportRows) with rows left over is aborted, not ended: a clean end would pass
- * for the whole result. The export holds `lease` (one of the account's concurrent-export
- * slots) until its stream ends, fails or the client goes away.
- */
-export async function streamExport(
-  warehouse: Warehouse,
-  query: Query,
-  waitUntil: (p: Promise<unknown>) => void,
-  lease?: ExportLease,
-): Promise<Response> {
-  const encoder = ENCODERS[query.format];
-  const columns = outputColumns(query);
-  const read = readRows(warehouse, query);
-  // Read the first chunk before answering, so a failing warehouse is a problem+json
-  // response rather than a truncated 200.
-  const first = await read.rows.next();
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const writer = writable.getWriter();
-  const bytes = new TextEncoder();
-  const pump = async () => {
-    let buffer = encoder.head(columns, query.view.name);
-    let count = 0;
-    try {
-      if (!first.done) buffer += encoder.row(first.value, columns, count++);
-      for await (const row of read.rows) {
-        buffer += encoder.row(row, columns, count++);
-        if (buffer.length > 65_536) {
-          await writer.write(bytes.encode(buffer));
-          buffer = '';
-        }
-      }
-      if (query.limitDefaulted && read.next() !== null) {
-        await writer.write(bytes.encode(buffer));
-        throw new Error(`export of ${query.view.name} passed ${count} rows, the most one export returns; export by date range`);
-      }
-      buffer += encoder.tail({ view: query.view.name, next: null, nextCursor: null, rowCount: count });
-      await writer.write(bytes.encode(buffer));
-      await writer.close();
-    } catch (err) {
-      console.error('export stream failed', err instanceof Error ? err.message : err);
-      await writer.abort(err).catch(() => undefined);
-    } finally {
-      await lease?.release();
-    }
-  };
-  waitUntil(pump());
-  return new Response(readable, { status: 200, headers: exportHeaders(query) });
-}
-
-function exportHeaders(query: Query): Record<string, string> {
-  const headers: Record<string, string> = {
-    'content-type': ENCODERS[query.format].contentType,
-    'cache-control': 'private, no-store',
-    'x-cache': 'BYPASS',
-  };
-  if (query.format === 'csv') headers['content-disposition'] = `attachment; filename="${query.view.name}.csv"`;
-  return headers;
 }
 
 export const rows = new Hono<AppEnv>()

@@ -13,7 +13,8 @@ import type { AddressInfo } from 'node:net';
 import { DatabaseSync } from 'node:sqlite';
 import { VIEWS } from '../../../shared/views/index.ts';
 import { generateDemo, type DemoOptions } from '../../../worker/demo/generate.ts';
-import { createTableStatements, quoteIdent, tableName } from '../../../worker/demo/schema.ts';
+import { createTableStatements, quoteIdent } from '../../../worker/demo/schema.ts';
+import { tableName } from '../../../worker/warehouse/d1/tables.ts';
 import { ConnectionDropped, type BigQueryStandIn, type SqlExecutor } from './standin.ts';
 
 /** A SqlExecutor over a SQLite file (or ':memory:') through node:sqlite. */

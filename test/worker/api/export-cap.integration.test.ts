@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { VIEWS } from '../../../shared/views/index.ts';
 import { LIMITS } from '../../../worker/query/limits.ts';
 import { parseQuery } from '../../../worker/query/parse.ts';
-import { streamExport } from '../../../worker/routes/rows.ts';
+import { streamExport } from '../../../worker/rows/answer.ts';
 import { D1Warehouse } from '../../../worker/warehouse/d1/warehouse.ts';
 import { type Keys } from './support/contract.ts';
 import { api, seedTinyDemo, testEnv } from '../support/demo.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VIEW_NAMES } from '../../../shared/views/index.ts';
-import { API_VERSION } from '../../../worker/routes/meta.ts';
+import { API_VERSION } from '../../../worker/version.ts';
 import { api } from './support/contract.ts';
 
 describe('health and version, without a key', () => {

@@ -6,7 +6,8 @@ import type { ScalarType } from '../../../shared/types.ts';
 import { VIEW_NAMES, VIEWS, type ViewName } from '../../../shared/views/index.ts';
 import { DEMO_SIZES, generateDemo, type DemoData, type DemoOptions } from '../../../worker/demo/generate.ts';
 import { loadDemoData } from '../../../worker/demo/load.ts';
-import { sqliteTypeOf, tableName, type StoredValue } from '../../../worker/demo/schema.ts';
+import { sqliteTypeOf, type StoredValue } from '../../../worker/demo/schema.ts';
+import { tableName } from '../../../worker/warehouse/d1/tables.ts';
 
 // The range crosses the start of US daylight time (2025-03-09) and a weekend.
 const OPTIONS: DemoOptions = { seed: 7, accountId: 417_001, endDate: '2025-03-12', ...DEMO_SIZES.tiny };

@@ -2,7 +2,8 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sqlLiteral } from '../../../worker/demo/load.ts';
-import { createTableStatements, tableName } from '../../../worker/demo/schema.ts';
+import { createTableStatements } from '../../../worker/demo/schema.ts';
+import { tableName } from '../../../worker/warehouse/d1/tables.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
 
 const TEXTS = [

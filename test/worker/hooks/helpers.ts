@@ -6,7 +6,8 @@ import { createExecutionContext, createMessageBatch, createScheduledController, 
 import { env } from 'cloudflare:workers';
 import { vi } from 'vitest';
 import { getView } from '../../../shared/views/index.ts';
-import { quoteIdent, tableName } from '../../../worker/demo/schema.ts';
+import { quoteIdent } from '../../../worker/demo/schema.ts';
+import { tableName } from '../../../worker/warehouse/d1/tables.ts';
 import type { Env } from '../../../worker/env.ts';
 import type { DeliveryMessage } from '../../../worker/hooks/message.ts';
 import worker from '../../../worker/index.ts';

@@ -14,7 +14,7 @@ import { DOCS_SCRIPT, DOCS_STYLE } from '../../../worker/openapi/docs-page.ts';
 import { LIMITS } from '../../../worker/query/limits.ts';
 import { FORMATS } from '../../../worker/query/model.ts';
 import { parseQuery, RESERVED_PARAMS } from '../../../worker/query/parse.ts';
-import { OWN_PARAMS, SHAPES } from '../../../worker/routes/changes.ts';
+import { OWN_PARAMS, SHAPES } from '../../../worker/hooks/feed-params.ts';
 import { docs } from '../../../worker/routes/docs.ts';
 import {
   DELIVERIES_DEFAULT_LIMIT,
@@ -24,8 +24,8 @@ import {
   HOOK_ID,
   hookJson,
   MAX_HOOKS_PER_TENANT,
-} from '../../../worker/routes/hooks.ts';
-import { API_VERSION } from '../../../worker/routes/meta.ts';
+} from '../../../worker/hooks/api-shapes.ts';
+import { API_VERSION } from '../../../worker/version.ts';
 
 // The document is JSON from the wire; the checks below walk it without trusting its shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately untyped, as the line above says

@@ -4,8 +4,8 @@ import { CHANGES_DEFAULT_LIMIT, CHANGES_MAX_LIMIT } from '../../hooks/change-fee
 import { POLL_STARTS, POLLER_NAME } from '../../hooks/poll-positions.ts';
 import { HOOK_POLICY } from '../../hooks/policy.ts';
 import { LIMITS } from '../../query/limits.ts';
-import { SHAPES } from '../../routes/changes.ts';
-import { DELIVERIES_DEFAULT_LIMIT, DELIVERIES_MAX_LIMIT, HOOK_ID } from '../../routes/hooks.ts';
+import { SHAPES } from '../../hooks/feed-params.ts';
+import { DELIVERIES_DEFAULT_LIMIT, DELIVERIES_MAX_LIMIT, HOOK_ID } from '../../hooks/api-shapes.ts';
 import { changeColumnOf, idDescription, sinceExample } from '../follow.ts';
 import { type Json, nullable, ref } from '../json.ts';
 import { expectedValue, JSON_SCHEMAS } from '../vocabulary.ts';

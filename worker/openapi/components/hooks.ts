@@ -11,7 +11,7 @@ import {
   HOOK_ID,
   type hookJson,
   MAX_HOOKS_PER_TENANT,
-} from '../../routes/hooks.ts';
+} from '../../hooks/api-shapes.ts';
 import { changeColumnOf, DELIVERY_STATUS_NOTES, SUBSCRIPTION_STATUS_NOTES } from '../follow.ts';
 import { type Json, ref } from '../json.ts';
 import { FILTER_EXAMPLES, JSON_SCHEMAS } from '../vocabulary.ts';

@@ -8,7 +8,7 @@ import { ApiError, problemBody } from '../../http/errors.ts';
 import { LIMITS } from '../../query/limits.ts';
 import { FORMATS } from '../../query/model.ts';
 import { parseQuery } from '../../query/parse.ts';
-import { MAX_BODY_BYTES as MAX_HOOK_BODY_BYTES, MAX_HOOKS_PER_TENANT } from '../../routes/hooks.ts';
+import { MAX_BODY_BYTES as MAX_HOOK_BODY_BYTES, MAX_HOOKS_PER_TENANT } from '../../hooks/api-shapes.ts';
 import { type Json, ref } from '../json.ts';
 import { list, mediaType } from '../words.ts';
 

@@ -1,6 +1,6 @@
 import { type ViewDef } from '../../../shared/types.ts';
 import { CHANGES_DEFAULT_LIMIT, NOT_FOR_FEEDS } from '../../hooks/change-feed.ts';
-import { OWN_PARAMS } from '../../routes/changes.ts';
+import { OWN_PARAMS } from '../../hooks/feed-params.ts';
 import { queryErrors } from '../components/responses.ts';
 import { changeColumnOf, sinceExample } from '../follow.ts';
 import { type Json, ref } from '../json.ts';

@@ -1,4 +1,4 @@
-import { MAX_HOOKS_PER_TENANT } from '../../routes/hooks.ts';
+import { MAX_HOOKS_PER_TENANT } from '../../hooks/api-shapes.ts';
 import { type Json, ref } from '../json.ts';
 
 /** The /v1/hooks paths. */

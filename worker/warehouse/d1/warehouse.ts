@@ -1,5 +1,5 @@
 import type { ScalarType } from '../../../shared/types.ts';
-import { tableName } from '../../demo/schema.ts';
+import { tableName } from './tables.ts';
 import { ApiError } from '../../http/errors.ts';
 import type { OutputItem, Query, TypedValue } from '../../query/model.ts';
 import { compileSelect, type BoundParam } from '../../query/sql.ts';
