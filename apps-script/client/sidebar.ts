@@ -32,6 +32,31 @@ async function busy<T>(label: string, work: () => Promise<T>): Promise<T | undef
   }
 }
 
+let continuing = false;
+
+/**
+ * Carries on with refreshes that ran out of time, one server call at a time, while the
+ * sidebar is open: an add-on may hold no second timer in a document, so without this a long
+ * load would wait for the hourly trigger. Closing the sidebar stops the loop; the hourly
+ * trigger then finishes the work.
+ */
+async function continueLoading(): Promise<void> {
+  if (continuing) return;
+  continuing = true;
+  try {
+    for (;;) {
+      const result = await call('sidebarContinue');
+      say(result.message, result.pending > 0 ? '' : 'ok');
+      if (!byId('panel-schedules').hidden) renderRanges(result.ranges);
+      if (result.pending === 0) return;
+    }
+  } catch (err) {
+    say(err instanceof Error ? err.message : String(err), 'error');
+  } finally {
+    continuing = false;
+  }
+}
+
 function document(): El {
   return (globalThis as unknown as { document: { body: El } }).document.body;
 }
@@ -139,11 +164,12 @@ async function onInsert(): Promise<void> {
   const where = `${result.sheet}!${result.cell}`;
   say(
     result.result === 'continued'
-      ? `Inserted the first ${result.rows} rows at ${where}; the rest loads in the background.`
+      ? `Inserted the first ${result.rows} rows at ${where}; the rest is loading while this sidebar stays open.`
       : `Inserted ${result.rows} rows at ${where}.`,
     'ok',
   );
   renderState(await call('sidebarState'));
+  if (result.result === 'continued') await continueLoading();
 }
 
 async function onConnect(): Promise<void> {
@@ -189,9 +215,12 @@ function rangeCard(range: RangeInfo): El {
   refresh.addEventListener(
     'click',
     () =>
-      void busy('Refreshing…', () => call('sidebarRefreshRange', range.id)).then(
-        (list) => list && (renderRanges(list), say('Refreshed.', 'ok')),
-      ),
+      void busy('Refreshing…', () => call('sidebarRefreshRange', range.id)).then((list) => {
+        if (!list) return;
+        renderRanges(list);
+        say('Refreshed.', 'ok');
+        if (list.some((r) => r.inProgress)) void continueLoading();
+      }),
   );
   remove.addEventListener(
     'click',
@@ -223,6 +252,7 @@ async function loadRanges(): Promise<void> {
   if (list) {
     renderRanges(list);
     say('');
+    if (list.some((r) => r.inProgress)) void continueLoading();
   }
 }
 

@@ -5,6 +5,13 @@ import { TIME_LIMIT_MESSAGE } from '../../support/apps-script/clock.ts';
 import { builtProject } from '../../support/apps-script/project.ts';
 import { formatDate, parseDate } from '../../support/apps-script/utilities.ts';
 import { AppsScriptWorld } from '../../support/apps-script/world.ts';
+import { CELL_TOO_LONG_MESSAGE } from '../../support/apps-script/spreadsheet.ts';
+import {
+  ADDON_EVERY_MINUTES_MESSAGE,
+  ADDON_TIME_TRIGGER_MESSAGE,
+  RUNTIME_QUOTA_MESSAGE,
+  TriggerStore,
+} from '../../support/apps-script/triggers.ts';
 
 // The stand-ins are only worth testing against if they refuse what Apps Script refuses,
 // with its messages: these tests pin that behaviour down.
@@ -87,6 +94,21 @@ describe('SpreadsheetApp stand-in', () => {
     expect(w.spreadsheet.cells()).toBe(301_000 * 26);
   });
 
+  it('refuses a whole setValues when one cell would hold more than 50,000 characters', () => {
+    const w = world();
+    expect(
+      failure(w, (s) =>
+        s.SpreadsheetApp.getActive()
+          .getActiveSheet()
+          .getRange(1, 1, 1, 2)
+          .setValues([['fine', 'x'.repeat(50_001)]]),
+      ),
+    ).toBe(CELL_TOO_LONG_MESSAGE);
+    expect(w.spreadsheet.sheets[0]!.get(1, 1)).toBe('');
+    inScript(w, (s) => s.SpreadsheetApp.getActive().getActiveSheet().getRange(1, 1).setValue('x'.repeat(50_000)));
+    expect(String(w.spreadsheet.sheets[0]!.get(1, 1))).toHaveLength(50_000);
+  });
+
   it('reads strings the way typed input is read, unless the cell is plain text or the string starts with an apostrophe', () => {
     const w = world();
     inScript(w, (s) => {
@@ -142,6 +164,18 @@ describe('PropertiesService and CacheService stand-ins', () => {
     w.advance(61_000);
     expect(inScript(w, (s) => s.CacheService.getScriptCache().get('a'))).toBeNull();
   });
+
+  it('keep at most 1,000 items: past that, the 900 farthest from expiring stay', () => {
+    const w = world();
+    inScript(w, (s) => {
+      const cache = s.CacheService.getScriptCache();
+      // 1,001 items, item i expiring after 60 + i seconds: the 101 soonest to expire go.
+      for (let i = 0; i <= 1000; i++) cache.put(`k${i}`, 'v', 60 + i);
+    });
+    expect(w.caches.script.entries.size).toBe(900);
+    const kept = inScript(w, (s) => s.CacheService.getScriptCache().getAll(['k0', 'k100', 'k101', 'k1000']));
+    expect(Object.keys(kept)).toEqual(['k101', 'k1000']);
+  });
 });
 
 describe('ScriptApp stand-in', () => {
@@ -160,6 +194,58 @@ describe('ScriptApp stand-in', () => {
     w.advance(61_000);
     w.fireDueTriggers();
     expect(w.triggers.triggers.find((t) => t.handler === 'once')).toMatchObject({ next: null });
+  });
+});
+
+describe('ScriptApp stand-in as a published add-on', () => {
+  it("allows one time-driven trigger per user per document, at most hourly, with Apps Script's refusal", () => {
+    const w = world({ mode: 'addon' });
+    inScript(w, (s) => s.ScriptApp.newTrigger('hourly').timeBased().everyHours(1).create());
+    expect(failure(w, (s) => s.ScriptApp.newTrigger('once').timeBased().after(60_000).create())).toBe(ADDON_TIME_TRIGGER_MESSAGE);
+    expect(failure(w, (s) => s.ScriptApp.newTrigger('often').timeBased().everyMinutes(5))).toBe(ADDON_EVERY_MINUTES_MESSAGE);
+    // Another user of the same document has a timer of their own.
+    expect(
+      w.direct('editor', (s) => s.ScriptApp.newTrigger('hourly').timeBased().everyHours(1).create(), { user: 'b@example.com' }).error,
+    ).toBeUndefined();
+    expect(w.triggers.triggers.map((t) => t.owner)).toEqual(['owner@example.com', 'b@example.com']);
+  });
+
+  it('says whether the script runs as an add-on', () => {
+    expect(inScript(world({ mode: 'addon' }), (s) => s.ScriptApp.getInstallationSource())).toBe('WEB_STORE_ADD_ON');
+    expect(inScript(world({ mode: 'bound' }), (s) => s.ScriptApp.getInstallationSource())).toBe('NONE');
+  });
+
+  it('lists triggers per document with getUserTriggers, while getProjectTriggers sees every document', () => {
+    const shared = new TriggerStore();
+    const a = world({ mode: 'addon', triggers: shared, spreadsheetId: 'doc-a' });
+    const b = world({ mode: 'addon', triggers: shared, spreadsheetId: 'doc-b' });
+    inScript(a, (s) => s.ScriptApp.newTrigger('hourly').timeBased().everyHours(1).create());
+    // A second document may have its own timer: the limit is per document.
+    inScript(b, (s) => s.ScriptApp.newTrigger('hourly').timeBased().everyHours(1).create());
+    expect(inScript(b, (s) => s.ScriptApp.getUserTriggers(s.SpreadsheetApp.getActive()).length)).toBe(1);
+    const project = b.direct('editor', (s) => (s.ScriptApp as unknown as { getProjectTriggers(): unknown[] }).getProjectTriggers().length);
+    expect(project.value).toBe(2);
+    expect(a.mine()).toHaveLength(1);
+  });
+});
+
+describe('daily trigger runtime', () => {
+  it("stops a trigger run when the day's 90 minutes run out and refuses the next, until 24 hours after the first use", () => {
+    const w = world({ account: 'consumer' });
+    w.triggers.runtime.set(w.owner, { windowStart: w.clock.now, usedMs: 88 * 60_000 });
+    const cut = w.direct('time-trigger', (s) => s.Utilities.sleep(5 * 60_000));
+    expect(cut).toMatchObject({ killed: true, quota: true, error: RUNTIME_QUOTA_MESSAGE });
+    expect(w.direct('time-trigger', () => 'ran')).toMatchObject({ quota: true, error: RUNTIME_QUOTA_MESSAGE });
+    // Menus and sidebars do not count against it.
+    expect(w.direct('menu', () => 'ran').value).toBe('ran');
+    w.advance(24 * 3_600_000);
+    expect(w.direct('time-trigger', () => 'ran').value).toBe('ran');
+  });
+
+  it('gives a Workspace account 6 hours', () => {
+    const w = world({ account: 'workspace' });
+    w.triggers.runtime.set(w.owner, { windowStart: w.clock.now, usedMs: 90 * 60_000 });
+    expect(w.triggerRuntimeLeft(w.owner)).toBe(270 * 60_000);
   });
 });
 
