@@ -68,7 +68,7 @@ export default defineConfig(
   },
   {
     // Plain JavaScript is outside tsconfig.json, so it gets the syntax rules only.
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: globals.node },
   },

@@ -1,18 +1,38 @@
 /**
  * `npm start`: the whole API on http://localhost:8787 over the demo warehouse, with no
- * account, login or network. Seeds the warehouse on first run, prints the demo keys, then
- * runs `wrangler dev`.
+ * account, login or network. Seeds the warehouse on first run, says which days its data
+ * covers, prints the demo keys, then runs `wrangler dev`. `npm start -- --help` lists the options.
  */
-import { printDemoKeys, seedCommand } from './seed.ts';
+import { describeDemoData, PERSIST_OPTION, printDemoKeys, seedCommand } from './seed.ts';
 import { devServerArgs } from './lib/dev-server.ts';
-import { parseArgs } from './lib/args.ts';
+import { optionKinds, parseArgs, usage, wantsHelp, type OptionSpecs } from './lib/args.ts';
 import { spawnWrangler } from './lib/wrangler.ts';
 
+const START_OPTIONS = {
+  port: { value: 'N', help: 'serve on this port (default $PORT, else 8787)' },
+  'persist-to': PERSIST_OPTION,
+  help: { help: 'this text' },
+} as const satisfies OptionSpecs;
+
 try {
-  const args = parseArgs(process.argv.slice(2), { port: 'string', 'persist-to': 'string' });
+  const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
+    console.log(
+      usage(
+        'npm start -- [options]',
+        'Serves the API over the local demo warehouse, seeding it first when it is missing (`npm run seed` rebuilds it).',
+        START_OPTIONS,
+      ),
+    );
+    process.exit(0);
+  }
+  const args = parseArgs(argv, optionKinds(START_OPTIONS));
   const port = (args.port as string | undefined) ?? process.env.PORT ?? '8787';
+  if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65_535)
+    throw new Error(`--port must be a number from 1 to 65535, not '${port}'`);
   const local: { persistTo?: string } = args['persist-to'] ? { persistTo: args['persist-to'] as string } : {};
-  await seedCommand({ ...local, ifMissing: true });
+  const range = await seedCommand({ ...local, ifMissing: true });
+  console.log(describeDemoData(range));
   await printDemoKeys();
   console.log(
     `\nTry it:\n  curl -H "Authorization: Bearer <key>" http://localhost:${port}/v1/views\n  open http://localhost:${port}/docs\n`,

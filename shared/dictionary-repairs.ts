@@ -122,3 +122,20 @@ export const DICTIONARY_REPAIRS: readonly DictionaryRepair[] = [
   { view: 'users', raw: 'INTEGER', repaired: 'INT64', kind: 'type-spelling', reason: INTEGER },
   { view: 'users', raw: 'BOOLEAN', repaired: 'BOOL', kind: 'type-spelling', reason: BOOLEAN },
 ];
+
+/**
+ * The dictionary ends some descriptions with the text of a help-centre link ("Learn more about
+ * user aliases here.") whose link the scrape lost. Without the link the words point nowhere,
+ * so the definitions drop them and close the sentence before them.
+ */
+const LINK_TEXT = /\s*(?:Learn more|More) about [^.<]*?(?:<\.>|\.)?$/;
+
+/**
+ * A dictionary description as the definitions hold it: the dangling link text dropped.
+ * @example withoutLinkText('Shown in reports. Learn more about user aliases here.') // 'Shown in reports.'
+ */
+export function withoutLinkText(description: string): string {
+  if (!LINK_TEXT.test(description)) return description;
+  const kept = description.replace(LINK_TEXT, '');
+  return /[.!?)"']$/.test(kept) ? kept : `${kept}.`;
+}

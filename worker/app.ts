@@ -4,6 +4,7 @@ import type { AppEnv } from './env.ts';
 import { ApiError, problemResponse } from './http/errors.ts';
 import { allowedMethods } from './http/allowed-methods.ts';
 import { maxUrlLength, rateLimitKey, requestId, requireApiKey } from './http/middleware.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { mcp } from './mcp/route.ts';
 import { admin } from './routes/admin.ts';
 import { catalog } from './routes/catalog.ts';
@@ -30,6 +31,7 @@ export function toApiError(err: unknown): ApiError {
 
 export function createApp() {
   const app = new Hono<AppEnv>();
+  app.use('*', securityHeaders);
   app.use('*', requestId);
   app.use('*', maxUrlLength);
   app.route('/', meta);

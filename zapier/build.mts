@@ -6,7 +6,7 @@
  *   node zapier/build.mts [--api-url https://bridge.example.com] [--out DIR]
  *
  * The Bridge URL pre-filled in the connection form comes from --api-url or ACTIVCONNECT_API_URL;
- * `zapier push` (which runs this as `_zapier-build`) refuses to go on without a public https one.
+ * `zapier-platform push` (which runs this as `_zapier-build`) refuses to go on without a public https one.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -85,7 +85,7 @@ export async function buildZapierApp(options: BuildOptions = {}): Promise<BuildR
 function checkPublishedApiUrl(apiUrl: string | undefined): string {
   if (!apiUrl) {
     throw new Error(
-      "Set ACTIVCONNECT_API_URL (or --api-url) to the bridge's public https:// address before `zapier push`; it pre-fills the connection form.",
+      "Set ACTIVCONNECT_API_URL (or --api-url) to the bridge's public https:// address before `npm run zapier-platform -- push`; it pre-fills the connection form.",
     );
   }
   const url = new URL(apiUrl);
@@ -110,7 +110,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const { outFile, values } = await buildZapierApp({ ...(apiUrl ? { apiUrl } : {}), ...(outDir ? { outDir } : {}) });
     console.log(`Built ${relative(process.cwd(), outFile)} (Bridge URL default: ${values.defaultApiUrl}).`);
   } catch (err) {
-    console.error(`zapier build: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`zapier/build.mts: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
 }

@@ -1,9 +1,9 @@
 /**
- * Offline `zapier validate`: builds the app, then runs what the Zapier CLI runs locally (the
+ * Offline `zapier-platform validate`: builds the app, then runs what the Zapier CLI runs locally (the
  * app handler's `validate` command: zapier-platform-schema's validateAppDefinition and its
  * functional constraints, on the compiled app) and this app's own checks (src/checks.ts).
  * The CLI's second half, Zapier's server-side style checks, needs Zapier's servers; run
- * `zapier validate` for it before a push.
+ * `npm run zapier-platform -- validate` (the pinned CLI, zapier/README.md) for it before a push.
  *
  *   node zapier/validate.mts [--no-build]
  */

@@ -269,6 +269,13 @@ async function startOnce(options: LocalWorkerOptions, configPath: string): Promi
  * const worker = await startLocalWorker({ persistTo: '.bench/state' });
  * try { await fetch(`${worker.url}/version`); } finally { await worker.stop(); }
  */
+/**
+ * For test harnesses that change tenants, keys or data versions straight in D1 and expect the
+ * next request to see it, as the workerd tests do (vitest.config.ts). The key cache itself is
+ * tested with its own clock in test/worker/api/auth.test.ts.
+ */
+export const NO_KEY_CACHE: Readonly<Record<string, string>> = { KEY_CACHE_SECONDS: '0' };
+
 export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
   const configPath = options.snapshotDir ? snapshotWorker(options.snapshotDir) : join(ROOT, 'wrangler.toml');
   for (let attempt = 1; ; attempt++) {

@@ -50,8 +50,7 @@ export const dailyApplicationSummary = defineView({
       name: 'category',
       type: 'STRING',
       minPlan: 'essentials',
-      description:
-        'The activity category is classified in the ActivTrak application. Ex: Business Tools, Social Media. Learn more about activity categories here.',
+      description: 'The activity category is classified in the ActivTrak application. Ex: Business Tools, Social Media.',
     },
     { name: 'computer_id', type: 'INT64', minPlan: 'essentials', description: 'Computer ID' },
     { name: 'day_of_week', type: 'STRING', minPlan: 'essentials', description: 'Sunday - Saturday' },
@@ -101,7 +100,7 @@ export const dailyApplicationSummary = defineView({
       type: 'STRING',
       minPlan: 'essentials',
       description:
-        'If a user alias was defined in ActivTrak, this field will populate the user alias record. If not, a user record will be shown, matching the behavior in the ActivTrak app. Learn more about user aliases here.',
+        'If a user alias was defined in ActivTrak, this field will populate the user alias record. If not, a user record will be shown, matching the behavior in the ActivTrak app.',
     },
     {
       name: 'website',

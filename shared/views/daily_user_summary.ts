@@ -23,8 +23,7 @@ export const dailyUserSummary = defineView({
       name: 'active_duration_seconds',
       type: 'INT64',
       minPlan: 'essentials',
-      description:
-        "The amount of time reported by the end user's computer (screen time) excluding Passive Time. Learn more about passive time settings here.",
+      description: "The amount of time reported by the end user's computer (screen time) excluding Passive Time.",
     },
     { name: 'activity_week', type: 'DATE', minPlan: 'essentials', description: 'The first day of the week' },
     {
@@ -121,7 +120,7 @@ export const dailyUserSummary = defineView({
       type: 'STRING',
       minPlan: 'professional',
       description:
-        'Location is based on where a user spends the majority of their time each day by looking at the anonymized "network signature" (public IP address + unique WiFi identifiers) where an activity takes place There are three location categories: Remote, Office, Office/Remote Learn more about Location here.',
+        'Location is based on where a user spends the majority of their time each day by looking at the anonymized "network signature" (public IP address + unique WiFi identifiers) where an activity takes place There are three location categories: Remote, Office, Office/Remote.',
     },
     {
       name: 'multitasking_duration_seconds',
@@ -141,7 +140,7 @@ export const dailyUserSummary = defineView({
       type: 'INT64',
       minPlan: 'essentials',
       description:
-        'Non-Business Hours/Day reflects the average hours in a day when an employee engages in unproductive or undefined activities. More about activity classification here.',
+        'Non-Business Hours/Day reflects the average hours in a day when an employee engages in unproductive or undefined activities.',
     },
     {
       name: 'non_core_duration_seconds',
@@ -276,7 +275,7 @@ export const dailyUserSummary = defineView({
       type: 'NUMERIC',
       minPlan: 'professional',
       description:
-        'The goal is set for focused hours per day. Default value: 3.0 hrs The default value can be customized by team in Insights > Benchmarks and Goals. Learn more about benchmarks and goals here.',
+        'The goal is set for focused hours per day. Default value: 3.0 hrs The default value can be customized by team in Insights > Benchmarks and Goals.',
     },
     { name: 'user_id', type: 'INT64', minPlan: 'essentials', description: 'ActivTrak User ID' },
     {
@@ -284,14 +283,14 @@ export const dailyUserSummary = defineView({
       type: 'STRING',
       minPlan: 'essentials',
       description:
-        'If a user alias was defined in ActivTrak, this field will populate the user alias record. Otherwise, a user record will be shown, matching the behavior in the ActivTrak app. Learn more about user aliases here.',
+        'If a user alias was defined in ActivTrak, this field will populate the user alias record. Otherwise, a user record will be shown, matching the behavior in the ActivTrak app.',
     },
     {
       name: 'user_productivity_goal',
       type: 'NUMERIC',
       minPlan: 'essentials_plus',
       description:
-        'The goal is set for productive hours per day. Default value: 6.0 hrs The default value can be customized by team in Insights > Benchmarks and Goals Learn more about benchmarks and goals here',
+        'The goal is set for productive hours per day. Default value: 6.0 hrs The default value can be customized by team in Insights > Benchmarks and Goals.',
     },
     {
       name: 'utilization_level',

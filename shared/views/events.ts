@@ -22,7 +22,7 @@ export const events = defineView({
       type: 'STRING',
       minPlan: 'essentials',
       description:
-        "A user's activity level: Active: Using keyboard/mouse Passive: Not using keyboard/mouse Passive Locked: The computer is locked/asleep; filtered by default Learn more about passive time settings here.",
+        "A user's activity level: Active: Using keyboard/mouse Passive: Not using keyboard/mouse Passive Locked: The computer is locked/asleep; filtered by default.",
     },
     {
       name: 'activity_type',
@@ -36,7 +36,7 @@ export const events = defineView({
       type: 'STRING',
       minPlan: 'essentials',
       description:
-        "An additional column to 'Alarms_Triggered,' it's categorized with the type of alarm action configured Ex: 'Email,' 'Popup,' 'Screenshot,' 'Terminate,' 'Webhook' Learn more about alarm actionshere.",
+        "An additional column to 'Alarms_Triggered,' it's categorized with the type of alarm action configured Ex: 'Email,' 'Popup,' 'Screenshot,' 'Terminate,' 'Webhook'",
     },
     {
       name: 'alarm_email_action',
@@ -72,7 +72,7 @@ export const events = defineView({
       name: 'alarm_webhook_action',
       type: 'INT64',
       minPlan: 'essentials',
-      description: 'Activity with webhook action triggered from configured alarm actions Learn more about alarm actionshere.',
+      description: 'Activity with webhook action triggered from configured alarm actions.',
     },
     {
       name: 'alarms_triggered',
@@ -104,8 +104,7 @@ export const events = defineView({
       name: 'category',
       type: 'STRING',
       minPlan: 'essentials',
-      description:
-        'The activity category classified in the ActivTrak application Ex: Business Tools, Social Media. Learn more about activity categorieshere.',
+      description: 'The activity category classified in the ActivTrak application Ex: Business Tools, Social Media.',
     },
     {
       name: 'clean_url',
@@ -236,7 +235,7 @@ export const events = defineView({
       type: 'STRING',
       minPlan: 'essentials',
       description:
-        'Comes from ActivTrak, not the operating system. User Aliases are used to combine multiple user logins in ActivTrak graphs and reports as well as provide a "friendly name" in case the "userraw" and "user" fields are ambiguous Learn more about user aliases here.',
+        'Comes from ActivTrak, not the operating system. User Aliases are used to combine multiple user logins in ActivTrak graphs and reports as well as provide a "friendly name" in case the "userraw" and "user" fields are ambiguous.',
     },
     { name: 'user_id', type: 'INT64', minPlan: 'essentials', description: 'The ActivTrak User ID' },
     {

@@ -40,7 +40,7 @@ export const hourlyOfflineMeetingSummary = defineView({
       type: 'STRING',
       minPlan: 'essentials',
       description:
-        'If a user alias was defined in ActivTrak (or display name in the User page), this field will populate the user alias record. If not, a user record will be shown, matching the behavior in the ActivTrak app. Learn more about user aliases here.',
+        'If a user alias was defined in ActivTrak (or display name in the User page), this field will populate the user alias record. If not, a user record will be shown, matching the behavior in the ActivTrak app.',
     },
     {
       name: 'group_id',

@@ -32,7 +32,7 @@ export const premiumUserGroups = defineView({
       type: 'STRING',
       minPlan: 'essentials',
       description:
-        'Comes from ActivTrak, not the operating system. User Aliases are used to combine multiple user logins in ActivTrak graphs and reports as well as provide a "friendly name" in case the "userraw" and "user" fields are ambiguous Learn more about user aliases here',
+        'Comes from ActivTrak, not the operating system. User Aliases are used to combine multiple user logins in ActivTrak graphs and reports as well as provide a "friendly name" in case the "userraw" and "user" fields are ambiguous.',
     },
     { name: 'user_id', type: 'INT64', minPlan: 'essentials', description: 'ActivTrak User ID' },
     {
@@ -40,7 +40,7 @@ export const premiumUserGroups = defineView({
       type: 'STRING',
       minPlan: 'essentials',
       description:
-        'If a user alias was defined in ActivTrak, this field will populate the user alias record. Otherwise, a user record will be shown, matching the behavior in the ActivTrak app Learn more about user aliases here',
+        'If a user alias was defined in ActivTrak, this field will populate the user alias record. Otherwise, a user record will be shown, matching the behavior in the ActivTrak app.',
     },
   ],
   rowKey: ['group_id', 'user_id'],

@@ -42,7 +42,7 @@ export const userWorkSchedules = defineView({
       type: 'STRING',
       minPlan: 'essentials',
       description:
-        'If a user alias was defined in ActivTrak, this field will populate the user alias record. If not, a user record will be shown, matching the behavior in the ActivTrak app. Learn more about user aliases here.',
+        'If a user alias was defined in ActivTrak, this field will populate the user alias record. If not, a user record will be shown, matching the behavior in the ActivTrak app.',
     },
     {
       name: 'work_schedule',

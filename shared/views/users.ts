@@ -49,7 +49,7 @@ export const users = defineView({
       type: 'STRING',
       minPlan: 'essentials',
       description:
-        "How the user will appear in reports. If blank, reports default to user's device login or other provided identifier. Admin can edit on either the Users page or User Alias page (legacy) or sync via integration. Learn more about Display Names & Aliases<.>",
+        "How the user will appear in reports. If blank, reports default to user's device login or other provided identifier. Admin can edit on either the Users page or User Alias page (legacy) or sync via integration.",
     },
     {
       name: 'emails',
@@ -69,7 +69,7 @@ export const users = defineView({
       type: 'BOOL',
       minPlan: 'essentials',
       description:
-        "Whether the user's activity is tracked (default) or blocked from uploading to our servers. Set tracking status on the Users page or Do Not Track page (legacy). Learn more about Tracking & DNT.",
+        "Whether the user's activity is tracked (default) or blocked from uploading to our servers. Set tracking status on the Users page or Do Not Track page (legacy).",
     },
     {
       name: 'uid',

@@ -1,15 +1,17 @@
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { hasChromium, launchChromium, NO_CHROMIUM_REASON } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leafColumns } from '../../shared/columns.ts';
-import { PLAN_LABELS } from '../../shared/plans.ts';
+import { isViewAvailable, leafColumns } from '../../shared/columns.ts';
+import { PLAN_LABELS, PLANS, planDisplayName } from '../../shared/plans.ts';
 import { VIEW_NAMES, VIEWS } from '../../shared/views/index.ts';
 import { PROBLEM_BASE, PROBLEM_TYPES } from '../../worker/http/errors.ts';
 import { docsContentSecurityPolicy, docsPage, DOCS_SCRIPT } from '../../worker/openapi/docs-page.ts';
 import { openApiDocument } from '../../worker/openapi/document.ts';
 import { LIMITS } from '../../worker/query/limits.ts';
+import { DOCS_SCRIPT_MODULE, docsScriptModule } from '../../scripts/build-docs-page.ts';
 
 // Integration: the real page in headless Chromium against a loopback server that serves it
 // with its real CSP, the real generated document, and canned API answers.
@@ -17,6 +19,9 @@ import { LIMITS } from '../../worker/query/limits.ts';
 const KEY = 'test-key';
 const HOSTILE = '<img src=x onerror="window.__xss=1">';
 const UNAUTHORIZED_DETAIL = 'This API key is not recognised. Check it for typos, or ask your admin for a new one.';
+/** What GET /v1/views answers for KEY: the views of the lowest plan, as the real catalog would. */
+const KEY_PLAN = PLANS[0];
+const READABLE = VIEW_NAMES.filter((name) => isViewAvailable(VIEWS[name], KEY_PLAN));
 const UNKNOWN_COLUMN_DETAIL = "Unknown column 'usr_name' in events. Did you mean 'user_name'?";
 
 interface Seen {
@@ -44,6 +49,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, csp: string, do
   if (url.pathname === '/openapi.json') {
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
     return res.end(documentText);
+  }
+  if (url.pathname === '/v1/views') {
+    seen.push({ path: url.pathname, query: url.searchParams, authorization: req.headers.authorization });
+    if (req.headers.authorization !== `Bearer ${KEY}`) return problem(res, 401, 'unauthorized', UNAUTHORIZED_DETAIL);
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    return res.end(JSON.stringify({ plan: KEY_PLAN, views: READABLE.map((name) => ({ name })) }));
   }
   if (url.pathname === '/v1/views/events/rows') {
     seen.push({ path: url.pathname, query: url.searchParams, authorization: req.headers.authorization });
@@ -98,12 +109,26 @@ interface Session {
   readonly urls: string[];
 }
 
-/** A fresh context per test, so no test sees another's storage or page state. */
-async function openDocs(): Promise<Session> {
+/** The document as JSON from the wire, for tests that rewrite it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately untyped, as the line above says
+type Doc = any;
+
+/**
+ * A fresh context per test, so no test sees another's storage or page state. `rewrite`
+ * changes the document this page is served, to try hostile content.
+ */
+async function openDocs(rewrite?: (doc: Doc) => Promise<Doc>): Promise<Session> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const session: Session = { page: await context.newPage(), consoleErrors: [], pageErrors: [], urls: [] };
   // Anything not loopback is recorded and refused, so a stray CDN reference fails the test offline too.
   await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
+  if (rewrite) {
+    // Registered last, so it wins over the route above for the document.
+    await context.route('**/openapi.json', async (route) => {
+      const original = await route.fetch();
+      await route.fulfill({ response: original, json: await rewrite((await original.json()) as Doc) });
+    });
+  }
   session.page.on('request', (r) => session.urls.push(r.url()));
   session.page.on('console', (m) => m.type() === 'error' && session.consoleErrors.push(m));
   session.page.on('pageerror', (e) => session.pageErrors.push(e));
@@ -116,7 +141,7 @@ async function openDocs(): Promise<Session> {
 async function expectCleanRun(session: Session, allowedStatuses: number[] = []) {
   const unexpected = session.consoleErrors.filter((m) => {
     const status = /status of (\d{3})/.exec(m.text())?.[1];
-    return !(status && allowedStatuses.includes(Number(status)) && m.location().url.includes('/v1/views/'));
+    return !(status && allowedStatuses.includes(Number(status)) && m.location().url.includes('/v1/views'));
   });
   expect(unexpected.map((m) => m.text())).toEqual([]);
   expect(session.pageErrors.map((e) => e.message)).toEqual([]);
@@ -124,6 +149,16 @@ async function expectCleanRun(session: Session, allowedStatuses: number[] = []) 
   expect(remote).toEqual([]);
   await session.page.context().close();
 }
+
+describe('the /docs page script', () => {
+  it('is the bundle of worker/openapi/page/ as it is now (else run `npm run docs:build`)', async () => {
+    const committed = await readFile(DOCS_SCRIPT_MODULE, 'utf8');
+    expect(committed === (await docsScriptModule()), 'worker/openapi/docs-script.generated.ts is stale: run `npm run docs:build`').toBe(
+      true,
+    );
+    expect(committed).toContain(JSON.stringify(DOCS_SCRIPT));
+  });
+});
 
 // A skipped run says why: NO_CHROMIUM_REASON is printed by test/support/chromium.ts.
 describe.skipIf(!hasChromium)(hasChromium ? 'the /docs page' : `the /docs page (${NO_CHROMIUM_REASON})`, () => {
@@ -206,7 +241,10 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the /docs page' : `the /docs page (
     expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(await cells.nth(2).locator('td .null').textContent()).toBe('null');
 
-    const request = seen.slice(before).at(-1)!;
+    const request = seen
+      .slice(before)
+      .filter((r) => r.path === '/v1/views/events/rows')
+      .at(-1)!;
     expect(request.authorization).toBe(`Bearer ${KEY}`);
     expect(Object.fromEntries(request.query)).toEqual({
       select: 'user_id,local_date,productivity',
@@ -244,5 +282,84 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the /docs page' : `the /docs page (
     await expect.poll(() => page.locator('#try-result .problem-detail').textContent()).toBe(UNKNOWN_COLUMN_DETAIL);
     expect(await page.locator('#try-result .problem-suggest code').allTextContents()).toEqual(['user_name']);
     await expectCleanRun(session, [400, 401]);
+  });
+  it("renders a view's description as text with code spans, never as markup, and keeps only safe links", async () => {
+    const session = await openDocs();
+    const { page } = session;
+    await page.click('[data-view="events"]');
+    await expect.poll(() => page.locator('#view-title').textContent()).toBe('events');
+    // The description ends with followNote's `GET /v1/views/events/changes`: a code span, no raw backticks.
+    const description = page.locator('#view-description');
+    expect(await description.locator('code').allTextContents()).toContain('GET /v1/views/events/changes');
+    expect(await description.textContent()).not.toContain('`');
+    await session.page.context().close();
+
+    // A hostile document: markup and a script link in the description must stay inert text.
+    const hostile = await openDocs(async (doc) => {
+      const tag = doc.tags.find((t: { name: string }) => t.name === 'events');
+      tag.description = `${HOSTILE} [click](javascript:window.__xss=2) and [guide](https://example.com/guide) \`code\``;
+      return doc;
+    });
+    await hostile.page.click('[data-view="events"]');
+    const text = await hostile.page.locator('#view-description').textContent();
+    expect(text).toContain(HOSTILE);
+    expect(await hostile.page.locator('#view-description img').count()).toBe(0);
+    expect(await hostile.page.locator('#view-description a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
+      'https://example.com/guide',
+    ]);
+    expect(await hostile.page.locator('#view-description code').allTextContents()).toEqual(['code']);
+    expect(await hostile.page.evaluate('window.__xss')).toBeUndefined();
+    await expectCleanRun(hostile);
+  });
+
+  it("offers in Try it only the views the key's plan can read, from GET /v1/views", async () => {
+    const session = await openDocs();
+    const { page } = session;
+    const options = page.locator('#try-view option');
+    await expect.poll(() => options.count()).toBe(VIEW_NAMES.length);
+    await page.fill('#try-key', KEY);
+    await expect.poll(() => options.evaluateAll((os) => os.map((o) => o.getAttribute('value') ?? ''))).toEqual(READABLE);
+    expect(READABLE.length).toBeLessThan(VIEW_NAMES.length);
+    expect(await page.locator('#try-plan').textContent()).toContain(planDisplayName(KEY_PLAN));
+    const asked = seen.filter((r) => r.path === '/v1/views').at(-1)!;
+    expect(asked.authorization).toBe(`Bearer ${KEY}`);
+
+    // A view above the plan stays readable in the reference but is not offered.
+    const above = VIEW_NAMES.find((n) => !READABLE.includes(n))!;
+    await page.click(`[data-view="${above}"]`);
+    await expect.poll(() => page.locator('#view-title').textContent()).toBe(above);
+    expect(await page.locator('#try-view').inputValue()).not.toBe(above);
+    expect(await page.locator('#try-plan').textContent()).toContain(above);
+
+    // A key the server refuses: every view again, and the server's words.
+    await page.fill('#try-key', 'wrong-key');
+    await expect.poll(() => page.locator('#try-plan').textContent()).toBe(UNAUTHORIZED_DETAIL);
+    await expect.poll(() => options.count()).toBe(VIEW_NAMES.length);
+    await expectCleanRun(session, [401]);
+  });
+
+  it('offers every operator negated with not., and sends it in front of the operator', async () => {
+    const session = await openDocs();
+    const { page } = session;
+    await page.click('[data-view="events"]');
+    await page.fill('#try-key', KEY);
+    await page.click('#try-add-filter');
+    await page.selectOption('#try-filters .f-col', 'productivity');
+    const values = await page.locator('#try-filters .f-op option').evaluateAll((os) => os.map((o) => o.getAttribute('value') ?? ''));
+    const plain = values.filter((v) => !v.startsWith('not.'));
+    expect(plain).toContain('in');
+    expect(values.filter((v) => v.startsWith('not.'))).toEqual(plain.map((v) => `not.${v}`));
+    await page.selectOption('#try-filters .f-op', 'not.in');
+    await page.fill('#try-filters .f-val', '(Productive,Unproductive)');
+    const before = seen.length;
+    await page.click('#try-run');
+    await expect.poll(() => page.locator('#try-result table tbody tr').count()).toBe(3);
+    const request = seen
+      .slice(before)
+      .filter((r) => r.path === '/v1/views/events/rows')
+      .at(-1)!;
+    expect(request.query.get('productivity')).toBe('not.in.(Productive,Unproductive)');
+    expect(await page.locator('#try-curl').textContent()).toContain('productivity=not.in.(Productive,Unproductive)');
+    await expectCleanRun(session);
   });
 });

@@ -17,7 +17,9 @@ type Expect =
   /** 4xx application/problem+json. */
   | 'problem'
   /** A problem, or 200 with zero rows (the input was a harmless value). */
-  | 'problem-or-empty';
+  | 'problem-or-empty'
+  /** Any 2xx, or a problem: fuzzed input that may well be valid once trimmed. */
+  | 'answered';
 
 interface Answer {
   readonly status: number;
@@ -242,6 +244,181 @@ export async function buildCorpus(ctx: HostileContext): Promise<Case[]> {
   get('malformed parameters', 'changes on a view with no change column, or bad limit', `${url}/v1/views/events/changes?limit=100000`);
   get('malformed parameters', 'hook deliveries with limit=0', `${url}/v1/hooks/hook_000000000000000000000000/deliveries?limit=0`);
 
+  // --- line terminators, controls, lone surrogates in every parameter of every route --------
+  // `order=a%0Db` was a 500 (a regex whose `.` stops at a line terminator, then an assertion).
+  const HOSTILE_UNITS = ['%0D', '%0A', '%0D%0A', '%E2%80%A8', '%E2%80%A9', '%00', '%C2%85', '%ED%A0%80', '%ED%BF%BF', '%C0%80', '%FF', '%'];
+  const routeParams: readonly (readonly [route: string, base: string, params: readonly string[]])[] = [
+    [
+      'rows',
+      '/v1/views/events/rows?',
+      ['select', 'order', 'group_by', 'from', 'to', 'limit', 'cursor', 'format', 'dry_run', 'user_id', 'titlebar'],
+    ],
+    ['rows.csv', '/v1/views/events/rows.csv?limit=5&', ['order', 'select']],
+    ['changes', '/v1/views/daily_user_summary/changes?', ['since', 'shape', 'limit', 'select', 'user_id']],
+    ['catalog', '/v1/views/events?', ['select']],
+    ['hook list', '/v1/hooks?', ['limit']],
+    ['deliveries', '/v1/hooks/hook_000000000000000000000000/deliveries?', ['limit']],
+  ];
+  const realValue: Record<string, string> = {
+    select: 'user_id',
+    order: 'user_id.desc',
+    group_by: 'user_id',
+    from: '2026-03-01',
+    to: '2026-03-31',
+    limit: '5',
+    cursor: 'abc',
+    format: 'json',
+    dry_run: 'false',
+    user_id: 'eq.1',
+    titlebar: 'like.*a*',
+    since: '2026-03-30',
+    shape: 'array',
+  };
+  for (const [route, base, params] of routeParams) {
+    for (const param of params) {
+      const real = realValue[param] ?? 'x';
+      // Inside the value (`user%0D_id.desc`), and at the end of the parameter's name.
+      const at = Math.max(1, Math.floor(real.length / 2));
+      for (const unit of HOSTILE_UNITS) {
+        get(
+          'control characters',
+          `${route} ${param}=…${unit}…`,
+          `${url}${base}${param}=${real.slice(0, at)}${unit}${real.slice(at)}`,
+          'answered',
+        );
+      }
+      get('control characters', `${route} ${param}%0D= (in the name)`, `${url}${base}${param}%0D=${real}`, 'answered');
+    }
+  }
+  for (const unit of ['%0D', '%E2%80%A8', '%00', '%ED%A0%80']) {
+    get('control characters', `view name with ${unit}`, `${url}/v1/views/ev${unit}ents/rows`);
+    get('control characters', `hook id with ${unit}`, `${url}/v1/hooks/hook_${unit}0000`);
+  }
+  const postJson = (path: string, body: string) => () =>
+    viaFetch(`${url}${path}`, { method: 'POST', headers: { ...acme, 'content-type': 'application/json' }, body });
+  for (const ch of ['\r', '\n', '\u2028', '\u0000', '\ud800']) {
+    const label = JSON.stringify(ch);
+    const hook = (fields: Record<string, unknown>) =>
+      JSON.stringify({ target_url: 'https://example.com/h', view: 'daily_user_summary', ...fields });
+    add(
+      'control characters',
+      `POST /query order with ${label}`,
+      'problem',
+      postJson('/v1/views/events/query', JSON.stringify({ order: `user${ch}_id` })),
+    );
+    add(
+      'control characters',
+      `POST /query select with ${label}`,
+      'problem',
+      postJson('/v1/views/events/query', JSON.stringify({ select: [`sum(duration${ch}_sec)`] })),
+    );
+    add(
+      'control characters',
+      `POST /query filter name with ${label}`,
+      'problem',
+      postJson('/v1/views/events/query', JSON.stringify({ filters: { [`user${ch}_id`]: 'eq.1' } })),
+    );
+    add(
+      'control characters',
+      `POST /query field name with ${label}`,
+      'problem',
+      postJson('/v1/views/events/query', JSON.stringify({ [`sel${ch}ect`]: ['user_id'] })),
+    );
+    add(
+      'control characters',
+      `POST /v1/hooks view with ${label}`,
+      'problem',
+      postJson('/v1/hooks', hook({ view: `daily${ch}_user_summary` })),
+    );
+    add(
+      'control characters',
+      `POST /v1/hooks target with ${label}`,
+      'problem',
+      postJson('/v1/hooks', hook({ target_url: `https://exa${ch}mple.internal/h` })),
+    );
+    add('control characters', `POST /v1/hooks select with ${label}`, 'problem', postJson('/v1/hooks', hook({ select: [`user${ch}_id`] })));
+  }
+
+  // --- like/ilike patterns past D1's 50-byte limit: a 400 naming it, on every route ---------
+  const longPattern = `like.*${'x'.repeat(49)}*`;
+  const statesLimit = (a: Answer) => (/at most 50 bytes/.test(a.body) ? '' : 'the problem does not state the 50-byte pattern limit');
+  add(
+    'pattern length',
+    'rows: a 51-byte like pattern',
+    'problem',
+    () => viaFetch(rows(`titlebar=${longPattern}`), { headers: acme }),
+    statesLimit,
+  );
+  add(
+    'pattern length',
+    'rows: 26 two-byte letters in ilike',
+    'problem',
+    () => viaFetch(rows(`titlebar=ilike.${'%C3%A9'.repeat(26)}`), { headers: acme }),
+    statesLimit,
+  );
+  add(
+    'pattern length',
+    'POST /query: a 51-byte like pattern',
+    'problem',
+    postJson('/v1/views/events/query', JSON.stringify({ filters: { titlebar: longPattern } })),
+    statesLimit,
+  );
+  add(
+    'pattern length',
+    'changes: a 51-byte like pattern',
+    'problem',
+    () => viaFetch(`${url}/v1/views/daily_user_summary/changes?day_of_week=${longPattern}`, { headers: acme }),
+    statesLimit,
+  );
+  add(
+    'pattern length',
+    'POST /v1/hooks: a 51-byte like pattern',
+    'problem',
+    postJson(
+      '/v1/hooks',
+      JSON.stringify({ target_url: 'https://example.com/h', view: 'daily_user_summary', filters: { day_of_week: longPattern } }),
+    ),
+    statesLimit,
+  );
+
+  // --- filters in a body that would act as parameters, or drop a filter ------------------
+  for (const name of ['cursor', 'limit', 'select', 'format', 'dry_run']) {
+    add(
+      'body filters',
+      `POST /query filters.${name}`,
+      'problem',
+      postJson('/v1/views/events/query', JSON.stringify({ filters: { [name]: '1' } })),
+    );
+  }
+  add(
+    'body filters',
+    'POST /query an empty filter list',
+    'problem',
+    postJson('/v1/views/events/query', JSON.stringify({ filters: { user_id: [] } })),
+  );
+  add(
+    'body filters',
+    'POST /v1/hooks an empty filter list',
+    'problem',
+    postJson('/v1/hooks', JSON.stringify({ target_url: 'https://example.com/h', view: 'daily_user_summary', filters: { user_id: [] } })),
+  );
+
+  // --- webhook targets behind trailing dots (loopback itself is allowed under wrangler dev) --
+  for (const target of [
+    'https://metadata.google.internal../',
+    'https://foo.internal../',
+    'https://10.0.0.1../',
+    'https://169.254.169.254../',
+    'https://printer.local.../',
+  ]) {
+    add(
+      'ssrf',
+      `a hook to ${target}`,
+      'problem',
+      postJson('/v1/hooks', JSON.stringify({ target_url: target, view: 'daily_user_summary' })),
+    );
+  }
+
   // --- invalid UTF-8 and bad percent-encoding ---------------------------------------------
   const encodings = [
     '/v1/views/%FF/rows',
@@ -405,6 +582,21 @@ export async function buildCorpus(ctx: HostileContext): Promise<Case[]> {
       duplex: 'half',
     } as RequestInit);
   });
+  // Bodies HTTP itself cannot read: the Worker's body stream errors, which is the client's fault (400).
+  const rawPost = (path: string, headers: readonly string[], body: string) =>
+    `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${keys.acme}\r\nContent-Type: application/json\r\n${headers.map((h) => `${h}\r\n`).join('')}Connection: close\r\n\r\n${body}`;
+  const brokenBodies: readonly (readonly [string, readonly string[], string])[] = [
+    ['a chunk size that is not hex', ['Transfer-Encoding: chunked'], '5\r\n{"sel\r\nzz\r\nect":1}\r\n0\r\n\r\n'],
+    ['a chunk shorter than its size, then the end', ['Transfer-Encoding: chunked'], '40\r\n{"select":["user_id"]}'],
+    ['chunks with no terminating zero chunk', ['Transfer-Encoding: chunked'], '2\r\n{}\r\n'],
+    ['a chunk size overflowing 64 bits', ['Transfer-Encoding: chunked'], 'ffffffffffffffffffff\r\n{}\r\n0\r\n\r\n'],
+    ['a Content-Length longer than the body', ['Content-Length: 500'], '{"select":["user_id"]}'],
+  ];
+  for (const path of ['/v1/views/events/query', '/v1/hooks']) {
+    for (const [name, headers, body] of brokenBodies) {
+      add('bodies', `${name} (POST ${path})`, 'problem', () => viaRaw(port, rawPost(path, headers, body)));
+    }
+  }
   add(
     'bodies',
     'a 20 kB hook body',
@@ -476,6 +668,18 @@ export async function buildCorpus(ctx: HostileContext): Promise<Case[]> {
   return cases;
 }
 
+/** The 500 wrangler dev's own proxy answers, with miniflare's stack, when a request body breaks in transit. */
+function devProxyFailure(a: Answer): boolean {
+  return (
+    a.status === 500 &&
+    !a.headers['x-request-id'] &&
+    /^text\/plain/.test(a.contentType ?? '') &&
+    /^Error: Network connection lost\.\n\s+at async Object\.fetch \(file:\/\/\S*\/miniflare\/dist\/src\/workers\/core\/entry\.worker\.js/.test(
+      a.body,
+    )
+  );
+}
+
 export async function runHostile(ctx: HostileContext, tally: Tally): Promise<void> {
   const cases = await buildCorpus(ctx);
   const byGroup = new Map<string, { tried: number; failed: number }>();
@@ -494,9 +698,19 @@ export async function runHostile(ctx: HostileContext, tally: Tally): Promise<voi
       continue;
     }
     let reason = '';
-    if (answer.status >= 500 && !(answer.status === 501 && !answer.headers['x-request-id']))
+    // Every answer the Worker gives (it always sets x-request-id) carries the security headers.
+    const headerGap = answer.headers['x-request-id'] && answer.headers['x-content-type-options'] !== 'nosniff';
+    if (devProxyFailure(answer)) {
+      // wrangler dev's ProxyWorker (miniflare's entry worker) forwards the body to the Worker
+      // and fails with 500 when the body breaks in transit (malformed chunked encoding): the
+      // Worker never ran. Production has no such proxy; Cloudflare's edge answers 400 itself.
+      tally.note(`[${c.group}] ${c.name}: failed in wrangler dev's proxy before the Worker ran (500 ${answer.body.split('\n')[0]})`);
+    } else if (answer.status >= 500 && !(answer.status === 501 && !answer.headers['x-request-id']))
       reason = `answered ${answer.status}: ${answer.body.slice(0, 200)}`;
-    else if (answer.status === 200 && c.expect === 'problem-or-empty') {
+    else if (c.expect === 'answered' && answer.status < 400) {
+      const leak = leakIn(answer.body);
+      if (leak) reason = `leaks ${leak}`;
+    } else if (answer.status === 200 && c.expect === 'problem-or-empty') {
       const n = rowCount(answer);
       if (n !== 0 && n !== null) reason = `answered 200 with ${n} rows`;
       const leak = leakIn(answer.body);
@@ -516,6 +730,7 @@ export async function runHostile(ctx: HostileContext, tally: Tally): Promise<voi
       if (!p.ok) reason = p.reason;
     }
     if (!reason && c.extra) reason = c.extra(answer);
+    if (!reason && headerGap) reason = 'no X-Content-Type-Options: nosniff on the answer';
     if (!tally.check(`[${c.group}] ${c.name}`, reason === '', reason)) g.failed++;
   }
   for (const [group, g] of byGroup) console.log(`   ${group}: ${g.tried} inputs, ${g.failed} failed`);

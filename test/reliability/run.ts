@@ -14,6 +14,7 @@
  *   node test/reliability/run.ts --quick    (about 1 minute, for CI: tiny warehouse, 10 s
  *                                            load, no 30-second webhook retries, no deadline case)
  *   options: --seconds N --connections N --seed N
+ *            --only isolation|hostile|load|webhooks|bigquery   (one part; run it alone)
  */
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -31,7 +32,21 @@ import { reliabilityState, sqliteQuery } from './support/state.ts';
 import { Random, Tally } from './support/tally.ts';
 import { receiverAnswers, runWebhookFaults, subscribe, type HookBehaviour } from './webhook-faults.ts';
 
-const args = parseArgs(process.argv.slice(2), { quick: 'boolean', seconds: 'string', connections: 'string', seed: 'string' });
+const args = parseArgs(process.argv.slice(2), {
+  quick: 'boolean',
+  seconds: 'string',
+  connections: 'string',
+  seed: 'string',
+  only: 'string',
+});
+const PARTS = ['isolation', 'hostile', 'load', 'webhooks', 'bigquery'] as const;
+const ONLY = typeof args.only === 'string' ? args.only : undefined;
+if (ONLY !== undefined && !(PARTS as readonly string[]).includes(ONLY)) {
+  console.error(`reliability: --only takes one of ${PARTS.join(', ')}; got '${ONLY}'`);
+  process.exit(2);
+}
+/** Whether a part runs: all of them, or the one --only names. */
+const runs = (part: (typeof PARTS)[number]) => ONLY === undefined || ONLY === part;
 const QUICK = args.quick === true;
 const SECONDS = args.seconds ? Number(args.seconds) : QUICK ? 10 : 60;
 const CONNECTIONS = args.connections ? Number(args.connections) : 100;
@@ -96,68 +111,78 @@ async function main(): Promise<number> {
     worker = await startLocalWorker({ persistTo: state.dir, snapshotDir: snapshot, testScheduled: true });
     log(`worker on ${worker.url}`);
 
-    tally.section('isolation');
-    await runIsolation({ url: worker.url, keys: state.keys, rnd, tally, queries: QUICK ? 15 : 60 });
-
-    tally.section('bad input');
-    await runHostile(
-      {
-        url: worker.url,
-        port: worker.port,
-        keys: state.keys,
-        revokedKey: state.revokedKey,
-        essentialsKey: state.essentialsKey,
-        accountIds: state.accountIds,
-      },
-      tally,
-    );
-
-    tally.section(`load (${CONNECTIONS} connections, ${SECONDS} s)`);
-    await runLoad({ worker, keys: state.keys, rnd, tally, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: QUICK ? 3 : 10 });
-
-    tally.section('webhook faults');
-    const behaviours: HookBehaviour[] = QUICK ? ['ok', 'gone'] : ['ok', 'fail-first', 'timeout-first', 'gone'];
-    const users = sqliteQuery(state.sqliteFile, 'SELECT DISTINCT user_id FROM acme__daily_user_summary ORDER BY user_id').split('\n');
-    const perHook = QUICK ? 1 : 3;
-    const userSets = behaviours.map((_, i) => users.slice(i * perHook, (i + 1) * perHook));
-    const hooks = await subscribe(worker, state.keys.acme, receiver.url, behaviours, userSets);
-    // New hooks start at the newest row; with the worker stopped, move them back to the start
-    // so each has a backlog of several batches.
-    await worker.stop();
-    sqliteQuery(state.sqliteFile, "UPDATE hook_subscriptions SET cursor = 'null', checked_at = NULL;");
-    const expected = new Map<string, Set<string>>();
-    for (const [i, h] of hooks.entries()) {
-      const ids = sqliteQuery(
-        state.sqliteFile,
-        `SELECT user_id || '|' || local_date FROM acme__daily_user_summary WHERE user_id IN (${userSets[i]!.join(',')})`,
-      )
-        .split('\n')
-        .filter((l) => l !== '');
-      expected.set(h.id, new Set(ids));
+    if (runs('isolation')) {
+      tally.section('isolation');
+      await runIsolation({ url: worker.url, keys: state.keys, rnd, tally, queries: QUICK ? 15 : 60 });
     }
-    worker = await startLocalWorker({ persistTo: state.dir, snapshotDir: snapshot, testScheduled: true });
-    await runWebhookFaults({
-      worker,
-      key: state.keys.acme,
-      receiver,
-      hooks,
-      expected,
-      tally,
-      maxSeconds: QUICK ? 45 : 150,
-      injected: answers.injected,
-    });
+
+    if (runs('hostile')) {
+      tally.section('bad input');
+      await runHostile(
+        {
+          url: worker.url,
+          port: worker.port,
+          keys: state.keys,
+          revokedKey: state.revokedKey,
+          essentialsKey: state.essentialsKey,
+          accountIds: state.accountIds,
+        },
+        tally,
+      );
+    }
+
+    if (runs('load')) {
+      tally.section(`load (${CONNECTIONS} connections, ${SECONDS} s)`);
+      await runLoad({ worker, keys: state.keys, rnd, tally, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: QUICK ? 3 : 10 });
+    }
+
+    if (runs('webhooks')) {
+      tally.section('webhook faults');
+      const behaviours: HookBehaviour[] = QUICK ? ['ok', 'gone'] : ['ok', 'fail-first', 'timeout-first', 'gone'];
+      const users = sqliteQuery(state.sqliteFile, 'SELECT DISTINCT user_id FROM acme__daily_user_summary ORDER BY user_id').split('\n');
+      const perHook = QUICK ? 1 : 3;
+      const userSets = behaviours.map((_, i) => users.slice(i * perHook, (i + 1) * perHook));
+      const hooks = await subscribe(worker, state.keys.acme, receiver.url, behaviours, userSets);
+      // New hooks start at the newest row; with the worker stopped, move them back to the start
+      // so each has a backlog of several batches.
+      await worker.stop();
+      sqliteQuery(state.sqliteFile, "UPDATE hook_subscriptions SET cursor = 'null', checked_at = NULL;");
+      const expected = new Map<string, Set<string>>();
+      for (const [i, h] of hooks.entries()) {
+        const ids = sqliteQuery(
+          state.sqliteFile,
+          `SELECT user_id || '|' || local_date FROM acme__daily_user_summary WHERE user_id IN (${userSets[i]!.join(',')})`,
+        )
+          .split('\n')
+          .filter((l) => l !== '');
+        expected.set(h.id, new Set(ids));
+      }
+      worker = await startLocalWorker({ persistTo: state.dir, snapshotDir: snapshot, testScheduled: true });
+      await runWebhookFaults({
+        worker,
+        key: state.keys.acme,
+        receiver,
+        hooks,
+        expected,
+        tally,
+        maxSeconds: QUICK ? 45 : 150,
+        injected: answers.injected,
+      });
+    }
     await worker.stop();
     worker = null;
 
-    tally.section('BigQuery faults');
-    const report = await bigQueryFaultsInChild(state.dir);
-    for (const c of report.checks) tally.check(c.name, c.ok, c.detail);
-    tally.requests += report.requests;
-    tally.faultsInjected += report.faults;
-    tally.rowsChecked += report.rowsChecked;
-    tally.rowsLost += report.rowsLost;
-    tally.rowsDuplicated += report.rowsDuplicated;
-    for (const n of report.notes) tally.note(n);
+    if (runs('bigquery')) {
+      tally.section('BigQuery faults');
+      const report = await bigQueryFaultsInChild(state.dir);
+      for (const c of report.checks) tally.check(c.name, c.ok, c.detail);
+      tally.requests += report.requests;
+      tally.faultsInjected += report.faults;
+      tally.rowsChecked += report.rowsChecked;
+      tally.rowsLost += report.rowsLost;
+      tally.rowsDuplicated += report.rowsDuplicated;
+      for (const n of report.notes) tally.note(n);
+    }
   } catch (err) {
     tally.check('the run completed', false, err instanceof Error ? (err.stack ?? err.message) : String(err));
   } finally {

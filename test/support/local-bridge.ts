@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalWorker } from '../../scripts/lib/local-worker.ts';
+import { NO_KEY_CACHE, startLocalWorker } from '../../scripts/lib/local-worker.ts';
 import { OFFLINE_ENV, ROOT } from '../../scripts/lib/wrangler.ts';
 import { DEFAULT_DEMO_SEED, DEMO_TENANTS, type DemoTenantId } from '../../worker/demo/tenants.ts';
 import { demoApiKey } from '../../worker/tenants/keys.ts';
@@ -43,7 +43,7 @@ export async function startLocalBridge(options: LocalBridgeOptions): Promise<Loc
     );
     if (seeded.status !== 0) throw new Error(`seeding the demo warehouse failed:\n${seeded.stderr || seeded.stdout}`);
     // A snapshot of worker/, so an edit elsewhere in the tree cannot reload it mid-test.
-    const worker = await startLocalWorker({ persistTo, snapshotDir: join(dir, 'snapshot'), testScheduled: true });
+    const worker = await startLocalWorker({ persistTo, snapshotDir: join(dir, 'snapshot'), testScheduled: true, vars: NO_KEY_CACHE });
     try {
       await waitForHealth(worker.url);
     } catch (err) {

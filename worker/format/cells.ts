@@ -32,10 +32,30 @@ export function spreadsheetCell(cell: Cell, type: ScalarType): string {
   return jsonCell(cell, type);
 }
 
-/** A CSV field per RFC 4180: quoted when it holds a comma, quote or line break. */
+/**
+ * A formula trigger right after a character a spreadsheet may split cells or rows on: comma,
+ * semicolon (the list separator where the decimal mark is a comma), tab, pipe, CR, LF.
+ */
+const TRIGGER_AFTER_SEPARATOR = /([,;\t|\r\n])([=+\-@\t\r])/g;
+
+/**
+ * Text for a CSV cell. Besides a leading trigger, one after a separator gets an apostrophe:
+ * an importer set to another separator, or one that ignores quotes, would start a new cell
+ * there, and OWASP's CSV Injection guidance (https://owasp.org/www-community/attacks/CSV_Injection)
+ * says to mind separators as well as the first character for that reason.
+ * @example neutraliseCsvText('Budget Q4;=2+5') // "Budget Q4;'=2+5"
+ */
+function neutraliseCsvText(text: string): string {
+  return neutraliseFormula(text).replace(TRIGGER_AFTER_SEPARATOR, "$1'$2");
+}
+
+/**
+ * A CSV field per RFC 4180, quoted when it holds a quote, a line break, or any separator a
+ * spreadsheet may use (comma, semicolon, tab), so a semicolon-list locale keeps it one cell.
+ */
 export function csvField(cell: Cell, type: ScalarType): string {
   if (cell === null) return '';
   let text = typeof cell === 'string' ? cell : typeof cell === 'boolean' ? (cell ? 'true' : 'false') : String(cell);
-  if (type === 'STRING') text = neutraliseFormula(text);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  if (type === 'STRING') text = neutraliseCsvText(text);
+  return /[",;\t\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

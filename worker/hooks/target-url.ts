@@ -7,9 +7,14 @@
  * disguises such as `http://2130706433/`, `http://0x7f.1/` or full-width digits have already
  * become `127.0.0.1` by the time they are looked at.
  *
+ * A name is then normalised the way a resolver reads it: trailing dots dropped (`localhost..`
+ * is `localhost`), and a name that is an IPv4 address in a form the URL parser passed through
+ * (`127.0.0.1..`) read as that address. Addresses are parsed and matched by ipaddr.js.
+ *
  * A hostname can still resolve to a forbidden address (DNS rebinding, `127.0.0.1.nip.io`);
  * `isForbiddenAddress` is exported so delivery can re-check whatever address it learns.
  */
+import ipaddr from 'ipaddr.js';
 
 /** Longer URLs are refused: browsers and most servers cap around this, and we store it. */
 export const MAX_TARGET_URL_LENGTH = 2048;
@@ -108,16 +113,10 @@ const INTERNAL_SUFFIXES = ['internal', 'local', 'localdomain', 'home.arpa', 'int
   (suffix) => `.${suffix}`,
 );
 
-interface Block<Address> {
-  start: Address;
-  end: Address;
-  category: Category;
-}
-
 // Parsed once at load, so a typo in a table fails every test instead of one unlucky request.
-const IPV4_TABLE = IPV4_BLOCKS.map(([cidr, category]) => ipv4Block(cidr, category));
-const IPV6_TABLE = IPV6_BLOCKS.map(([cidr, category]) => ipv6Block(cidr, category));
-const IPV6_GLOBAL = ipv6Block(IPV6_GLOBAL_UNICAST, 'reserved');
+const IPV4_TABLE = IPV4_BLOCKS.map(([cidr, category]) => ({ range: ipaddr.IPv4.parseCIDR(cidr), category }));
+const IPV6_TABLE = IPV6_BLOCKS.map(([cidr, category]) => ({ range: ipaddr.IPv6.parseCIDR(cidr), category }));
+const IPV6_GLOBAL = ipaddr.IPv6.parseCIDR(IPV6_GLOBAL_UNICAST);
 
 /**
  * Validates a subscriber's webhook target URL before it is stored or POSTed to. Returns the
@@ -208,18 +207,23 @@ function categorise(hostname: string, options: TargetUrlOptions): Category | und
 
 function rawCategory(hostname: string): Category | undefined {
   if (hostname.startsWith('[')) {
-    const address = parseIpv6(hostname.slice(1, -1));
-    if (address === undefined) return 'unparseable';
-    const match = IPV6_TABLE.find((block) => inBlock(address, block));
+    const text = hostname.slice(1, -1);
+    if (!ipaddr.IPv6.isValid(text)) return 'unparseable';
+    const address = ipaddr.IPv6.parse(text);
+    // A zone (`fe80::1%eth0`) names an interface of the machine that sends: never public.
+    if (address.zoneId !== undefined) return 'unparseable';
+    const match = IPV6_TABLE.find((block) => address.match(block.range));
     if (match) return match.category;
-    return inBlock(address, IPV6_GLOBAL) ? undefined : 'reserved';
+    return address.match(IPV6_GLOBAL) ? undefined : 'reserved';
   }
-  const ipv4 = parseIpv4(hostname);
-  if (ipv4 !== undefined) {
-    return IPV4_TABLE.find((block) => inBlock(ipv4, block))?.category;
+  const name = resolverName(hostname);
+  if (name === null) return 'unparseable';
+  // Any IPv4 spelling a resolver accepts (inet_aton: 127.1, 0x7f.0.0.1, 2130706433), which the
+  // URL parser leaves as a name once trailing dots stop it from reading an address.
+  if (ipaddr.IPv4.isValid(name)) {
+    const address = ipaddr.IPv4.parse(name);
+    return IPV4_TABLE.find((block) => address.match(block.range))?.category;
   }
-  // DNS treats "localhost." and "localhost" as one name.
-  const name = hostname.replace(/\.$/, '');
   if (name === 'localhost' || name.endsWith('.localhost')) return 'loopback';
   if (METADATA_NAMES.has(name)) return 'metadata';
   // Single-label names are resolved through local search domains, never the public DNS.
@@ -227,70 +231,17 @@ function rawCategory(hostname: string): Category | undefined {
   return undefined;
 }
 
+/**
+ * A host name as a resolver looks it up: lower case, without the trailing dots that only mark
+ * it fully qualified (`localhost.` and `localhost..` are `localhost`), or null when an empty
+ * label (`a..b`) leaves nothing a resolver agrees on.
+ */
+function resolverName(hostname: string): string | null {
+  const name = hostname.toLowerCase().replace(/\.+$/, '');
+  if (name === '' || name.split('.').some((label) => label === '')) return null;
+  return name;
+}
+
 function isLoopback(hostname: string): boolean {
   return rawCategory(hostname) === 'loopback';
-}
-
-/** Dotted-quad only: the URL parser has already turned every other IPv4 spelling into one. */
-function parseIpv4(text: string): number | undefined {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!match) return undefined;
-  const octets = match.slice(1).map(Number);
-  if (octets.some((octet) => octet > 255)) return undefined;
-  return octets.reduce((value, octet) => value * 256 + octet, 0);
-}
-
-function ipv4Block(cidr: string, category: Category): Block<number> {
-  const [base = '', bits = ''] = cidr.split('/');
-  const start = parseIpv4(base);
-  const prefix = Number(bits);
-  const size = 2 ** (32 - prefix);
-  if (start === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > 32 || start % size !== 0) {
-    throw new Error(`Bad IPv4 block in table: ${cidr}`);
-  }
-  return { start, end: start + size - 1, category };
-}
-
-/**
- * Parses the hex form the URL serialiser emits (`::ffff:a00:1`), plus a trailing dotted quad
- * for table entries and callers passing addresses by hand.
- */
-function parseIpv6(text: string): bigint | undefined {
-  let groupsText = text.toLowerCase();
-  const dotted = /^(.*:)(\d{1,3}(?:\.\d{1,3}){3})$/.exec(groupsText);
-  if (dotted) {
-    const ipv4 = parseIpv4(dotted[2] ?? '');
-    if (ipv4 === undefined) return undefined;
-    groupsText = `${dotted[1]}${(ipv4 >>> 16).toString(16)}:${(ipv4 & 0xffff).toString(16)}`;
-  }
-  const halves = groupsText.split('::');
-  if (halves.length > 2) return undefined;
-  const split = (half: string | undefined) => (half ? half.split(':') : []);
-  const head = split(halves[0]);
-  const tail = split(halves[1]);
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
-  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
-  let value = 0n;
-  for (const group of groups) {
-    if (!/^[0-9a-f]{1,4}$/.test(group)) return undefined;
-    value = (value << 16n) | BigInt(parseInt(group, 16));
-  }
-  return value;
-}
-
-function ipv6Block(cidr: string, category: Category): Block<bigint> {
-  const [base = '', bits = ''] = cidr.split('/');
-  const start = parseIpv6(base);
-  const prefix = Number(bits);
-  if (start === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > 128) {
-    throw new Error(`Bad IPv6 block in table: ${cidr}`);
-  }
-  const size = 1n << BigInt(128 - prefix);
-  if (start % size !== 0n) throw new Error(`Bad IPv6 block in table: ${cidr}`);
-  return { start, end: start + size - 1n, category };
-}
-
-function inBlock<Address extends number | bigint>(address: Address, block: Block<Address>): boolean {
-  return address >= block.start && address <= block.end;
 }

@@ -46,7 +46,7 @@ export async function markDelivered(
     db
       .prepare(
         `UPDATE hook_deliveries SET status = 'delivered', attempts = attempts + 1, last_status_code = ?, last_error = NULL,
-           last_attempt_at = ?, finished_at = ?, payload = NULL WHERE id = ?`,
+           last_attempt_at = ?, next_attempt_at = NULL, finished_at = ?, payload = NULL WHERE id = ?`,
       )
       .bind(statusCode, at, at, delivery.id),
     db
@@ -59,19 +59,27 @@ export async function markDelivered(
   await fastForward(db, delivery.subscriptionId, delivery.afterPosition, now);
 }
 
-/** A failed attempt that will be retried: recorded on the delivery and counted on the subscription. */
+/**
+ * A failed attempt that will be retried after `retryInSeconds`: recorded on the delivery (with
+ * the time of its next attempt) and counted on the subscription.
+ */
 export async function markAttemptFailed(
   db: D1Database,
   delivery: { id: string; subscriptionId: string },
   statusCode: number | null,
   error: string,
   now: Date,
+  retryInSeconds: number,
 ): Promise<void> {
   const at = isoSeconds(now);
+  const next = isoSeconds(new Date(now.getTime() + retryInSeconds * 1000));
   await db.batch([
     db
-      .prepare(`UPDATE hook_deliveries SET attempts = attempts + 1, last_status_code = ?, last_error = ?, last_attempt_at = ? WHERE id = ?`)
-      .bind(statusCode, error.slice(0, 500), at, delivery.id),
+      .prepare(
+        `UPDATE hook_deliveries SET attempts = attempts + 1, last_status_code = ?, last_error = ?, last_attempt_at = ?, next_attempt_at = ?
+         WHERE id = ?`,
+      )
+      .bind(statusCode, error.slice(0, 500), at, next, delivery.id),
     db
       .prepare(
         `UPDATE hook_subscriptions SET consecutive_failures = consecutive_failures + 1, failing_since = COALESCE(failing_since, ?),
@@ -92,7 +100,7 @@ export async function markGone(db: D1Database, delivery: { id: string; subscript
     db
       .prepare(
         `UPDATE hook_deliveries SET status = 'cancelled', attempts = attempts + 1, last_status_code = 410, last_error = 'The target answered 410 Gone.',
-           last_attempt_at = ?, finished_at = ?, payload = NULL WHERE id = ?`,
+           last_attempt_at = ?, next_attempt_at = NULL, finished_at = ?, payload = NULL WHERE id = ?`,
       )
       .bind(at, at, delivery.id),
     db
@@ -119,10 +127,34 @@ export async function disable(db: D1Database, subscriptionId: string, reason: st
   ]);
 }
 
+/**
+ * `POST /v1/hooks/{id}/resume`: the hook is active again with its failure counts cleared.
+ * Batches that died are cancelled so the next batch is read afresh from the cursor, which
+ * never moved past them.
+ */
+export async function resume(db: D1Database, tenantId: string, subscriptionId: string, now: Date): Promise<void> {
+  const at = isoSeconds(now);
+  await db.batch([
+    db
+      .prepare(
+        `UPDATE hook_subscriptions SET status = 'active', status_reason = NULL, failing_since = NULL, consecutive_failures = 0,
+           dead_letters = 0, updated_at = ? WHERE id = ? AND tenant_id = ?`,
+      )
+      .bind(at, subscriptionId, tenantId),
+    db
+      .prepare(
+        `UPDATE hook_deliveries SET status = 'cancelled', finished_at = ?, payload = NULL
+         WHERE subscription_id = ? AND status = 'dead' AND subscription_id IN (SELECT id FROM hook_subscriptions WHERE tenant_id = ?)`,
+      )
+      .bind(at, subscriptionId, tenantId),
+  ]);
+}
+
 function cancelPending(db: D1Database, subscriptionId: string, at: string): D1PreparedStatement {
   return db
     .prepare(
-      `UPDATE hook_deliveries SET status = 'cancelled', finished_at = ?, payload = NULL WHERE subscription_id = ? AND status = 'pending'`,
+      `UPDATE hook_deliveries SET status = 'cancelled', finished_at = ?, next_attempt_at = NULL, payload = NULL
+       WHERE subscription_id = ? AND status = 'pending'`,
     )
     .bind(at, subscriptionId);
 }
@@ -146,11 +178,14 @@ export async function markCancelled(db: D1Database, deliveryId: string, now: Dat
  */
 export async function markDead(db: D1Database, delivery: { id: string; subscriptionId: string }, now: Date): Promise<void> {
   const at = isoSeconds(now);
-  const marked = await db
-    .prepare(`UPDATE hook_deliveries SET status = 'dead', finished_at = ? WHERE id = ? AND status = 'pending'`)
+  const last = await db
+    .prepare(
+      `UPDATE hook_deliveries SET status = 'dead', finished_at = ?, next_attempt_at = NULL WHERE id = ? AND status = 'pending'
+       RETURNING attempts, last_status_code, last_error`,
+    )
     .bind(at, delivery.id)
-    .run();
-  if (marked.meta.changes === 0) return; // delivered or cancelled meanwhile: nothing died
+    .first<{ attempts: number; last_status_code: number | null; last_error: string | null }>();
+  if (!last) return; // delivered or cancelled meanwhile: nothing died
   const sub = await db
     .prepare(
       `UPDATE hook_subscriptions SET status = 'failing', dead_letters = dead_letters + 1, failing_since = COALESCE(failing_since, ?), updated_at = ?
@@ -159,15 +194,11 @@ export async function markDead(db: D1Database, delivery: { id: string; subscript
     .bind(at, at, delivery.subscriptionId)
     .first<{ dead_letters: number; failing_since: string | null }>();
   if (!sub) return;
-  const last = await db
-    .prepare('SELECT attempts, last_status_code, last_error FROM hook_deliveries WHERE id = ?')
-    .bind(delivery.id)
-    .first<{ attempts: number; last_status_code: number | null; last_error: string | null }>();
-  const lastAttempt = last?.last_error ?? (last?.last_status_code ? `HTTP ${last.last_status_code}` : 'no answer');
+  const lastAttempt = last.last_error ?? (last.last_status_code ? `HTTP ${last.last_status_code}` : 'no answer');
   const why = disableReason({ deadLetters: sub.dead_letters, failingSince: sub.failing_since }, now);
   const reason = why
     ? `${why} Last attempt: ${lastAttempt}.`
-    : `Failing: ${sub.dead_letters} batch${sub.dead_letters === 1 ? '' : 'es'} in a row could not be delivered after ${last?.attempts ?? 0} attempts (last: ${lastAttempt}). Undelivered rows are kept and sent again; the hook is disabled if this goes on.`;
+    : `Failing: ${sub.dead_letters} batch${sub.dead_letters === 1 ? '' : 'es'} in a row could not be delivered after ${last.attempts} attempts (last: ${lastAttempt}). Undelivered rows are kept and sent again; the hook is disabled if this goes on.`;
   await db
     .prepare(`UPDATE hook_subscriptions SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?`)
     .bind(why ? 'disabled' : 'failing', reason, at, delivery.subscriptionId)

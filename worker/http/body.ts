@@ -29,7 +29,7 @@ export async function readBodyText(request: Request, maxBytes: number, what: str
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await readChunk(reader, what);
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
@@ -48,6 +48,23 @@ export async function readBodyText(request: Request, maxBytes: number, what: str
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     throw new ApiError(400, 'bad-request', `${what} is not valid UTF-8.`);
+  }
+}
+
+/**
+ * One chunk of the body. The stream errors when the client sent something HTTP cannot read as
+ * a body (malformed chunked encoding, a connection cut before Content-Length bytes arrived):
+ * that is the request's fault, a 400, never an internal error.
+ */
+async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>, what: string): Promise<ReadableStreamReadResult<Uint8Array>> {
+  try {
+    return await reader.read();
+  } catch {
+    throw new ApiError(
+      400,
+      'bad-request',
+      `${what} could not be read: it ended early or its chunked transfer encoding is malformed. Send it again, whole, with a correct Content-Length or valid chunks.`,
+    );
   }
 }
 

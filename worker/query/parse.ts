@@ -15,6 +15,7 @@ import {
   type Query,
   type TypedValue,
 } from './model.ts';
+import { checkLikePattern } from './pattern.ts';
 import { didYouMean, nearestNames } from './suggest.ts';
 import { NUMERIC_TYPES, nextDay, parseValue } from './values.ts';
 
@@ -181,14 +182,18 @@ function parseFilter(view: ViewDef, column: LeafColumn, raw: string): Filter {
         });
       }
       // PostgREST spells the wildcard `*` because `%` must be escaped in URLs.
-      return { column, op, negated, pattern: operand.replaceAll('*', '%') };
+      const pattern = operand.replaceAll('*', '%');
+      checkLikePattern(column, op, pattern);
+      return { column, op, negated, pattern };
     }
     default:
       return { column, op, negated, value: typed(column, operand, view) };
   }
 }
 
-const AGGREGATE_RE = /^([a-z]+)\((.*)\)$/i;
+// `s`: a line terminator inside the parentheses (`sum(a%0Ab)`) is part of the argument, which
+// then fails as an unknown column, rather than making the term look like no aggregate at all.
+const AGGREGATE_RE = /^([a-z]+)\((.*)\)$/is;
 
 function aggregateName(fn: AggregateFn, column: LeafColumn | null): string {
   return column ? `${fn}_${column.name}` : fn;
@@ -197,9 +202,10 @@ function aggregateName(fn: AggregateFn, column: LeafColumn | null): string {
 function parseAggregate(view: ViewDef, plan: Plan, text: string, columns: readonly LeafColumn[]): OutputItem | null {
   const m = AGGREGATE_RE.exec(text);
   if (!m) return null;
-  const fn = AGGREGATES.find((a) => a === m[1]!.toLowerCase());
-  if (!fn) throw invalid(`Unknown aggregate '${truncate(m[1]!)}()'. Aggregates: ${AGGREGATES.map((a) => `${a}()`).join(', ')}.`);
-  const arg = m[2]!.trim();
+  const [, name = '', argText = ''] = m;
+  const fn = AGGREGATES.find((a) => a === name.toLowerCase());
+  if (!fn) throw invalid(`Unknown aggregate '${truncate(name)}()'. Aggregates: ${AGGREGATES.map((a) => `${a}()`).join(', ')}.`);
+  const arg = argText.trim();
   if (fn === 'count' && (arg === '' || arg === '*')) return { kind: 'aggregate', name: 'count', type: 'INT64', fn, column: null };
   if (arg === '') throw invalid(`${fn}() needs a column, like ${fn}(duration_seconds).`);
   const column = resolveColumn(view, plan, arg, columns);
@@ -388,16 +394,16 @@ export function parseQuery(entries: Iterable<readonly [string, string]>, ctx: Pa
     }
     const known = (name: string) => columns.some((c) => c.name === name) || output.some((o) => o.name === name);
     for (const term of terms) {
-      const m = /^(.*?)(?:\.(asc|desc))?$/i.exec(term)!;
+      const { name, direction } = splitOrderTerm(term);
       const dot = term.lastIndexOf('.');
-      if (m[2] === undefined && dot > 0 && !known(term) && known(term.slice(0, dot))) {
+      if (direction === undefined && dot > 0 && !known(term) && known(term.slice(0, dot))) {
         throw invalid(
           `order takes asc or desc after a column; got '${truncate(term.slice(dot + 1))}' in '${truncate(term)}'. Write order=${term.slice(0, dot)}.desc for descending.`,
         );
       }
-      const item = findOrderItem(m[1]!);
+      const item = findOrderItem(name);
       if (order.some((o) => o.item.name === item.name)) throw invalid(`'${item.name}' appears twice in order.`);
-      order.push({ item, direction: (m[2]?.toLowerCase() as 'asc' | 'desc' | undefined) ?? 'asc' });
+      order.push({ item, direction: direction ?? 'asc' });
     }
   }
   const tieBreakers = aggregated ? groupBy : view.rowKey.map((name) => columns.find((c) => c.name === name)!);
@@ -416,6 +422,18 @@ export function parseQuery(entries: Iterable<readonly [string, string]>, ctx: Pa
     cursor,
     dryRun,
   };
+}
+
+/**
+ * `name.desc` → name and direction. Plain string work, not a regex: an order term is request
+ * text and may hold any character, line terminators included, and every term has an answer.
+ * @example splitOrderTerm('local_date.DESC') // { name: 'local_date', direction: 'desc' }
+ */
+function splitOrderTerm(term: string): { name: string; direction: 'asc' | 'desc' | undefined } {
+  const dot = term.lastIndexOf('.');
+  const suffix = dot === -1 ? '' : term.slice(dot + 1).toLowerCase();
+  if (suffix === 'asc' || suffix === 'desc') return { name: term.slice(0, dot), direction: suffix };
+  return { name: term, direction: undefined };
 }
 
 function columnItem(column: LeafColumn): OutputItem {

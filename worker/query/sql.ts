@@ -25,6 +25,11 @@ export interface Dialect {
   /** Dialects differ in how LIKE is written for case-sensitivity; they may rewrite the pattern. */
   likePattern(pattern: string, caseInsensitive: boolean): string;
   /**
+   * The longest pattern, in UTF-8 bytes as `likePattern` writes it, the warehouse runs; absent
+   * when the warehouse documents no limit short of its query length. Checked at parse time.
+   */
+  readonly maxLikePatternBytes?: number;
+  /**
    * `expr IN (values)` where a dialect must not spend one parameter per value (D1 allows 100
    * per query; an in-list may hold 500). Optional: the default binds each value.
    */

@@ -81,10 +81,13 @@ export function parseValue(type: ScalarType, raw: string): Parsed {
       let ms = utcMillis(+m[1]!, +m[2]!, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
       const zone = m[7]?.toUpperCase();
       if (zone && zone !== 'Z' && zone !== 'UTC') {
-        const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
-        if (+z[2]! > 14 || +z[3]! > 59) return { ok: false, expected: 'a timestamp as YYYY-MM-DDTHH:MM:SSZ (offsets up to ±14:00)' };
-        const offset = (+z[2]! * 60 + +z[3]!) * 60_000;
-        ms += z[1] === '+' ? -offset : offset;
+        // The zone matched [+-]HH:?MM above, so its sign is the first character and the digits follow.
+        const digits = zone.slice(1).replace(':', '');
+        const hours = Number(digits.slice(0, 2));
+        const minutes = Number(digits.slice(2));
+        if (hours > 14 || minutes > 59) return { ok: false, expected: 'a timestamp as YYYY-MM-DDTHH:MM:SSZ (offsets up to ±14:00)' };
+        const offset = (hours * 60 + minutes) * 60_000;
+        ms += zone.startsWith('+') ? -offset : offset;
       }
       // An offset can carry 9999-12-31 past the year 9999, which BigQuery cannot read.
       if (!(ms >= MIN_MILLIS && ms <= MAX_MILLIS)) return { ok: false, expected: 'a timestamp between 0001-01-01 and 9999-12-31 UTC' };

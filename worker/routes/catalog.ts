@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { leafColumns, isViewAvailable, viewMinPlan } from '../../shared/columns.ts';
+import { leafColumns, isViewAvailable, viewMinPlan, type LeafColumn } from '../../shared/columns.ts';
 import { planDisplayName, planIncludes, type Plan } from '../../shared/plans.ts';
 import type { ViewDef } from '../../shared/types.ts';
 import { VIEW_NAMES, VIEWS, getView } from '../../shared/views/index.ts';
@@ -31,7 +31,8 @@ export function resolveView(name: string, plan: Plan): ViewDef {
   return view;
 }
 
-function viewSummary(view: ViewDef, plan: Plan) {
+/** A view in GET /v1/views; the OpenAPI ViewSummary schema is checked against its keys. */
+export function viewSummary(view: ViewDef, plan: Plan) {
   return {
     name: view.name,
     description: view.description,
@@ -44,29 +45,33 @@ function viewSummary(view: ViewDef, plan: Plan) {
   };
 }
 
+/** A column in GET /v1/views/{view}; the OpenAPI ColumnInfo schema is checked against its keys. */
+export function columnInfo(col: LeafColumn, plan: Plan) {
+  return {
+    name: col.name,
+    type: col.type,
+    description: col.description,
+    min_plan: col.minPlan,
+    readable: planIncludes(plan, col.minPlan),
+    ...(col.record ? { record: col.record.name, repeated: col.record.mode === 'REPEATED' } : {}),
+  };
+}
+
+/** GET /v1/views/{view}: the view and every column, readable or not; the OpenAPI ViewDetail schema is checked against its keys. */
+export function viewDetail(view: ViewDef, plan: Plan) {
+  return { ...viewSummary(view, plan), plan, columns: leafColumns(view).map((col) => columnInfo(col, plan)) };
+}
+
+/** GET /v1/views: the views the plan can read; the OpenAPI ViewList schema is checked against its keys. */
+export function viewList(plan: Plan) {
+  return {
+    plan,
+    views: VIEW_NAMES.map((n) => VIEWS[n])
+      .filter((v) => isViewAvailable(v, plan))
+      .map((v) => viewSummary(v, plan)),
+  };
+}
+
 export const catalog = new Hono<AppEnv>()
-  .get('/', (c) => {
-    const { plan } = c.get('caller');
-    return c.json({
-      plan,
-      views: VIEW_NAMES.map((n) => VIEWS[n])
-        .filter((v) => isViewAvailable(v, plan))
-        .map((v) => viewSummary(v, plan)),
-    });
-  })
-  .get('/:view', (c) => {
-    const { plan } = c.get('caller');
-    const view = resolveView(c.req.param('view'), plan);
-    return c.json({
-      ...viewSummary(view, plan),
-      plan,
-      columns: leafColumns(view).map((col) => ({
-        name: col.name,
-        type: col.type,
-        description: col.description,
-        min_plan: col.minPlan,
-        readable: planIncludes(plan, col.minPlan),
-        ...(col.record ? { record: col.record.name, repeated: col.record.mode === 'REPEATED' } : {}),
-      })),
-    });
-  });
+  .get('/', (c) => c.json(viewList(c.get('caller').plan)))
+  .get('/:view', (c) => c.json(viewDetail(resolveView(c.req.param('view'), c.get('caller').plan), c.get('caller').plan)));

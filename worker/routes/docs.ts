@@ -33,6 +33,7 @@ export const docs = new Hono<AppEnv>()
       'cache-control': 'public, max-age=300',
       // Public and credential-free, so editors and code generators on other origins may read it.
       'access-control-allow-origin': '*',
+      'cross-origin-resource-policy': 'cross-origin',
     }),
   )
   .get('/docs', async (c) => {

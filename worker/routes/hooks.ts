@@ -1,17 +1,16 @@
 import { Hono, type Context } from 'hono';
-import { planIncludes } from '../../shared/plans.ts';
 import type { ViewDef } from '../../shared/types.ts';
 import { getView } from '../../shared/views/index.ts';
 import { isDevelopment, type AppEnv } from '../env.ts';
 import { readBodyText } from '../http/body.ts';
 import { ApiError } from '../http/errors.ts';
 import { feedQuery, requireChangeColumn, rowId, type Position } from '../hooks/change-feed.ts';
-import { HOOK_POLICY, isoSeconds } from '../hooks/policy.ts';
+import { HOOK_POLICY } from '../hooks/policy.ts';
 import { generateSecret } from '../hooks/signature.ts';
 import {
   deleteSubscription,
   getSubscription,
-  insertSubscription,
+  insertSubscriptionWithinCap,
   listDeliveries,
   listSubscriptions,
   subscriptionEntries,
@@ -19,8 +18,11 @@ import {
   type HookFilters,
   type Subscription,
 } from '../hooks/store.ts';
+import { readTargetHeaders } from '../hooks/target-headers.ts';
 import { checkTargetUrl } from '../hooks/target-url.ts';
-import { RESERVED_PARAMS } from '../query/parse.ts';
+import { resume } from '../hooks/transitions.ts';
+import { visibleTo } from '../hooks/visibility.ts';
+import { checkFieldNames, readFilters } from '../query/body-fields.ts';
 import { warehouseFor } from '../warehouse/for-tenant.ts';
 import type { Caller } from '../tenants/tenants.ts';
 import { resolveView } from './catalog.ts';
@@ -30,7 +32,7 @@ type Ctx = Context<AppEnv>;
 /** Hooks per account: far above what Zapier or Make create, low enough to bound a cron run. */
 export const MAX_HOOKS_PER_TENANT = 100;
 export const MAX_BODY_BYTES = 16_384;
-export const FIELDS = ['target_url', 'view', 'filters', 'select'] as const;
+export const FIELDS = ['target_url', 'view', 'filters', 'select', 'headers'] as const;
 /** Entries of the delivery log per GET /v1/hooks/{id}/deliveries. */
 export const DELIVERIES_DEFAULT_LIMIT = 50;
 export const DELIVERIES_MAX_LIMIT = 200;
@@ -42,6 +44,7 @@ interface HookInput {
   view: string;
   filters: HookFilters;
   select: string[] | null;
+  headers: Record<string, string>;
 }
 
 /**
@@ -63,30 +66,13 @@ async function readHookInput(c: Ctx): Promise<HookInput> {
     throw bad('The body must be a JSON object, like {"target_url": "https://hooks.zapier.com/...", "view": "daily_user_summary"}.');
   }
   const record = body as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (!(FIELDS as readonly string[]).includes(key)) throw bad(`Unknown field "${key.slice(0, 60)}". Fields: ${FIELDS.join(', ')}.`);
-  }
-  const { target_url: targetUrl, view, filters = {}, select = null } = record;
+  checkFieldNames(record, FIELDS);
+  const { target_url: targetUrl, view, filters, select = null, headers = {} } = record;
   if (typeof targetUrl !== 'string' || targetUrl.trim() === '')
     throw bad('"target_url" is required: the URL deliveries are POSTed to.', { field: 'target_url' });
   if (typeof view !== 'string' || view === '')
     throw bad('"view" is required: the view whose new rows are sent, like "daily_user_summary".', { field: 'view' });
-
-  if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) {
-    throw bad('"filters" must be an object like {"user_id": "eq.42"}.', { field: 'filters' });
-  }
-  // No prototype: `cleanFilters['__proto__'] = ...` must add a (then refused) column, not be dropped.
-  const cleanFilters: HookFilters = Object.create(null) as HookFilters;
-  for (const [column, spec] of Object.entries(filters)) {
-    if ((RESERVED_PARAMS as readonly string[]).includes(column)) {
-      throw bad(`"filters" takes column names; '${column}' is a query parameter, not a column.`, { field: 'filters' });
-    }
-    const list = Array.isArray(spec) ? spec : [spec];
-    if (list.length === 0 || !list.every((v): v is string => typeof v === 'string')) {
-      throw bad(`"filters.${column.slice(0, 60)}" must be a filter string like "eq.42", or a list of them.`, { field: 'filters' });
-    }
-    cleanFilters[column] = Array.isArray(spec) ? list : list[0]!;
-  }
+  const cleanFilters: HookFilters = readFilters(filters);
 
   let cleanSelect: string[] | null = null;
   if (select !== null) {
@@ -97,10 +83,13 @@ async function readHookInput(c: Ctx): Promise<HookInput> {
     cleanSelect = list.map((s) => s.trim()).filter((s) => s !== '');
     if (cleanSelect.length === 0) throw bad('"select" is empty; name columns, or leave it out for all of them.', { field: 'select' });
   }
-  return { targetUrl, view, filters: cleanFilters, select: cleanSelect };
+  return { targetUrl, view, filters: cleanFilters, select: cleanSelect, headers: readTargetHeaders(headers) };
 }
 
-/** A hook as the API shows it. The secret is not part of it: it is shown once, at creation. */
+/**
+ * A hook as the API shows it. The secret is not part of it: it is shown once, at creation.
+ * Nor are the target's headers (x-make-apikey): they are write-only, never shown again.
+ */
 export function hookJson(sub: Subscription) {
   const view = getView(sub.view);
   const position = JSON.parse(sub.cursor) as Position | null;
@@ -139,20 +128,15 @@ export function deliveryJson(d: Delivery) {
 
 export const HOOK_ID = /^hook_[0-9a-f]{24}$/;
 
-/**
- * A key sees its account's hooks made on its plan or below: a hook made with a higher-plan
- * key names columns and filter values the lower key may not read.
- */
-function visibleTo(caller: Caller, sub: Subscription): boolean {
-  return planIncludes(caller.plan, sub.plan);
-}
+/** The one visibility rule the scheduler reads with too (hooks/visibility.ts). */
+const sees = (caller: Caller, sub: Subscription) => visibleTo(caller.plan, sub, caller.tenant.plan);
 
 /** The caller's hook, or a 404 that does not say whether another account has one by that id. */
 async function ownHook(c: Ctx): Promise<Subscription> {
   const id = c.req.param('id') ?? '';
   const caller = c.get('caller');
   const found = HOOK_ID.test(id) ? await getSubscription(c.env.DB, caller.tenant.id, id) : null;
-  const sub = found && visibleTo(caller, found) ? found : null;
+  const sub = found && sees(caller, found) ? found : null;
   if (!sub) throw new ApiError(404, 'not-found', `No hook '${id.slice(0, 40)}' in this account. GET /v1/hooks lists yours.`);
   return sub;
 }
@@ -181,40 +165,39 @@ export const hooks = new Hono<AppEnv>()
     const target = checkTargetUrl(input.targetUrl, { allowInsecureLocal: isDevelopment(c.env) });
     if (!target.ok) throw new ApiError(400, 'invalid-parameter', target.reason, { field: 'target_url' });
 
-    const count = await c.env.DB.prepare('SELECT COUNT(*) AS n FROM hook_subscriptions WHERE tenant_id = ?')
-      .bind(caller.tenant.id)
-      .first<{ n: number }>();
-    if ((count?.n ?? 0) >= MAX_HOOKS_PER_TENANT) {
+    const secret = generateSecret();
+    const sub = await insertSubscriptionWithinCap(
+      c.env.DB,
+      {
+        id: `hook_${crypto.randomUUID().replaceAll('-', '').slice(0, 24)}`,
+        tenantId: caller.tenant.id,
+        keyId: caller.keyId,
+        plan: caller.plan,
+        view: view.name,
+        targetUrl: target.url.href,
+        secret,
+        filters: input.filters,
+        select: input.select,
+        cursor: await currentPosition(c, view, input),
+        targetHeaders: input.headers,
+      },
+      MAX_HOOKS_PER_TENANT,
+    );
+    if (!sub) {
       throw new ApiError(
         409,
         'conflict',
         `This account already has ${MAX_HOOKS_PER_TENANT} hooks, the most it may have. Delete unused ones first.`,
-        {
-          limit: 'maxHooksPerTenant',
-        },
+        { limit: 'maxHooksPerTenant' },
       );
     }
-
-    const secret = generateSecret();
-    const sub = await insertSubscription(c.env.DB, {
-      id: `hook_${crypto.randomUUID().replaceAll('-', '').slice(0, 24)}`,
-      tenantId: caller.tenant.id,
-      keyId: caller.keyId,
-      plan: caller.plan,
-      view: view.name,
-      targetUrl: target.url.href,
-      secret,
-      filters: input.filters,
-      select: input.select,
-      cursor: await currentPosition(c, view, input),
-    });
     c.header('location', new URL(`/v1/hooks/${sub.id}`, c.req.url).toString());
     return c.json({ ...hookJson(sub), secret }, 201);
   })
   .get('/', async (c) => {
     const caller = c.get('caller');
     const subs = await listSubscriptions(c.env.DB, caller.tenant.id);
-    return c.json({ hooks: subs.filter((s) => visibleTo(caller, s)).map(hookJson) });
+    return c.json({ hooks: subs.filter((s) => sees(caller, s)).map(hookJson) });
   })
   .get('/:id', async (c) => c.json(hookJson(await ownHook(c))))
   .delete('/:id', async (c) => {
@@ -241,17 +224,6 @@ export const hooks = new Hono<AppEnv>()
         'The target answered 410 Gone, so this hook ended for good. Create a new hook to follow the view again.',
       );
     }
-    const at = isoSeconds(new Date());
-    // Batches that died are cancelled so the scheduler reads them afresh from the cursor,
-    // which never moved past them.
-    await c.env.DB.batch([
-      c.env.DB.prepare(
-        `UPDATE hook_subscriptions SET status = 'active', status_reason = NULL, failing_since = NULL, consecutive_failures = 0,
-           dead_letters = 0, updated_at = ? WHERE id = ? AND tenant_id = ?`,
-      ).bind(at, sub.id, sub.tenantId),
-      c.env.DB.prepare(
-        `UPDATE hook_deliveries SET status = 'cancelled', finished_at = ?, payload = NULL WHERE subscription_id = ? AND status = 'dead'`,
-      ).bind(at, sub.id),
-    ]);
+    await resume(c.env.DB, sub.tenantId, sub.id, new Date());
     return c.json(hookJson((await getSubscription(c.env.DB, sub.tenantId, sub.id))!));
   });

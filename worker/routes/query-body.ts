@@ -2,10 +2,12 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { readBodyText } from '../http/body.ts';
 import { ApiError } from '../http/errors.ts';
+import { checkFieldNames, filterPairs, readFilters } from '../query/body-fields.ts';
 import { LIMITS } from '../query/limits.ts';
 
 const LIST_KEYS = new Set(['select', 'order', 'group_by']);
 const SCALAR_KEYS = new Set(['from', 'to', 'limit', 'cursor', 'format', 'dry_run']);
+const FIELDS = [...LIST_KEYS, 'filters', ...SCALAR_KEYS];
 
 const bad = (detail: string) => new ApiError(400, 'bad-request', detail);
 
@@ -30,6 +32,7 @@ export async function bodyEntries(c: Context<AppEnv>): Promise<[string, string][
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw bad('The body must be a JSON object, like {"select": ["user_id"]}.');
+  checkFieldNames(body, FIELDS);
   const entries: [string, string][] = [];
   const scalar = (key: string, value: unknown): string => {
     if (typeof value === 'string') return value;
@@ -42,13 +45,8 @@ export async function bodyEntries(c: Context<AppEnv>): Promise<[string, string][
       entries.push([key, Array.isArray(value) ? value.map((v) => scalar(key, v)).join(',') : scalar(key, value)]);
     } else if (SCALAR_KEYS.has(key)) {
       entries.push([key, scalar(key, value)]);
-    } else if (key === 'filters') {
-      if (typeof value !== 'object' || Array.isArray(value)) throw bad('"filters" must be an object like {"user_id": "eq.42"}.');
-      for (const [column, spec] of Object.entries(value as Record<string, unknown>)) {
-        for (const one of Array.isArray(spec) ? spec : [spec]) entries.push([column, scalar(`filters.${column}`, one)]);
-      }
     } else {
-      throw bad(`Unknown field "${key.slice(0, 60)}". Fields: select, filters, from, to, order, limit, cursor, group_by, format.`);
+      entries.push(...filterPairs(readFilters(value)));
     }
   }
   return entries;

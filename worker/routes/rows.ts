@@ -10,6 +10,7 @@ import type { Caller } from '../tenants/tenants.ts';
 import { acquireExportLease, type ExportLease } from '../tenants/export-leases.ts';
 import { ApiError } from '../http/errors.ts';
 import { chargeKey } from '../http/rate-limit.ts';
+import { dryRunBody } from '../format/dry-run.ts';
 import { ENCODERS, formatFromAccept } from '../format/encoders.ts';
 import { canonicalParams } from '../query/canonical.ts';
 import { decodeCursor, encodeCursor, type Resume } from '../query/cursor.ts';
@@ -76,10 +77,10 @@ export async function answerRows(req: RowsRequest): Promise<Response> {
     const resume = await decodeCursor(secret, caller.tenant.id, query, parsed.cursor);
     query = { ...query, after: resume.after, afterTies: resume.ties };
   }
-  const warehouse = warehouseFor(env, caller.tenant, req.waitUntil);
+  const warehouse = warehouseFor(env, caller.tenant);
   if (parsed.dryRun) {
     const { bytesProcessed } = await warehouse.dryRun(query);
-    return Response.json({ view: view.name, dry_run: true, warehouse: warehouse.kind, bytes_processed: bytesProcessed });
+    return Response.json(dryRunBody(view.name, warehouse.kind, bytesProcessed));
   }
 
   const nextLink = async (position: Resume) => {

@@ -4,12 +4,8 @@ import { bigQueryWarehouseFor } from './bigquery/warehouse.ts';
 import { D1Warehouse } from './d1/warehouse.ts';
 import type { Warehouse } from './types.ts';
 
-/**
- * The warehouse holding this tenant's data. Chosen from the tenant record, never the request.
- * `waitUntil` (the request's) keeps clean-up after an answer alive, e.g. cancelling a BigQuery
- * job that ran past its deadline.
- */
-export function warehouseFor(env: Env, tenant: Tenant, waitUntil?: (promise: Promise<unknown>) => void): Warehouse {
+/** The warehouse holding this tenant's data. Chosen from the tenant record, never the request. */
+export function warehouseFor(env: Env, tenant: Tenant): Warehouse {
   if (tenant.warehouse === 'd1') return new D1Warehouse(env.DB, tenant.dataset);
-  return bigQueryWarehouseFor(env, tenant, waitUntil ? { waitUntil } : {});
+  return bigQueryWarehouseFor(env, tenant);
 }

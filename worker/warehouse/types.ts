@@ -21,6 +21,12 @@ export interface Page {
 export interface Warehouse {
   readonly kind: 'd1' | 'bigquery';
   page(query: Query, limit: number): Promise<Page>;
+  /**
+   * The same rows as `page`, handed over page by page while later pages are still being read,
+   * where the warehouse can do that for one query (BigQuery: one job, its result pages fetched
+   * ahead). Streamed exports use it instead of one query per chunk.
+   */
+  pages?(query: Query, limit: number): AsyncIterable<Page>;
   /** Bytes the query would scan, where the warehouse can tell (BigQuery dry run). */
   dryRun(query: Query): Promise<{ bytesProcessed: number | null }>;
 }

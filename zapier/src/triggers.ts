@@ -16,10 +16,27 @@ import { clip, humanise, planLabel } from './naming.ts';
 import type { FollowableViewName } from './views.ts';
 
 /**
- * Rows per poll: the most /changes gives. Zapier only sees what one poll returns, and a daily
- * view gains a whole day of rows (one per user) at once, so a smaller page would drop rows.
+ * New rows per poll: Zapier takes 100 new items per poll by default and holds the rest under
+ * flood protection, emailing the user (https://docs.zapier.com/platform/build/operating-constraints,
+ * https://help.zapier.com/hc/en-us/articles/8496181445261). The bridge keeps the trigger's
+ * position (`poller=`, worker/hooks/poll-positions.ts says why), so a day of 1,000 rows comes
+ * out 100 per poll, oldest first, and later polls pick up where the last one stopped.
  */
-export const POLL_LIMIT = 1000;
+export const POLL_LIMIT = 100;
+/**
+ * Rows for Zapier's de-duplication list when a Zap is turned on: "grab as many items as
+ * possible" (bundle.meta.isPopulatingDedupe in zapier-platform-core's types), within the 30 s
+ * and 20 MB a poll may take (https://docs.zapier.com/platform/build/troubleshoot-trigger-payload).
+ * The most /changes gives.
+ */
+export const DEDUPE_LIMIT = 1000;
+/**
+ * The name the bridge keeps this trigger's position under. The bridge scopes it by API key,
+ * view and query, so Zaps differ by connection, conditions or columns. Zapier passes nothing
+ * that names the Zap (bundle.meta.zap is deprecated), so two Zaps alike in all of those share
+ * one position; zapier/README.md says what that does.
+ */
+const POLLER = 'zapier';
 /** Enough to show a user what the trigger returns while they set up a Zap. */
 export const SAMPLE_LIMIT = 10;
 
@@ -34,9 +51,40 @@ export function planNote(view: ViewDef): string {
   return plan === PLANS[0] ? '' : ` Needs the ${planLabel(plan)} plan.`;
 }
 
-/** Newest first, from the view's change feed, with the user's conditions and columns. */
+/**
+ * Newest first, from the view's change feed, with the user's conditions and columns: when
+ * Zapier fills its de-duplication list, the newest rows (and the bridge starts the trigger's
+ * position there); on a poll, at most POLL_LIMIT rows not handed out before plus the page of
+ * the previous poll, which Zapier has seen; for a sample, a few of the newest, leaving the
+ * position alone.
+ */
 export async function pollRows(z: ZObject, bundle: Bundle, view: ViewDef): Promise<Record<string, unknown>[]> {
-  const params = new URLSearchParams({ shape: 'array', limit: String(bundle.meta?.isLoadingSample ? SAMPLE_LIMIT : POLL_LIMIT) });
+  return changedRows(z, bundle, view, { positioned: true });
+}
+
+/**
+ * The instant trigger's performList: the newest rows, read without the polling trigger's
+ * position, so testing an instant Zap cannot move a polling Zap on along the same rows.
+ */
+async function listRows(z: ZObject, bundle: Bundle, view: ViewDef): Promise<Record<string, unknown>[]> {
+  return changedRows(z, bundle, view, { positioned: false });
+}
+
+async function changedRows(
+  z: ZObject,
+  bundle: Bundle,
+  view: ViewDef,
+  options: { readonly positioned: boolean },
+): Promise<Record<string, unknown>[]> {
+  const meta = bundle.meta as Partial<Bundle['meta']> | undefined;
+  const params = new URLSearchParams({ shape: 'array' });
+  if (meta?.isLoadingSample) params.set('limit', String(SAMPLE_LIMIT));
+  else if (!options.positioned) params.set('limit', String(POLL_LIMIT));
+  else {
+    params.set('poller', POLLER);
+    if (meta?.isPopulatingDedupe) params.set('start', 'newest');
+    params.set('limit', String(meta?.isPopulatingDedupe ? DEDUPE_LIMIT : POLL_LIMIT));
+  }
   const select = selectFrom(bundle.inputData.select);
   if (select) params.set('select', select.join(','));
   for (const [column, spec] of Object.entries(filtersFrom(z, bundle.inputData.filters))) params.append(column, spec);
@@ -201,7 +249,7 @@ export function instantTrigger<N extends FollowableViewName>(name: N) {
       performUnsubscribe: (z: ZObject, bundle: Bundle) => unsubscribe(z, bundle),
       perform: (z: ZObject, bundle: Bundle) => deliveredRows(z, bundle, view),
       // The rows a delivery would carry, read now, so a Zap can be tested before any arrives.
-      performList: (z: ZObject, bundle: Bundle) => pollRows(z, bundle, view),
+      performList: (z: ZObject, bundle: Bundle) => listRows(z, bundle, view),
       sample: zapierRow(BUILD_TIME.samples[name]),
       outputFields: outputFields(view),
     },

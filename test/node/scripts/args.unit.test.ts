@@ -1,7 +1,7 @@
 // The option parsing every npm script shares (scripts/lib/args.ts): `npm run seed`, `npm start`,
 // `npm run bench`, `npm run test:reliability` and, through splitCommandLine, `npm run admin`.
 import { describe, expect, it } from 'vitest';
-import { parseArgs, splitCommandLine } from '../../../scripts/lib/args.ts';
+import { optionKinds, parseArgs, splitCommandLine, usage, wantsHelp } from '../../../scripts/lib/args.ts';
 
 const SEED = { size: 'string', seed: 'string', 'persist-to': 'string', 'if-missing': 'boolean' } as const;
 
@@ -46,5 +46,40 @@ describe('splitCommandLine', () => {
       words: ['tenant', 'add', 'acme'],
       options: { timezone: 'UTC', remote: true, '-x': true },
     });
+  });
+});
+
+describe('splitCommandLine after --', () => {
+  it('reads everything after -- as words, not options', () => {
+    expect(splitCommandLine(['add', '--', '--not-an-option', '-x'], {})).toEqual({ words: ['add', '--not-an-option', '-x'], options: {} });
+  });
+
+  it('takes a lone - as a value, as for stdin', () => {
+    expect(parseArgs(['--size', '-'], SEED)).toEqual({ size: '-' });
+  });
+});
+
+describe('--help', () => {
+  const SPECS = { size: { value: 'tiny|small|large', help: 'how much data' }, 'if-missing': { help: 'keep what is there' } };
+
+  it('is asked for by --help or -h anywhere before --', () => {
+    expect(wantsHelp(['--size', 'tiny', '--help'])).toBe(true);
+    expect(wantsHelp(['-h'])).toBe(true);
+    expect(wantsHelp(['--', '--help'])).toBe(false);
+    expect(wantsHelp(['--size', 'tiny'])).toBe(false);
+  });
+
+  it('lists every option with its value placeholder and its help, from the specs the parser uses', () => {
+    expect(usage('npm run seed -- [options]', 'Rebuilds the demo.', SPECS).split('\n')).toEqual([
+      'usage: npm run seed -- [options]',
+      '',
+      'Rebuilds the demo.',
+      '',
+      'options:',
+      '  --size tiny|small|large      how much data',
+      '  --if-missing                 keep what is there',
+    ]);
+    expect(optionKinds(SPECS)).toEqual({ size: 'string', 'if-missing': 'boolean' });
+    expect(() => parseArgs(['--if-missing=yes'], optionKinds(SPECS))).toThrow('--if-missing takes no value');
   });
 });

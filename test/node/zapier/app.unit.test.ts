@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => built?.dispose());
 
 describe('the built Zapier app', () => {
-  it("passes zapier-platform-schema's validation, as `zapier validate` runs it locally, and every named check", () => {
+  it("passes zapier-platform-schema's validation, as `zapier-platform validate` runs it locally, and every named check", () => {
     const { schema, checks } = validateApp(built.app);
     expect(schema).toEqual([]);
     expect(checks).toEqual([]);
@@ -34,7 +34,7 @@ describe('the built Zapier app', () => {
     const badKey = withTrigger({ ...events, key: 'new events' });
     expect(badKey.schema.map((e) => e.stack ?? e.message).join('\n')).toMatch(/key does not match pattern/);
     // requiredSamples only runs where Zapier validates a trigger on its own (on push), not in the
-    // app-level run `zapier validate` does locally; everyOperationIsDescribed catches it here.
+    // app-level run `zapier-platform validate` does locally; everyOperationIsDescribed catches it here.
     const noSample = withTrigger({ ...events, operation: { ...events.operation, sample: undefined } });
     expect(noSample.schema).toEqual([]);
     expect(noSample.checks).toContain('everyOperationIsDescribed: trigger new_events lacks a sample');

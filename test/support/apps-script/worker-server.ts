@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { startLocalWorker, type LocalWorker } from '../../../scripts/lib/local-worker.ts';
+import { NO_KEY_CACHE, startLocalWorker, type LocalWorker } from '../../../scripts/lib/local-worker.ts';
 import { OFFLINE_ENV, ROOT } from '../../../scripts/lib/wrangler.ts';
 import { DEFAULT_DEMO_SEED, DEMO_TENANTS, type DemoTenantId } from '../../../worker/demo/tenants.ts';
 import { demoApiKey } from '../../../worker/tenants/keys.ts';
@@ -93,7 +93,7 @@ export async function startTestApi(): Promise<TestApi> {
   cpSync(await seededTemplate(), persistTo, { recursive: true });
   let worker: LocalWorker;
   try {
-    worker = await startLocalWorker({ persistTo, snapshotDir: join(dir, 'snapshot') });
+    worker = await startLocalWorker({ persistTo, snapshotDir: join(dir, 'snapshot'), vars: NO_KEY_CACHE });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;

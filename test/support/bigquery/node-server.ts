@@ -11,7 +11,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DatabaseSync } from 'node:sqlite';
-import type { BigQueryStandIn, SqlExecutor } from './standin.ts';
+import { VIEWS } from '../../../shared/views/index.ts';
+import { generateDemo, type DemoOptions } from '../../../worker/demo/generate.ts';
+import { createTableStatements, quoteIdent, tableName } from '../../../worker/demo/schema.ts';
+import { ConnectionDropped, type BigQueryStandIn, type SqlExecutor } from './standin.ts';
 
 /** A SqlExecutor over a SQLite file (or ':memory:') through node:sqlite. */
 export function nodeSqliteExecutor(path: string): SqlExecutor & { close(): void } {
@@ -19,6 +22,33 @@ export function nodeSqliteExecutor(path: string): SqlExecutor & { close(): void 
   return {
     all: async (sql, params) =>
       // Rows come back as objects keyed by the select aliases, which are unique (c0, k0...).
+      db
+        .prepare(sql)
+        .all(...(params as (string | number | null)[]))
+        .map((row) => Object.values(row as Record<string, unknown>)),
+    close: () => db.close(),
+  };
+}
+
+/**
+ * A node:sqlite database in memory holding every view of a generated demo account as
+ * `dataset`, in the layout the stand-in reads (the same tables `npm run seed` fills in D1).
+ */
+export function demoExecutor(dataset: string, options: DemoOptions): SqlExecutor & { close(): void } {
+  const db = new DatabaseSync(':memory:');
+  const data = generateDemo(options);
+  for (const view of Object.values(VIEWS)) {
+    for (const sql of createTableStatements(dataset, view)) db.exec(sql);
+    const table = data.tables[view.name];
+    const insert = db.prepare(
+      `INSERT INTO ${quoteIdent(tableName(dataset, view.name))} (${table.columns.map(quoteIdent).join(', ')}) VALUES (${table.columns.map(() => '?').join(', ')})`,
+    );
+    db.exec('BEGIN');
+    for (const row of table.rows) insert.run(...row);
+    db.exec('COMMIT');
+  }
+  return {
+    all: async (sql, params) =>
       db
         .prepare(sql)
         .all(...(params as (string | number | null)[]))
@@ -45,6 +75,10 @@ async function respond(standIn: BigQueryStandIn, req: IncomingMessage, res: Serv
     res.writeHead(answer.status, Object.fromEntries(answer.headers));
     res.end(Buffer.from(await answer.arrayBuffer()));
   } catch (err) {
+    if (err instanceof ConnectionDropped) {
+      res.destroy();
+      return;
+    }
     res.writeHead(500, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { code: 500, message: String(err), errors: [{ reason: 'internalError' }], status: 'INTERNAL' } }));
   }

@@ -6,8 +6,11 @@
  *   test key's public half and its iss/aud/scope/iat/exp, then issues short-lived tokens.
  * - `POST /bigquery/v2/projects/{p}/queries` (jobs.query), `GET .../queries/{job}`
  *   (jobs.getQueryResults) with maxResults/pageToken/startIndex, `jobComplete: false`
- *   for the first N polls, dry runs with totalBytesProcessed, maximumBytesBilled, requestId
- *   idempotency, and `POST .../jobs/{job}/cancel`.
+ *   for the first N polls, dry runs with totalBytesProcessed, maximumBytesBilled,
+ *   jobTimeoutMs, `GET .../jobs/{job}` (jobs.get) and `POST .../jobs/{job}/cancel`, each
+ *   checking the token's OAuth scopes as Google documents them per method.
+ * - `requestId` ignored, as BigQuery may for read-only queries: a retried jobs.query starts
+ *   (and bills) a second job.
  * - Errors in Google's JSON error format; injectable latency and faults (429 with
  *   Retry-After, 500/503 backendError, quotaExceeded, rateLimitExceeded, accessDenied,
  *   bytesBilledLimitExceeded, ...), and pages capped below maxResults, as BigQuery does
@@ -18,6 +21,7 @@
  * client's `fetch` (over env.DB) and can be served from Node over node:sqlite.
  */
 import type { ScalarType } from '../../../shared/types.ts';
+import { BIGQUERY_QUERY_LIMITS } from '../../../worker/warehouse/bigquery/dialect.ts';
 import { demoTable, QueryRejected, translate, type OutputColumn, type Translation, type WireParameter } from './translate.ts';
 
 /** Runs SQLite; rows come back as arrays in select order. */
@@ -36,14 +40,47 @@ export function d1Executor(db: D1Database): SqlExecutor {
   };
 }
 
-export type Endpoint = 'token' | 'query' | 'getQueryResults' | 'cancel';
+export type Endpoint = 'token' | 'query' | 'getQueryResults' | 'getJob' | 'cancel';
 
-/** A failure to answer with instead of the real response, for the next `times` matching calls. */
+const SCOPE = (name: string) => `https://www.googleapis.com/auth/${name}`;
+/**
+ * The OAuth scopes each method accepts, from the "Authorization scopes" section of its REST
+ * reference page: https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/query,
+ * .../jobs/getQueryResults and .../jobs/get take any of the four; .../jobs/cancel only
+ * `bigquery` or `cloud-platform`.
+ */
+const METHOD_SCOPES: Record<Exclude<Endpoint, 'token'>, readonly string[]> = {
+  query: [SCOPE('bigquery'), SCOPE('cloud-platform'), SCOPE('bigquery.readonly'), SCOPE('cloud-platform.read-only')],
+  getQueryResults: [SCOPE('bigquery'), SCOPE('cloud-platform'), SCOPE('bigquery.readonly'), SCOPE('cloud-platform.read-only')],
+  getJob: [SCOPE('bigquery'), SCOPE('cloud-platform'), SCOPE('bigquery.readonly'), SCOPE('cloud-platform.read-only')],
+  cancel: [SCOPE('bigquery'), SCOPE('cloud-platform')],
+};
+
+/** Thrown by `handle` for a fault with `drop`: the connection died after the work was done. */
+export class ConnectionDropped extends Error {
+  constructor() {
+    super('Network connection lost.');
+  }
+}
+
+/**
+ * A failure to answer with instead of the real response, for the next `times` matching calls.
+ * The job failures BigQuery reports as HTTP 400 and says to retry as a new job are reasons
+ * `jobRateLimitExceeded`, `jobBackendError` and `jobInternalError`
+ * (https://cloud.google.com/bigquery/docs/error-messages, and
+ * https://cloud.google.com/bigquery/docs/troubleshoot-queries): inject them with status 400.
+ */
 export interface Fault {
   readonly endpoint: Endpoint | 'any';
+  /** Ignored with `drop`. */
   readonly status: number;
   /** ErrorProto reason (`rateLimitExceeded`, `backendError`...); for `token`, the OAuth error code. */
   readonly reason?: string;
+  /**
+   * Do the work (a jobs.query starts its job), then drop the connection before the answer:
+   * the client sees a network error and cannot know the job exists.
+   */
+  readonly drop?: boolean;
   readonly message?: string;
   /** Sent as the Retry-After header. */
   readonly retryAfter?: string;
@@ -86,11 +123,23 @@ interface Job {
   readonly id: string;
   readonly project: string;
   readonly location: string;
+  readonly sql: string;
   readonly outputs: readonly OutputColumn[];
   readonly rows: readonly unknown[][];
   readonly bytes: number;
+  /** When BigQuery stops the job by itself (jobTimeoutMs), in the stand-in's clock. */
+  readonly timeoutAt: number | null;
   pollsLeft: number;
   cancelled: boolean;
+}
+
+/** What a test can see of a job. */
+export interface JobSummary {
+  readonly id: string;
+  readonly sql: string;
+  readonly state: 'RUNNING' | 'DONE';
+  /** Why a job that is DONE did not succeed: `stopped` (cancelled) or `timeout` (jobTimeoutMs). */
+  readonly error: 'stopped' | 'timeout' | null;
 }
 
 const DEFAULT_TOKEN_URI = 'https://oauth2.googleapis.com/token';
@@ -126,9 +175,8 @@ export class BigQueryStandIn {
   readonly cancelled: string[] = [];
   tokensIssued = 0;
   private readonly faults_: { fault: Fault; left: number }[] = [];
-  private readonly tokens_ = new Map<string, number>();
+  private readonly tokens_ = new Map<string, { expires: number; scopes: readonly string[] }>();
   private readonly jobs_ = new Map<string, Job>();
-  private readonly byRequestId_ = new Map<string, string>();
   private jobCounter_ = 0;
   private readonly now_: () => number;
   private readonly sleep_: (ms: number) => Promise<void>;
@@ -152,6 +200,14 @@ export class BigQueryStandIn {
     this.faults_.length = 0;
   }
 
+  /** Every job started, billed whether or not anyone read its result, in start order. */
+  jobs(): JobSummary[] {
+    return [...this.jobs_.values()].map((job) => {
+      const error = this.jobError_(job);
+      return { id: job.id, sql: job.sql, state: job.pollsLeft > 0 && error === null ? 'RUNNING' : 'DONE', error };
+    });
+  }
+
   /** The number of recorded calls to an endpoint. */
   count(endpoint: Endpoint): number {
     return this.requests.filter((r) => r.endpoint === endpoint).length;
@@ -162,7 +218,9 @@ export class BigQueryStandIn {
     const request = new Request(input, init);
     const signal = init?.signal ?? null;
     if (signal?.aborted) return Promise.reject(new DOMException('The operation was aborted.', 'AbortError'));
-    const answer = this.handle(request);
+    const answer = this.handle(request).catch((err: unknown) => {
+      throw err instanceof ConnectionDropped ? new TypeError(err.message) : err;
+    });
     if (!signal) return answer;
     return new Promise<Response>((resolve, reject) => {
       const onAbort = () => reject(new DOMException('The operation was aborted.', 'AbortError'));
@@ -181,6 +239,10 @@ export class BigQueryStandIn {
     const latency = typeof this.options.latencyMs === 'function' ? this.options.latencyMs(endpoint.name) : (this.options.latencyMs ?? 0);
     if (latency > 0) await this.sleep_(latency);
     const fault = this.takeFault_(endpoint.name);
+    if (fault?.drop) {
+      await this.answer_(request, endpoint, url, body);
+      throw new ConnectionDropped();
+    }
     if (fault) {
       if (endpoint.name === 'token')
         return json(
@@ -195,8 +257,17 @@ export class BigQueryStandIn {
         fault.retryAfter,
       );
     }
+    return this.answer_(request, endpoint, url, body);
+  }
+
+  private async answer_(
+    request: Request,
+    endpoint: { name: Endpoint; project?: string; jobId?: string },
+    url: URL,
+    body: unknown,
+  ): Promise<Response> {
     if (endpoint.name === 'token') return this.token_(body);
-    const auth = this.authenticate_(request);
+    const auth = this.authenticate_(request, endpoint.name);
     if (auth) return auth;
     if (endpoint.project !== this.options.project) {
       return googleError(
@@ -211,6 +282,8 @@ export class BigQueryStandIn {
           return await this.query_(body);
         case 'getQueryResults':
           return this.getQueryResults_(endpoint.jobId!, url.searchParams);
+        case 'getJob':
+          return this.getJob_(endpoint.jobId!, url.searchParams);
         case 'cancel':
           return this.cancel_(endpoint.jobId!);
       }
@@ -274,7 +347,7 @@ export class BigQueryStandIn {
     this.assertions.push({ header, ...claims });
     const lifetime = this.options.tokenLifetimeSeconds ?? 3599;
     const token = `ya29.standin-${++this.tokensIssued}`;
-    this.tokens_.set(token, this.now_() + lifetime * 1000);
+    this.tokens_.set(token, { expires: this.now_() + lifetime * 1000, scopes });
     return json(200, { access_token: token, expires_in: lifetime, token_type: 'Bearer' });
   }
 
@@ -283,15 +356,19 @@ export class BigQueryStandIn {
     this.tokens_.clear();
   }
 
-  private authenticate_(request: Request): Response | null {
+  private authenticate_(request: Request, method: Exclude<Endpoint, 'token'>): Response | null {
     const m = /^Bearer (\S+)$/.exec(request.headers.get('authorization') ?? '');
-    const expires = m ? this.tokens_.get(m[1]!) : undefined;
-    if (expires === undefined || expires <= this.now_()) {
+    const token = m ? this.tokens_.get(m[1]!) : undefined;
+    if (token === undefined || token.expires <= this.now_()) {
       return googleError(
         401,
         'authError',
         'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
       );
+    }
+    if (!token.scopes.some((s) => METHOD_SCOPES[method].includes(s))) {
+      // Google's answer to a valid token without a scope the method accepts.
+      return googleError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.');
     }
     return null;
   }
@@ -309,27 +386,28 @@ export class BigQueryStandIn {
       location?: unknown;
       maximumBytesBilled?: unknown;
       dryRun?: unknown;
-      requestId?: unknown;
+      jobTimeoutMs?: unknown;
       formatOptions?: { useInt64Timestamp?: unknown };
     };
-    if (typeof req.requestId === 'string') {
-      const existing = this.byRequestId_.get(req.requestId);
-      if (existing)
-        return this.respond_(
-          this.jobs_.get(existing)!,
-          num(req.maxResults),
-          undefined,
-          req.formatOptions?.useInt64Timestamp === true,
-          'query',
-        );
-    }
+    // requestId is not looked at: "Read only queries can ignore this token since they are
+    // nullipotent by definition", and a duplicate must be the same request, never just the
+    // same id (https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/query#QueryRequest).
+    // Every query this stand-in runs is a SELECT, so every call starts a job of its own.
     if (typeof req.query !== 'string' || req.query.trim() === '')
       throw new QueryRejected('invalidQuery', 'Required parameter is missing: query');
     // jobs.query defaults to legacy SQL, which would not parse our backtick paths and @params.
     if (req.useLegacySql !== false) throw new QueryRejected('invalidQuery', 'Query parameters cannot be used in legacy SQL queries.');
     const params = req.queryParameters ?? [];
-    if (params.length > 0 && req.parameterMode !== 'NAMED')
+    // Google's own Node client sends 'named' in lower case, which BigQuery takes.
+    if (params.length > 0 && (typeof req.parameterMode !== 'string' || req.parameterMode.toUpperCase() !== 'NAMED'))
       throw new QueryRejected('invalidQuery', 'Positional parameters are not supported here; set parameterMode to NAMED.');
+    // https://cloud.google.com/bigquery/quotas, "Query jobs": query length and parameter count.
+    if (req.query.length > BIGQUERY_QUERY_LIMITS.maxQueryChars) {
+      throw new QueryRejected('invalidQuery', 'The query is too large. The maximum standard SQL query length is 1024.00K characters.');
+    }
+    if (params.length > BIGQUERY_QUERY_LIMITS.maxParameters) {
+      throw new QueryRejected('invalidQuery', `Too many query parameters: ${params.length}. The maximum is 10000.`);
+    }
     const location = typeof req.location === 'string' ? req.location : 'US';
     const t = translate(req.query, params, this.options.project);
     if (this.options.location && location.toLowerCase() !== this.options.location.toLowerCase()) {
@@ -360,18 +438,20 @@ export class BigQueryStandIn {
       return googleError(400, 'bytesBilledLimitExceeded', `Query exceeded limit for bytes billed: ${limit}. ${billed} or higher required.`);
     }
     const rows = await this.options.db.all(t.sqlite, t.binds);
+    const jobTimeoutMs = num(req.jobTimeoutMs);
     const job: Job = {
       id: `job_standin_${++this.jobCounter_}`,
       project: t.project,
       location,
+      sql: req.query,
       outputs: t.outputs,
       rows,
       bytes,
+      timeoutAt: jobTimeoutMs !== null ? this.now_() + jobTimeoutMs : null,
       pollsLeft: this.options.pollsBeforeComplete ?? 0,
       cancelled: false,
     };
     this.jobs_.set(job.id, job);
-    if (typeof req.requestId === 'string') this.byRequestId_.set(req.requestId, job.id);
     return this.respond_(job, num(req.maxResults), undefined, req.formatOptions?.useInt64Timestamp === true, 'query');
   }
 
@@ -381,7 +461,9 @@ export class BigQueryStandIn {
     if (!job || (location !== null && location.toLowerCase() !== job.location.toLowerCase())) {
       return googleError(404, 'notFound', `Not found: Job ${this.options.project}:${jobId}`);
     }
-    if (job.cancelled) return googleError(400, 'stopped', 'Job execution was cancelled: User requested cancellation');
+    const error = this.jobError_(job);
+    if (error === 'stopped') return googleError(400, 'stopped', 'Job execution was cancelled: User requested cancellation');
+    if (error === 'timeout') return googleError(400, 'timeout', DEFAULT_MESSAGES['timeout']!);
     const start = search.get('pageToken') ?? search.get('startIndex') ?? undefined;
     return this.respond_(
       job,
@@ -390,6 +472,35 @@ export class BigQueryStandIn {
       search.get('formatOptions.useInt64Timestamp') === 'true',
       'getQueryResults',
     );
+  }
+
+  /** A job still running past its jobTimeoutMs has been stopped by BigQuery. */
+  private jobError_(job: Job): 'stopped' | 'timeout' | null {
+    if (job.cancelled) return 'stopped';
+    if (job.pollsLeft > 0 && job.timeoutAt !== null && this.now_() >= job.timeoutAt) return 'timeout';
+    return null;
+  }
+
+  private getJob_(jobId: string, search: URLSearchParams): Response {
+    const job = this.jobs_.get(jobId);
+    const location = search.get('location');
+    if (!job || (location !== null && location.toLowerCase() !== job.location.toLowerCase())) {
+      return googleError(404, 'notFound', `Not found: Job ${this.options.project}:${jobId}`);
+    }
+    const error = this.jobError_(job);
+    const done = job.pollsLeft === 0 || error !== null;
+    const errorResult =
+      error === null
+        ? undefined
+        : { reason: error, message: error === 'timeout' ? DEFAULT_MESSAGES['timeout'] : 'Job execution was cancelled' };
+    return json(200, {
+      kind: 'bigquery#job',
+      id: `${job.project}:${job.location}.${job.id}`,
+      jobReference: jobRef(job),
+      configuration: { jobType: 'QUERY', query: { query: job.sql, useLegacySql: false } },
+      status: { state: done ? 'DONE' : 'RUNNING', ...(errorResult ? { errorResult, errors: [errorResult] } : {}) },
+      statistics: { query: { totalBytesProcessed: String(job.bytes) } },
+    });
   }
 
   private cancel_(jobId: string): Response {
@@ -432,7 +543,7 @@ export class BigQueryStandIn {
       totalBytesProcessed: String(job.bytes),
       cacheHit: false,
       ...(slice.length
-        ? { rows: slice.map((row) => ({ f: row.map((v, i) => ({ v: encodeCell(v, job.outputs[i]!.type, int64Timestamps) })) })) }
+        ? { rows: slice.map((row) => ({ f: row.map((v, i) => ({ v: encodeOutput(v, job.outputs[i]!, int64Timestamps) })) })) }
         : {}),
       ...(next < job.rows.length ? { pageToken: pageToken(job.id, next) } : {}),
     });
@@ -471,6 +582,8 @@ function route(method: string, path: string): { name: Endpoint; project?: string
   if (m && method === 'POST') return { name: 'query', project: decodeURIComponent(m[1]!) };
   m = /\/bigquery\/v2\/projects\/([^/]+)\/queries\/([^/]+)$/.exec(path);
   if (m && method === 'GET') return { name: 'getQueryResults', project: decodeURIComponent(m[1]!), jobId: decodeURIComponent(m[2]!) };
+  m = /\/bigquery\/v2\/projects\/([^/]+)\/jobs\/([^/]+)$/.exec(path);
+  if (m && method === 'GET') return { name: 'getJob', project: decodeURIComponent(m[1]!), jobId: decodeURIComponent(m[2]!) };
   m = /\/bigquery\/v2\/projects\/([^/]+)\/jobs\/([^/]+)\/cancel$/.exec(path);
   if (m && method === 'POST') return { name: 'cancel', project: decodeURIComponent(m[1]!), jobId: decodeURIComponent(m[2]!) };
   return null;
@@ -526,9 +639,32 @@ function parsePageToken(token: string, jobId: string): number | null {
 
 const LEGACY_TYPE_NAMES: Partial<Record<ScalarType, string>> = { INT64: 'INTEGER', FLOAT64: 'FLOAT', BOOL: 'BOOLEAN' };
 
-/** The result schema, with the legacy type names the REST API still writes. */
+/**
+ * The result schema, with the legacy type names the REST API still writes; an ARRAY<STRUCT>
+ * is type RECORD, mode REPEATED, with its fields
+ * (https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#TableFieldSchema).
+ */
 function schemaOf(outputs: readonly OutputColumn[]) {
-  return { fields: outputs.map((o) => ({ name: o.name, type: LEGACY_TYPE_NAMES[o.type] ?? o.type, mode: 'NULLABLE' })) };
+  const scalar = (name: string, type: ScalarType) => ({ name, type: LEGACY_TYPE_NAMES[type] ?? type, mode: 'NULLABLE' });
+  return {
+    fields: outputs.map((o) =>
+      o.record
+        ? { name: o.name, type: 'RECORD', mode: 'REPEATED', fields: o.record.fields.map((f) => scalar(f.name, f.type)) }
+        : scalar(o.name, o.type),
+    ),
+  };
+}
+
+/**
+ * One output cell. A REPEATED RECORD is a list of cells whose values are rows:
+ * `{"v": [{"v": {"f": [{"v": "1"}, ...]}}, ...]}`, an empty list for none
+ * (https://cloud.google.com/bigquery/docs/reference/rest/v2/tabledata/list, TableRow/TableCell).
+ */
+function encodeOutput(value: unknown, output: OutputColumn, int64Timestamps: boolean): unknown {
+  if (!output.record) return encodeCell(value, output.type, int64Timestamps);
+  const elements = typeof value === 'string' ? (JSON.parse(value) as unknown[][]) : [];
+  const fields = output.record.fields;
+  return elements.map((element) => ({ v: { f: fields.map((f, k) => ({ v: encodeCell(element[k], f.type, int64Timestamps) })) } }));
 }
 
 /** One SQLite value in BigQuery's JSON cell form: every scalar as a string. */

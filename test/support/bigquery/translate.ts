@@ -33,6 +33,11 @@ export interface WireParameter {
 export interface OutputColumn {
   readonly name: string;
   readonly type: ScalarType;
+  /**
+   * Set when the column is a whole REPEATED record (`t.agents`): SQLite hands back a JSON
+   * array of its elements, each an array of field values in this order.
+   */
+  readonly record?: { readonly fields: readonly { readonly name: string; readonly type: ScalarType }[] };
 }
 
 export interface Translation {
@@ -246,7 +251,7 @@ export function translate(sql: string, params: readonly WireParameter[], project
         name = `${b.text}.${c.text}`;
         used = 5;
       } else if (view.columns.some((col) => col.name === b.text && col.type === 'RECORD')) {
-        throw new QueryRejected('invalidQuery', `stand-in does not return whole records (${b.text})`);
+        throw new QueryRejected('invalidQuery', `stand-in returns a whole record only as a select item (${b.text})`);
       }
     } else if (a.kind === 'quoted' && unnested.has(a.text)) {
       name = `${a.text}.${b.text}`;
@@ -269,6 +274,29 @@ export function translate(sql: string, params: readonly WireParameter[], project
     return `?${binds.length}`;
   };
 
+  /**
+   * A JSON-array STRING parameter read as the values of an in-list: each element is checked
+   * and converted as a parameter of the cast's type would be.
+   */
+  const bindList = (name: string, type: string): string => {
+    const p = declared.get(name);
+    if (!p) throw new QueryRejected('invalidQuery', `Query parameter '${name}' not found`);
+    if (p.parameterType?.type?.toUpperCase() !== 'STRING') {
+      throw new QueryRejected('invalidQuery', 'No matching signature for function JSON_VALUE_ARRAY: the argument must be a STRING');
+    }
+    let items: unknown;
+    try {
+      items = JSON.parse(p.parameterValue?.value ?? 'null');
+    } catch {
+      throw new QueryRejected('invalidQuery', `JSON_VALUE_ARRAY: invalid JSON in query parameter '${name}'`);
+    }
+    if (!Array.isArray(items) || !items.every((v): v is string => typeof v === 'string')) {
+      throw new QueryRejected('invalidQuery', `stand-in expects query parameter '${name}' to be a JSON array of strings`);
+    }
+    binds.push(JSON.stringify(items.map((v) => toStored(name, type, v))));
+    return `?${binds.length}`;
+  };
+
   /** Translates an expression; NUMERIC columns become numbers unless `bare` keeps their exact text. */
   const expression = (list: Token[], bare: boolean): string => {
     const out: string[] = [];
@@ -279,6 +307,12 @@ export function translate(sql: string, params: readonly WireParameter[], project
         const ref = `${rowAlias.text}.${q(col.column.name)}`;
         out.push(col.column.type === 'NUMERIC' && !bare ? `CAST(${ref} AS REAL)` : ref);
         i += col.used;
+        continue;
+      }
+      const inList = inListAt(list, i);
+      if (inList) {
+        out.push(`IN (SELECT CAST(value AS ${SQLITE_CAST[inList.type] ?? 'TEXT'}) FROM json_each(${bindList(inList.param, inList.type)}))`);
+        i += inList.used;
         continue;
       }
       if (t.kind === 'param') {
@@ -350,6 +384,14 @@ export function translate(sql: string, params: readonly WireParameter[], project
   }
   if (current.length) items.push(current);
   const outputs: OutputColumn[] = [];
+  /** `t.`rec`` as a whole select item: the REPEATED record it names, or null. */
+  const wholeRecord = (expr: Token[]) => {
+    const [a, dot, b] = expr;
+    if (expr.length !== 3 || a?.kind !== 'word' || a.text !== rowAlias.text || dot?.text !== '.' || b?.kind !== 'quoted') return null;
+    const def = view.columns.find((c) => c.name === b.text);
+    return def?.type === 'RECORD' && def.mode === 'REPEATED' && !unnested.has(def.name) ? def : null;
+  };
+  const nested = new Set<string>();
   const selectSql = items.map((item) => {
     const asAt = item.length - 2;
     if (!isWord(item[asAt], 'AS') || !item[asAt + 1] || (item[asAt + 1]!.kind !== 'word' && item[asAt + 1]!.kind !== 'quoted')) {
@@ -357,6 +399,14 @@ export function translate(sql: string, params: readonly WireParameter[], project
     }
     const alias = item[asAt + 1]!.text;
     const expr = item.slice(0, asAt);
+    const record = wholeRecord(expr);
+    if (record?.type === 'RECORD') {
+      // An ARRAY<STRUCT> cell, which BigQuery writes as REPEATED RECORD (rebuilt from the flat rows below).
+      nested.add(record.name);
+      for (const field of record.fields) referenced.add(`${record.name}.${field.name}`);
+      outputs.push({ name: alias, type: 'STRING', record: { fields: record.fields.map((f) => ({ name: f.name, type: f.type })) } });
+      return `${rowAlias.text}.${q(record.name)} AS ${q(alias)}`;
+    }
     const single = columnAt(expr, 0);
     const bare = single !== null && single.used === expr.length;
     const type = typeOf(expr, columnAt);
@@ -367,11 +417,52 @@ export function translate(sql: string, params: readonly WireParameter[], project
   });
 
   const rest = expression(restTokens, false);
-  const sqlite = `SELECT ${selectSql.join(', ')} FROM ${q(demoTable(dataset, view.name))} AS ${rowAlias.text}${rest ? ` ${rest}` : ''}`;
+  const table = q(demoTable(dataset, view.name));
+  const sqlite = `SELECT ${selectSql.join(', ')} FROM ${nested.size ? nestedRows(view, table, nested) : table} AS ${rowAlias.text}${rest ? ` ${rest}` : ''}`;
   for (const name of declared.keys()) {
     if (!sql.includes(`@${name}`)) throw new QueryRejected('invalidQuery', `Query parameter '${name}' is declared but not used`);
   }
   return { sqlite, binds, outputs, project: tableProject, dataset, view, referenced };
+}
+
+/**
+ * The view's rows as BigQuery holds them: the demo table stores one row per element of a
+ * REPEATED record (NULL fields for none), so the elements are gathered back into one JSON
+ * array per parent row, INT64 as text so values beyond 2^53 survive.
+ */
+function nestedRows(view: ViewDef, table: string, records: ReadonlySet<string>): string {
+  const parent = leafColumns(view).filter((c) => !c.record);
+  const columns = parent.map((c) => q(c.name));
+  for (const column of view.columns) {
+    if (column.type !== 'RECORD' || !records.has(column.name)) continue;
+    const fields = column.fields.map((f) => {
+      const ref = q(`${column.name}.${f.name}`);
+      return f.type === 'INT64' ? `CAST(${ref} AS TEXT)` : ref;
+    });
+    const present = column.fields.map((f) => `${q(`${column.name}.${f.name}`)} IS NOT NULL`).join(' OR ');
+    columns.push(`json_group_array(json_array(${fields.join(', ')})) FILTER (WHERE ${present}) AS ${q(column.name)}`);
+  }
+  return `(SELECT ${columns.join(', ')} FROM ${table} GROUP BY ${parent.map((c) => q(c.name)).join(', ')})`;
+}
+
+/**
+ * The two in-list shapes the dialect writes, at token `i`:
+ * `IN UNNEST(JSON_VALUE_ARRAY(@p))` for STRING, and
+ * `IN (SELECT CAST(v AS T) FROM UNNEST(JSON_VALUE_ARRAY(@p)) AS v)` otherwise.
+ */
+function inListAt(list: readonly Token[], i: number): { used: number; param: string; type: string } | null {
+  const shape = (n: number) =>
+    list
+      .slice(i, i + n)
+      .map((t) => (t.kind === 'param' ? '@' : t.text.toUpperCase()))
+      .join(' ');
+  if (shape(8) === 'IN UNNEST ( JSON_VALUE_ARRAY ( @ ) )') return { used: 8, param: list[i + 5]!.text, type: 'STRING' };
+  const cast = list[i + 7]?.text.toUpperCase() ?? '';
+  const casted = shape(20).replace(` AS ${cast} )`, ' AS T )');
+  if (casted === 'IN ( SELECT CAST ( V AS T ) FROM UNNEST ( JSON_VALUE_ARRAY ( @ ) ) AS V )') {
+    return { used: 20, param: list[i + 14]!.text, type: cast };
+  }
+  return null;
 }
 
 /** The BigQuery type of a select expression, for the result schema. */

@@ -3,8 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LeafColumn } from '../../../shared/columns.ts';
 import type { ViewDef } from '../../../shared/types.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
-import { api, direct, seedTinyDemo } from '../support/demo.ts';
+import { direct, seedTinyDemo } from '../support/demo.ts';
 import {
+  api,
   ALL_VIEWS,
   PROFESSIONAL,
   expectProblem,

@@ -8,8 +8,8 @@ import { DEFAULT_KEY_CACHE_SECONDS, KeyCache, keyCacheMaxAgeMs } from '../../../
 import { RATE_TIERS } from '../../../worker/tenants/rate-tiers.ts';
 import { authenticate, type Tenant } from '../../../worker/tenants/tenants.ts';
 import { appWith } from '../support/app-request.ts';
-import { api, seedTinyDemo, testEnv } from '../support/demo.ts';
-import { expectProblem, getRows, rowsPath, type Keys } from './support/contract.ts';
+import { seedTinyDemo, testEnv } from '../support/demo.ts';
+import { api, expectProblem, getRows, rowsPath, type Keys } from './support/contract.ts';
 
 let keys: Keys;
 beforeAll(async () => {

@@ -8,8 +8,8 @@ import { requestMaxAge } from '../../../worker/cache/policy.ts';
 import { ResultStore } from '../../../worker/cache/store.ts';
 import { ApiError } from '../../../worker/http/errors.ts';
 import { bumpDataVersion, createKey, run } from '../../../worker/tenants/admin.ts';
-import { api, direct, seedTinyDemo, testEnv } from '../support/demo.ts';
-import { ALL_VIEWS, TENANTS, leafColumns, qs, rowsPath, tableOf, type Keys } from './support/contract.ts';
+import { direct, seedTinyDemo, testEnv } from '../support/demo.ts';
+import { api, ALL_VIEWS, TENANTS, leafColumns, qs, rowsPath, tableOf, type Keys } from './support/contract.ts';
 
 let keys: Keys;
 beforeAll(async () => {

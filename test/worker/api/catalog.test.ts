@@ -3,7 +3,8 @@ import { leafColumns, isViewAvailable } from '../../../shared/columns.ts';
 import { planIncludes } from '../../../shared/plans.ts';
 import { VIEW_NAMES, VIEWS } from '../../../shared/views/index.ts';
 import { DEMO_TENANTS } from '../../../worker/demo/tenants.ts';
-import { api, seedTinyDemo } from '../support/demo.ts';
+import { seedTinyDemo } from '../support/demo.ts';
+import { api } from './support/contract.ts';
 
 let keys: Awaited<ReturnType<typeof seedTinyDemo>>;
 beforeAll(async () => {

@@ -2,8 +2,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../worker/query/limits.ts';
 import { createKey, run, upsertTenant } from '../../../worker/tenants/admin.ts';
-import { api, seedTinyDemo, testEnv } from '../support/demo.ts';
-import { INTERNALS, expectProblem, qs, rowsPath, type Keys } from './support/contract.ts';
+import { seedTinyDemo, testEnv } from '../support/demo.ts';
+import { api, INTERNALS, expectProblem, qs, rowsPath, type Keys } from './support/contract.ts';
 
 let keys: Keys;
 beforeAll(async () => {
@@ -177,5 +177,41 @@ describe('a wrong method on an existing path', () => {
   });
   it('is still 404 for a path no route has', async () => {
     expect((await api('/v1/nothing/here', keys.acme, { method: 'PUT' })).status).toBe(404);
+  });
+});
+
+// `order=a%0Db` was a 500: a regex whose `.` stops at line terminators, then a non-null assertion.
+describe('line terminators and control characters in parameters', () => {
+  const TERMINATORS = ['\r', '\n', '\u2028', '\u2029', '\u0000', '\u0085'];
+
+  it.each(TERMINATORS.map((t) => [JSON.stringify(t), t] as const))(
+    'order with %s inside a term is a 400, never a 500',
+    async (_label, t) => {
+      for (const order of [`user_id${t}x`, `user_id${t}.desc`, `user_id.${t}desc`, `a${t}b`, `${t}.desc`]) {
+        const res = await api(rowsPath('events', qs({ order })), keys.acme);
+        const body = await expectProblem(res, 400);
+        expect(body.detail, JSON.stringify(order)).not.toMatch(INTERNALS);
+      }
+    },
+  );
+
+  it('an aggregate whose argument holds a line break is read as that aggregate, with an unknown column', async () => {
+    const body = await expectProblem(await api(rowsPath('events', qs({ select: 'sum(duration\nsec)' })), keys.acme), 400, 'unknown-column');
+    expect(body.detail).toMatch(/^Unknown column 'duration\nsec' in events\./);
+    expect(body.column).toBe('duration\nsec');
+  });
+
+  it('a line break inside an order term names the term it could not read', async () => {
+    const body = await expectProblem(
+      await api(rowsPath('events', qs({ order: 'utc_timestamp\r\nx.desc' })), keys.acme),
+      400,
+      'unknown-column',
+    );
+    expect(body.column).toBe('utc_timestamp\r\nx');
+  });
+
+  it('whitespace around a term, line terminators included, is trimmed as spaces are', async () => {
+    const res = await api(rowsPath('events', qs({ order: 'utc_timestamp.desc\r\n', limit: 1 })), keys.acme);
+    expect(res.status).toBe(200);
   });
 });

@@ -3,8 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LeafColumn } from '../../../shared/columns.ts';
 import type { ScalarType, ViewDef } from '../../../shared/types.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
-import { api, direct, seedTinyDemo, testEnv } from '../support/demo.ts';
+import { ApiError } from '../../../worker/http/errors.ts';
+import { parseQuery } from '../../../worker/query/parse.ts';
+import { D1Warehouse } from '../../../worker/warehouse/d1/warehouse.ts';
+import { direct, seedTinyDemo, testEnv } from '../support/demo.ts';
 import {
+  api,
   ALL_VIEWS,
   PROFESSIONAL,
   expectProblem,
@@ -320,5 +324,77 @@ describe('from/to on the view date column', () => {
   it('rejects from/to on a view without a date column with 400', async () => {
     const body = await expectProblem(await api(rowsPath('users', qs({ from: '2026-11-01' })), keys.acme), 400, 'invalid-parameter');
     expect(body.detail).toContain('no date column');
+  });
+});
+
+// D1 refuses a LIKE or GLOB pattern over 50 bytes (https://developers.cloudflare.com/d1/platform/limits/),
+// which used to come back as a 502 "Try again". Every route that takes filters parses them
+// through parseQuery, so each must answer 400 naming the limit before the warehouse is asked.
+describe('like and ilike pattern length', () => {
+  const at = (n: number, fill = 'x') => `*${fill.repeat(n - 2)}*`;
+  const post = (path: string, body: unknown) =>
+    api(path, keys.acme, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const routes: readonly (readonly [string, (filter: string) => Promise<Response>])[] = [
+    ['GET /rows', (f) => api(rowsPath('daily_user_summary', qs({ day_of_week: f })), keys.acme)],
+    ['POST /query', (f) => post('/v1/views/daily_user_summary/query', { filters: { day_of_week: f } })],
+    ['GET /changes', (f) => api(`/v1/views/daily_user_summary/changes?${qs({ day_of_week: f })}`, keys.acme)],
+    [
+      'POST /v1/hooks',
+      (f) =>
+        post('/v1/hooks', {
+          target_url: 'https://hooks.zapier.com/hooks/catch/1/a/',
+          view: 'daily_user_summary',
+          filters: { day_of_week: f },
+        }),
+    ],
+  ];
+
+  it.each(routes)('%s refuses a 51-byte pattern with 400 stating the 50-byte limit', async (_route, send) => {
+    for (const op of ['like', 'ilike', 'not.like']) {
+      const problem = await expectProblem(await send(`${op}.${at(51)}`), 400, 'limit-exceeded');
+      expect(problem.detail).toContain('at most 50 bytes');
+      expect(problem.detail).toContain("'day_of_week'");
+      expect(problem).toMatchObject({ limit: 'maxLikePatternBytes', maximum: 50, bytes: 51 });
+    }
+  });
+
+  it.each(routes.slice(0, 3))('%s runs a pattern of exactly 50 bytes', async (_route, send) => {
+    for (const op of ['like', 'ilike']) {
+      const res = await send(`${op}.${at(50)}`);
+      expect(res.status, await res.clone().text()).toBe(200);
+    }
+  });
+
+  it('counts bytes, not characters: 26 two-byte letters are over the limit, 25 are not', async () => {
+    const path = (n: number) => rowsPath('daily_user_summary', qs({ day_of_week: `ilike.${'é'.repeat(n)}` }));
+    expect((await api(path(25), keys.acme)).status).toBe(200);
+    const problem = await expectProblem(await api(path(26), keys.acme), 400, 'limit-exceeded');
+    expect(problem).toMatchObject({ bytes: 52, maximum: 50 });
+  });
+
+  it('measures the pattern as D1 runs it: like is GLOB there, where a literal ? takes three bytes', async () => {
+    const pattern = `${'?'.repeat(20)}`; // 20 bytes as written, 60 as the GLOB `[?]`
+    expect((await api(rowsPath('daily_user_summary', qs({ day_of_week: `ilike.${pattern}` })), keys.acme)).status).toBe(200);
+    const problem = await expectProblem(
+      await api(rowsPath('daily_user_summary', qs({ day_of_week: `like.${pattern}` })), keys.acme),
+      400,
+      'limit-exceeded',
+    );
+    expect(problem.detail).toContain('is 20 bytes (60 as the warehouse runs it)');
+  });
+});
+
+describe('a pattern D1 refuses anyway', () => {
+  it('is a 400 from the warehouse, not a 502, so stale-if-error never serves a cached copy for it', async () => {
+    const view = VIEWS.daily_user_summary;
+    const { query } = parseQuery([['day_of_week', 'like.*x*']], { view, plan: 'professional' });
+    const long = { ...query, filters: query.filters.map((f) => (f.op === 'like' ? { ...f, pattern: `%${'x'.repeat(60)}%` } : f)) };
+    const warehouse = new D1Warehouse(testEnv.DB, 'acme');
+    const err = await warehouse.page(long, 10).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ status: 400, type: 'limit-exceeded' });
   });
 });

@@ -3,8 +3,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScalarType } from '../../../shared/types.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
-import { api, seedTinyDemo, testEnv } from '../support/demo.ts';
+import { seedTinyDemo, testEnv } from '../support/demo.ts';
 import {
+  api,
   ALL_VIEWS,
   PROFESSIONAL,
   expectedRows,
@@ -28,8 +29,11 @@ const TENTH = '0.1';
 /** Text a monitored user could type into a titlebar or search box, each starting with a formula trigger. */
 const HOSTILE = ['=HYPERLINK("http://evil.example","x")', '+1 212 555 0100', '-2+3', '@SUM(A1)', '\tTAB', '\rCR', '-3'];
 /** Text that only contains a trigger later, or starts with a space: left alone. */
-const HARMLESS = ['a=b', ' =1', 'O\'Brien, "quoted"'];
+const HARMLESS = ['a=b', ' =1', 'O\'Brien, "quoted"', 'Budget Q4; -5 (space before the sign)'];
+/** Text with a trigger right after a separator that a semicolon or tab locale splits on. */
+const SPLIT = ['Budget Q4;=2+5', 'a,=HYPERLINK("x")', 'x\t@SUM(A1)', 'tab\tonly', 'semi;colon'];
 const FIRST_GROUP = 990_001;
+const SPLIT_GROUP = 990_101;
 
 beforeAll(async () => {
   keys = await seedTinyDemo();
@@ -49,10 +53,20 @@ beforeAll(async () => {
       ).bind(FIRST_GROUP + i, text, -(i + 1), text),
     ),
   );
+  await testEnv.DB.batch(
+    SPLIT.map((text, i) =>
+      testEnv.DB.prepare(
+        `INSERT INTO ${tableOf('acme', 'premium_user_groups')} (account_id, group_id, group_name, is_primary_group, system_user_name, type, user_alias, user_id, user_name)
+         VALUES (310001, ?, ?, 0, 'sys', 1, ?, 1, 'n')`,
+      ).bind(SPLIT_GROUP + i, text, text),
+    ),
+  );
 });
 
 const tenant = PROFESSIONAL;
 const neutralised = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
+/** In CSV a trigger after a separator a spreadsheet may split on is neutralised too. */
+const csvNeutralised = (s: string) => neutralised(s).replace(/([,;\t|\r\n])([=+\-@\t\r])/g, "$1'$2");
 
 /** A CSV cell read back as the JSON value it stands for (text as written, after formula neutralising). */
 function fromCsv(cell: string, type: ScalarType): unknown {
@@ -65,9 +79,9 @@ function fromCsv(cell: string, type: ScalarType): unknown {
   return cell;
 }
 /** What a JSON value becomes in a spreadsheet format: text neutralised, empty text and NULL alike. */
-function forSheet(value: unknown, type: ScalarType): unknown {
+function forSheet(value: unknown, type: ScalarType, neutralise = neutralised): unknown {
   if (value === null || value === '') return null;
-  return type === 'STRING' ? neutralised(value as string) : value;
+  return type === 'STRING' ? neutralise(value as string) : value;
 }
 
 async function text(path: string, key: string, init?: RequestInit): Promise<{ res: Response; body: string }> {
@@ -90,7 +104,7 @@ describe.each(ALL_VIEWS.map((v) => [v.name, v] as const))('%s in every format', 
     expect(header).toEqual(names);
     expect(csv.body.endsWith('\r\n')).toBe(true);
     expect(records.map((r) => r.map((cell, i) => fromCsv(cell, types[i]!)))).toEqual(
-      json.rows.map((row) => names.map((n, i) => forSheet(row[n], types[i]!))),
+      json.rows.map((row) => names.map((n, i) => forSheet(row[n], types[i]!, csvNeutralised))),
     );
 
     const nd = await text(rowsPath(view, 'format=ndjson'), keys[tenant.id]);
@@ -282,7 +296,12 @@ describe('types survive every format', () => {
   });
 });
 
-const hostileQuery = qs({ select: 'group_id,group_name,type,user_alias', group_id: `gte.${FIRST_GROUP}`, order: 'group_id' });
+const hostileQuery = qs([
+  ['select', 'group_id,group_name,type,user_alias'],
+  ['group_id', `gte.${FIRST_GROUP}`],
+  ['group_id', `lt.${SPLIT_GROUP}`],
+  ['order', 'group_id'],
+]);
 const hostileTexts = [...HOSTILE, ...HARMLESS];
 
 describe('spreadsheet formula injection (CWE-1236)', () => {
@@ -315,6 +334,23 @@ describe('spreadsheet formula injection (CWE-1236)', () => {
         .split('\n')
         .map((l) => (JSON.parse(l) as { user_alias: string }).user_alias),
     ).toEqual(hostileTexts);
+  });
+
+  // A semicolon-list locale (and LibreOffice's import dialog) splits on `;`: unquoted,
+  // `Budget Q4;=2+5` became the formula cell `=2+5`.
+  it('csv quotes a field holding ; or tab, and neutralises a formula after any separator', async () => {
+    const query = qs({ select: 'group_id,group_name', group_id: `gte.${SPLIT_GROUP}`, order: 'group_id' });
+    const body = await (await api(rowsPath('premium_user_groups', `${query}&format=csv`), keys.acme)).text();
+    expect(body.split('\r\n').slice(1, -1)).toEqual([
+      `${SPLIT_GROUP},"Budget Q4;'=2+5"`,
+      `${SPLIT_GROUP + 1},"a,'=HYPERLINK(""x"")"`,
+      `${SPLIT_GROUP + 2},"x\t'@SUM(A1)"`,
+      `${SPLIT_GROUP + 3},"tab\tonly"`,
+      `${SPLIT_GROUP + 4},"semi;colon"`,
+    ]);
+    // json is data, not a spreadsheet: untouched.
+    const json = await getRows(rowsPath('premium_user_groups', query), keys.acme);
+    expect(json.rows.map((r) => r.group_name)).toEqual(SPLIT);
   });
 
   it('filters match the stored text, not the neutralised one', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VIEW_NAMES } from '../../../shared/views/index.ts';
 import { API_VERSION } from '../../../worker/routes/meta.ts';
-import { api } from '../support/demo.ts';
+import { api } from './support/contract.ts';
 
 describe('health and version, without a key', () => {
   it('GET /healthz answers ok once the control-plane database answers', async () => {

@@ -1,10 +1,11 @@
 // Integration: order= and keyset paging over every view; cursors are opaque, signed and bound to
 // query and tenant; pages stay stable while rows are appended between page fetches.
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../worker/query/limits.ts';
-import { api, direct, seedTinyDemo, testEnv } from '../support/demo.ts';
+import { direct, seedTinyDemo, testEnv } from '../support/demo.ts';
 import {
+  api,
   ALL_VIEWS,
   PROFESSIONAL,
   apiValue,
@@ -257,7 +258,8 @@ describe('cursors', () => {
 });
 
 // These tests write to globex's events, which the other tests in this file only page through
-// with their own queries; each snapshots the rows it pages over before it starts.
+// with their own queries; each snapshots the rows it pages over before it starts, and removes
+// the rows it appended when it ends, so no other test (in whatever order) sees them.
 const appendView = VIEWS.events;
 const table = tableOf('globex', appendView);
 const appendColumns = ['user_id', 'computer_id', 'utc_timestamp', 'titlebar'].map((n) => leaf(appendView, n));
@@ -290,6 +292,10 @@ async function appendRows(round: number): Promise<void> {
 }
 
 describe('keyset paging while rows are appended', () => {
+  afterEach(async () => {
+    await testEnv.DB.prepare(`DELETE FROM ${table} WHERE titlebar = ?`).bind(MARK).run();
+  });
+
   it('in row-key order, neither skips nor repeats any row that existed when paging began', async () => {
     const before = await expectedRows('globex', appendView, appendColumns);
     const walked = await walkPages(rowsPath(appendView, qs({ select: appendSelect, limit: 40 })), keys.globex, (page) => appendRows(page));

@@ -1,9 +1,10 @@
 // Integration: POST /v1/views/{view}/query takes the GET query as a JSON body and answers the same.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DRAIN_BYTES } from '../../../worker/http/body.ts';
+import { DRAIN_BYTES, readBodyText } from '../../../worker/http/body.ts';
+import { ApiError } from '../../../worker/http/errors.ts';
 import { LIMITS } from '../../../worker/query/limits.ts';
-import { api, direct, seedTinyDemo } from '../support/demo.ts';
-import { expectProblem, qs, rowsPath, tableOf, type Keys } from './support/contract.ts';
+import { direct, seedTinyDemo } from '../support/demo.ts';
+import { api, expectProblem, qs, rowsPath, tableOf, type Keys } from './support/contract.ts';
 import { parseCsv } from './support/csv.ts';
 
 let keys: Keys;
@@ -123,6 +124,32 @@ describe('bad bodies get a clear 4xx', () => {
     expect(body.detail).toContain('select');
   });
 
+  it('suggests the field a misspelt one was meant to be, as a misspelt query parameter gets', async () => {
+    const body = await expectProblem(await post('events', { selct: ['user_id'] }), 400, 'bad-request');
+    expect(body.detail).toMatch(
+      /^Unknown field "selct"\. Did you mean 'select'\? Fields: select, order, group_by, filters, from, to, limit, cursor, format, dry_run\.$/,
+    );
+    expect(body.suggestions).toEqual(['select']);
+    const filtrs = await expectProblem(await post('events', { filtrs: { user_id: 'eq.1' } }), 400, 'bad-request');
+    expect(filtrs.suggestions).toEqual(['filters']);
+  });
+
+  // A reserved name inside filters acted as the top-level parameter: {"filters": {"limit": "5"}} set the limit.
+  it.each(['cursor', 'limit', 'select', 'format', 'dry_run', 'order', 'group_by', 'from', 'to'])(
+    'refuses %s inside filters with 400, as POST /v1/hooks does',
+    async (name) => {
+      const problem = await expectProblem(await post('events', { filters: { [name]: '5' } }), 400, 'bad-request');
+      expect(problem.detail).toContain(`'${name}' is a query parameter, not a column`);
+      expect(problem).toMatchObject({ field: 'filters', column: name });
+    },
+  );
+
+  // An empty list dropped the filter and answered every row (fails open).
+  it('refuses an empty list of filters on a column with 400 instead of answering every row', async () => {
+    const problem = await expectProblem(await post('events', { filters: { user_id: [] } }), 400, 'bad-request');
+    expect(problem.detail).toContain('"filters.user_id" is an empty list');
+  });
+
   it.each([
     ['an array', [{ select: 'user_id' }]],
     ['null', null],
@@ -132,6 +159,8 @@ describe('bad bodies get a clear 4xx', () => {
     ['filters as a list', { filters: ['user_id=eq.1'] }],
     ['filters as a string', { filters: 'user_id=eq.1' }],
     ['a filter as an object', { filters: { user_id: { eq: 1 } } }],
+    ['a filter as a number', { filters: { user_id: 42 } }],
+    ['a filter list with a number', { filters: { user_id: ['eq.1', 2] } }],
     ['limit as an object', { limit: { max: 5 } }],
     ['limit as text', { limit: 'five' }],
   ])('rejects %s with 400', async (_label, body) => {
@@ -186,5 +215,37 @@ describe('a streamed body without Content-Length', () => {
     const res = await send(stream);
     expect(res.status).toBe(413);
     expect(seen.pulled * 16_384).toBeLessThan(DRAIN_BYTES + 1024 * 1024);
+  });
+});
+
+// A body stream that errors is what the Worker reads when the client cut the connection
+// mid-body or (where the runtime passes it on) sent malformed chunked encoding; it used to be
+// a 500. Through the app in-process workerd ends such a stream cleanly instead of erroring it,
+// so readBodyText is given the erroring stream directly; the raw-HTTP cases are in the
+// reliability suite's hostile corpus (test/reliability/hostile.ts, "bodies").
+describe('a body that cannot be read', () => {
+  const broken = (afterBytes: string) =>
+    new Request('http://bridge.test/v1/views/events/query', {
+      method: 'POST',
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(afterBytes));
+          controller.error(new TypeError('invalid chunked encoding'));
+        },
+      }),
+      // @ts-expect-error duplex is required by fetch for streamed request bodies
+      duplex: 'half',
+    });
+
+  it('is a 400 bad-request saying what to do, not an internal error', async () => {
+    const err = await readBodyText(broken('{"select": ["user_id"'), 1000, 'The query body', 'maxQueryBodyBytes').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ status: 400, type: 'bad-request' });
+    expect((err as ApiError).message).toMatch(
+      /^The query body could not be read: it ended early or its chunked transfer encoding is malformed/,
+    );
   });
 });

@@ -3,9 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { planDisplayName, planIncludes } from '../../../shared/plans.ts';
 import { viewMinPlan } from '../../../shared/columns.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
-import { api, seedTinyDemo } from '../support/demo.ts';
+import { seedTinyDemo } from '../support/demo.ts';
 import {
   ALL_VIEWS,
+  api,
   PROFESSIONAL,
   TENANTS,
   expectProblem,

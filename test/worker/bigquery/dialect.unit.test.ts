@@ -58,34 +58,30 @@ describe('values are named, typed parameters and never SQL text', () => {
     expect(sql).toContain('((t.`tracked` IS NOT NULL AND t.`tracked` = @p2))');
     expect(sql).toContain('(t.`emails` LIKE @p3)');
     expect(sql).toContain('(LOWER(t.`employee_ids`) LIKE LOWER(@p4))');
-    expect(sql).toContain('(`agents`.`agent_id` IN (@p5, @p6, @p7))');
+    // A whole in-list is one STRING parameter holding a JSON array, cast back to the column's type.
+    expect(sql).toContain('(`agents`.`agent_id` IN (SELECT CAST(v AS INT64) FROM UNNEST(JSON_VALUE_ARRAY(@p5)) AS v))');
     expect(sql).toContain('(t.`device_logins` IS NULL)');
-    expect(sql).toContain('NOT (`agents`.`logon_name` <= @p8)');
-    expect(sql).toMatch(/LIMIT @p9$/);
-    expect(params.map((p) => p.type)).toEqual([
-      'STRING',
-      'INT64',
-      'BOOL',
-      'STRING',
-      'STRING',
-      'INT64',
-      'INT64',
-      'INT64',
-      'STRING',
-      'INT64',
-    ]);
+    expect(sql).toContain('NOT (`agents`.`logon_name` <= @p6)');
+    expect(sql).toMatch(/LIMIT @p7$/);
+    expect(params.map((p) => p.type)).toEqual(['STRING', 'INT64', 'BOOL', 'STRING', 'STRING', 'STRING', 'STRING', 'INT64']);
     expect(params.map(toQueryParameter).map((p) => p.parameterValue.value)).toEqual([
       secret,
       '9007199254740993',
       'true',
       '%@example.com',
       'E%',
-      '1',
-      '2',
-      '3',
+      '["1","2","3"]',
       'm',
       '11',
     ]);
+  });
+
+  it('a STRING in-list needs no cast; other types write each value as its parameter text', () => {
+    const strings = compile('users', [['display_name', 'in.(a,b)']]);
+    expect(strings.sql).toContain('(t.`display_name` IN UNNEST(JSON_VALUE_ARRAY(@p0)))');
+    const times = compile('events', [['utc_timestamp', 'in.(2026-11-20T00:00:00Z)']]);
+    expect(times.sql).toContain('IN (SELECT CAST(v AS TIMESTAMP) FROM UNNEST(JSON_VALUE_ARRAY(@p0)) AS v)');
+    expect(toQueryParameter(times.params[0]!, 0).parameterValue.value).toBe('["2026-11-20 00:00:00+00:00"]');
   });
 
   it('writes TIMESTAMP parameters with an explicit offset and keeps DATETIME and DATE as given', () => {

@@ -10,6 +10,7 @@ import type { Query } from '../../../worker/query/model.ts';
 import type { Tenant } from '../../../worker/tenants/tenants.ts';
 import { bigQueryConfig, bigQueryWarehouseFor } from '../../../worker/warehouse/bigquery/warehouse.ts';
 import { D1Warehouse } from '../../../worker/warehouse/d1/warehouse.ts';
+import { decodeRow, type TableRow, type TableSchema } from '../../../worker/warehouse/bigquery/rows.ts';
 import type { Cell, Warehouse } from '../../../worker/warehouse/types.ts';
 import { db, harness, queryFor, seedRows } from '../../support/bigquery/harness.ts';
 
@@ -168,6 +169,114 @@ describe('flattened REPEATED records', () => {
     expect(b).toEqual(a);
     expect(b).toHaveLength(5);
     expect(b.at(-1)).toEqual(['4', null]);
+  });
+});
+
+describe('exports read one job, its pages fetched ahead', () => {
+  it('streams a limited export from one job and says where to continue, as D1 does in chunks', async () => {
+    const h = await harness(DATASET, { standIn: { maxRowsPerPage: 2 }, client: { pageSize: 2, pagesAhead: 2 } });
+    const query = { ...queryFor('users', { select: 'uid,agents.agent_id', order: 'agents.agent_id' }), limit: 3 };
+    const read = async (w: Warehouse) => {
+      const out: Cell[][] = [];
+      const reader = readRows(w, query, 1);
+      for await (const row of reader.rows) out.push(row);
+      return { out, next: reader.next() };
+    };
+    const [fromD1, fromBq] = await Promise.all([read(d1), read(h.warehouse)]);
+    expect(fromBq).toEqual(fromD1);
+    expect(fromBq.out).toHaveLength(3);
+    expect(fromBq.next).not.toBeNull();
+    expect(h.standIn.count('query')).toBe(1);
+    expect(h.standIn.requests.filter((r) => r.endpoint === 'getQueryResults').every((r) => r.url.searchParams.has('startIndex'))).toBe(
+      true,
+    );
+  });
+});
+
+describe("BigQuery's per-query limits", () => {
+  it('sends each in.() list as one parameter, so 50 lists of 500 values stay far below BigQuery’s 10,000', async () => {
+    const h = await harness(DATASET);
+    const many = (extra: string) => `in.(${[...Array.from({ length: 499 }, (_, i) => 10_000 + i), extra].join(',')})`;
+    const query = queryFor('users', [
+      ['select', 'uid,agents.agent_id'],
+      ...Array.from({ length: 25 }, (): [string, string] => ['uid', many(BIG)]),
+      ...Array.from({ length: 25 }, (): [string, string] => ['agents.agent_id', many('9223372036854775807')]),
+    ]);
+    const [fromBq, fromD1] = await Promise.all([h.warehouse.page(query, 10), d1.page(query, 10)]);
+    expect(fromBq.rows).toEqual(fromD1.rows);
+    expect(fromBq.rows).toEqual([[BIG, '9223372036854775807']]);
+    const sent = JSON.parse(h.standIn.requests.find((r) => r.endpoint === 'query')!.body as string) as { queryParameters: unknown[] };
+    expect(sent.queryParameters.length).toBeLessThan(60);
+  });
+
+  it('in-lists of every kind of value agree with D1: TIMESTAMP, NUMERIC, BOOL, STRING', async () => {
+    expect(
+      await agree(queryFor('events', { select: 'utc_timestamp', utc_timestamp: 'in.(2026-11-20T00:00:00Z,1970-01-01T00:00:00Z)' })),
+    ).toHaveLength(2);
+    expect(await agree(queryFor('group_goals', { core_activity_hrs_day: 'in.(9.50,2.75)' }))).toHaveLength(2);
+    expect(await agree(queryFor('events', { select: 'computer_id', potential_file_transfer: 'in.(true)' }))).toEqual([['1'], ['1']]);
+    expect(await agree(queryFor('users', { select: 'uid', display_name: 'in.(Ada,ada lovelace)' }))).toHaveLength(3);
+  });
+
+  it('the stand-in, as BigQuery, refuses a query with more than 10,000 parameters', async () => {
+    const h = await harness(DATASET);
+    // The stand-in, as BigQuery, refuses such a query outright.
+    const res = await h.standIn.fetch('https://bigquery.googleapis.com/bigquery/v2/projects/acb-standin/queries', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await h.tokens.token()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'SELECT 1 AS c0 FROM `acb-standin.edge.users` AS t',
+        useLegacySql: false,
+        parameterMode: 'NAMED',
+        queryParameters: Array.from({ length: 10_001 }, (_, i) => ({
+          name: `p${i}`,
+          parameterType: { type: 'INT64' },
+          parameterValue: { value: '1' },
+        })),
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { errors: [{ reason: 'invalidQuery' }] } });
+  });
+});
+
+describe('nested REPEATED RECORD cells', () => {
+  it("the stand-in writes a whole ARRAY<STRUCT> as BigQuery does, and the worker's decoder reads it exactly", async () => {
+    const { standIn, tokens } = await harness(DATASET);
+    const res = await standIn.fetch('https://bigquery.googleapis.com/bigquery/v2/projects/acb-standin/queries', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokens.token()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `SELECT t.\`uid\` AS c0, t.\`agents\` AS c1 FROM \`acb-standin.${DATASET}.users\` AS t ORDER BY t.\`uid\` ASC LIMIT @p0`,
+        useLegacySql: false,
+        parameterMode: 'NAMED',
+        queryParameters: [{ name: 'p0', parameterType: { type: 'INT64' }, parameterValue: { value: '10' } }],
+        formatOptions: { useInt64Timestamp: true },
+      }),
+    });
+    const body = (await res.json()) as { schema: TableSchema; rows: TableRow[] };
+    expect(body.schema.fields[1]).toEqual({
+      name: 'c1',
+      type: 'RECORD',
+      mode: 'REPEATED',
+      fields: [
+        { name: 'agent_id', type: 'INTEGER', mode: 'NULLABLE' },
+        { name: 'logon_name', type: 'STRING', mode: 'NULLABLE' },
+        { name: 'user_name', type: 'STRING', mode: 'NULLABLE' },
+      ],
+    });
+    // The wire form: a list of cells whose values are rows.
+    expect(body.rows[0]!.f[1]).toEqual({ v: [{ v: { f: [{ v: '3' }, { v: null }, { v: 'bob' }] } }] });
+    const decoded = body.rows.map((row) => decodeRow(row, body.schema, 'int64-micros'));
+    const agents = (r: number) => decoded[r]![1];
+    expect(decoded.map((r) => r[0])).toEqual(['2', '3', '4', BIG]);
+    expect(agents(1)).toEqual([]); // a user without agents: an empty array, not a row of NULLs
+    expect(agents(3)).toEqual(
+      expect.arrayContaining([
+        { agent_id: '9223372036854775807', logon_name: null, user_name: 'ada' },
+        { agent_id: '2', logon_name: null, user_name: 'ada2' },
+      ]),
+    );
   });
 });
 

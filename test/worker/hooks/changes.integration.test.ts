@@ -159,3 +159,83 @@ describe('GET /v1/views/{view}/changes', () => {
     expect(next.latest).toBe('2030-01-01T00:00:02Z');
   });
 });
+
+describe('GET /v1/views/{view}/changes with a named poller', () => {
+  type Poll = ChangesBody & { ids: string[] };
+  async function poll(query: string, key = keys.acme): Promise<Poll> {
+    const body = await changes(`/v1/views/daily_application_summary/changes?${query}`, key);
+    return { ...body, ids: body.rows.map((r) => r.id) };
+  }
+  // daily_application_summary, which no other test here adds rows to.
+  /** A day of a large account: `count` users on one local_date, so the rows share one change value. */
+  // The day after the newest one in the table, so the test passes whichever test ran before it.
+  async function newDay(count: number, firstUser: number): Promise<string[]> {
+    const [newest] = await direct<{ day: string }>('SELECT max(local_date) AS day FROM acme__daily_application_summary');
+    const date = new Date(Date.parse(`${newest!.day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const rows = Array.from({ length: count }, (_, i) => ({
+      user_id: firstUser + i,
+      local_date: date,
+      computer_id: 1,
+      activity_type: 'Application',
+      application_or_site: 'Editor',
+    }));
+    for (let i = 0; i < rows.length; i += 50) await insertRows('acme', 'daily_application_summary', rows.slice(i, i + 50));
+    return rows.map((r) => `${r.user_id}|${date}|1|Application|Editor`);
+  }
+
+  it('starts at the newest row, handing out the newest rows as already there', async () => {
+    const plain = await changes('/v1/views/daily_application_summary/changes?limit=20');
+    const started = await poll('poller=start-test&start=newest&limit=20');
+    expect(started.ids).toEqual(plain.rows.map((r) => r.id));
+    // Nothing arrived since, so the next poll has nothing past the position.
+    const next = await poll('poller=start-test&limit=20');
+    expect(next.ids).toEqual([]);
+    expect(next.has_more).toBe(false);
+  });
+
+  it('hands a backlog that shares one change value out limit rows at a time, oldest first, repeating the last page', async () => {
+    await poll('poller=backlog&start=newest&limit=100');
+    const day = await newDay(250, 800000);
+    const first = await poll('poller=backlog&limit=100');
+    expect(first.ids).toEqual(day.slice(0, 100).reverse());
+    expect(first.has_more).toBe(true);
+    const second = await poll('poller=backlog&limit=100');
+    expect(second.ids).toEqual(day.slice(0, 200).reverse());
+    const third = await poll('poller=backlog&limit=100');
+    expect(third.ids).toEqual(day.slice(100, 250).reverse());
+    expect(third.has_more).toBe(false);
+    expect(third.latest).toBe(day[0]!.split('|')[1]);
+    // Nothing new: the last page again, so an answer that never reached the client is not lost.
+    const fourth = await poll('poller=backlog&limit=100');
+    expect(fourth.ids).toEqual(day.slice(200, 250).reverse());
+  });
+
+  it('keeps one position per poller name, per query and per key', async () => {
+    await poll('poller=a&start=newest');
+    await poll('poller=b&start=newest');
+    await poll('poller=a&start=newest&select=user_id,local_date');
+    await poll('poller=a&start=newest', keys.globex);
+    const day = await newDay(5, 810000);
+    expect((await poll('poller=a')).ids).toEqual([...day].reverse());
+    expect((await poll('poller=a')).ids).toEqual([...day].reverse());
+    expect((await poll('poller=b')).ids).toEqual([...day].reverse());
+    expect((await poll('poller=a&select=user_id,local_date')).ids).toEqual([...day].reverse());
+    // globex's table has none of acme's rows.
+    expect((await poll('poller=a', keys.globex)).ids).toEqual([]);
+  });
+
+  it('refuses start without a poller, since with one, and malformed names or starts, with 400 saying what to do', async () => {
+    const cases: [string, RegExp][] = [
+      ['start=newest', /start applies to a named poller only/],
+      ['poller=x&since=2026-11-01', /keeps its own position, so since does not apply/],
+      ['poller=has%20space', /poller must be 1 to 100 letters/],
+      ['poller=x&start=oldest', /start must be 'newest'/],
+      ['poller=x&poller=y', /'poller' was given twice/],
+    ];
+    for (const [query, detail] of cases) {
+      const { status, body } = await problem(`/v1/views/daily_application_summary/changes?${query}`);
+      expect({ query, status }).toEqual({ query, status: 400 });
+      expect(body.detail).toMatch(detail);
+    }
+  });
+});

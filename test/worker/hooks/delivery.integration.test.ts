@@ -1,11 +1,12 @@
+import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createKey, revokeKey, run } from '../../../worker/tenants/admin.ts';
 import { backoffSeconds, HOOK_POLICY } from '../../../worker/hooks/policy.ts';
-import { referenceVerify } from '../../support/standard-webhooks-reference.ts';
 import { api, seedTinyDemo } from '../support/demo.ts';
 import {
   DEAD_LETTER_QUEUE,
   DELIVERY_QUEUE,
+  drain,
   fireCron,
   getHook,
   insertRows,
@@ -133,50 +134,63 @@ describe('delivering new rows', () => {
       subscription_id: hook.id,
       rows: ids.map((id, i) => ({ id, user_id: 210001, utc_timestamp: epoch.at(i) })),
     });
-    const verified = await referenceVerify({
-      secret: hook.secret!,
-      headers: request!.headers,
-      body: request!.body,
-      nowSeconds: Math.floor(Date.now() / 1000),
-    });
-    expect(verified).toBe(true);
-    expect(
-      await referenceVerify({
-        secret: hook.secret!,
-        headers: request!.headers,
-        body: `${request!.body} `,
-        nowSeconds: Math.floor(Date.now() / 1000),
-      }),
-    ).toBe(false);
+    // The Standard Webhooks project's own library is the oracle: it throws on a bad signature.
+    const receiverSide = new Webhook(hook.secret!);
+    expect(receiverSide.verify(request!.body, request!.headers)).toEqual(request!.json);
+    expect(() => receiverSide.verify(`${request!.body} `, request!.headers)).toThrow(/No matching signature/);
   });
 
-  it('splits a backlog into batches of at most 100 rows, in order, with no row missing or repeated', async () => {
+  it('splits a backlog into batches of at most 100 rows, delivered in order, with no row missing or repeated', async () => {
     const epoch = nextEpoch();
     const hook = await subscribe(keys.acme, { target_url: 'https://a.example/hook', view: 'events' });
     const ids = await addEvents(epoch, 250);
-    const { sent } = await cronThenQueue(new Date());
+    const sent = await drain(new Date());
     expect(sent).toHaveLength(3);
-    const sizes = receiver.to('https://a.example/hook').map((r) => r.json.rows.length);
-    expect(sizes.sort((a, b) => b - a)).toEqual([100, 100, 50]);
-    expect([...receiver.acceptedIds('https://a.example/hook')].sort()).toEqual([...ids].sort());
+    expect(receiver.to('https://a.example/hook').map((r) => r.json.rows.length)).toEqual([100, 100, 50]);
+    expect(receiver.acceptedIds('https://a.example/hook')).toEqual(ids);
     expect((await getHook(keys.acme, hook.id)).cursor?.row_id).toBe(ids.at(-1));
   });
 
-  it('moves the cursor only forward when batches land out of order', async () => {
+  it('keeps one batch in flight per hook and puts the next on the queue the moment the last one lands', async () => {
     const epoch = nextEpoch();
     const hook = await subscribe(keys.acme, { target_url: 'https://a.example/hook', view: 'events' });
-    const start = (await getHook(keys.acme, hook.id)).cursor;
     const ids = await addEvents(epoch, 150);
     const queue = recordingQueue();
     await fireCron(new Date(), queue);
-    expect(queue.sent).toHaveLength(2);
+    // The cron only finds work: one batch, not the whole backlog.
+    expect(queue.sent).toHaveLength(1);
+    const again = recordingQueue();
+    await fireCron(new Date(Date.now() + minutes(1)), again);
+    expect(again.sent).toEqual([]);
 
-    await runQueue(DELIVERY_QUEUE, [{ body: queue.sent[1]!, attempts: 1 }]);
-    // The second batch landed, but the first has not: the cursor must not skip the first.
-    expect((await getHook(keys.acme, hook.id)).cursor).toEqual(start);
-
-    await runQueue(DELIVERY_QUEUE, [{ body: queue.sent[0]!, attempts: 1 }]);
+    const first = await runQueue(DELIVERY_QUEUE, [{ body: queue.sent[0]!, attempts: 1 }]);
+    expect(first.explicitAcks).toHaveLength(1);
+    expect(first.sent).toHaveLength(1);
+    expect((await getHook(keys.acme, hook.id)).cursor?.row_id).toBe(ids[99]);
+    const second = await runQueue(DELIVERY_QUEUE, [{ body: first.sent[0]!, attempts: 1 }]);
+    expect(second.sent).toEqual([]);
+    expect(receiver.acceptedIds('https://a.example/hook')).toEqual(ids);
     expect((await getHook(keys.acme, hook.id)).cursor?.row_id).toBe(ids.at(-1));
+  });
+
+  it('sends nothing past a batch that is being retried, so a receiver never sees rows out of order', async () => {
+    const epoch = nextEpoch();
+    await subscribe(keys.acme, { target_url: 'https://a.example/hook', view: 'events' });
+    const ids = await addEvents(epoch, 150);
+    receiver.respond = () => new Response('busy', { status: 500 });
+    const queue = recordingQueue();
+    await fireCron(new Date(), queue);
+    const failed = await runQueue(DELIVERY_QUEUE, [{ body: queue.sent[0]!, attempts: 1 }]);
+    expect(failed.retryMessages).toHaveLength(1);
+    expect(failed.sent).toEqual([]);
+    const meanwhile = recordingQueue();
+    await fireCron(new Date(Date.now() + minutes(1)), meanwhile);
+    expect(meanwhile.sent).toEqual([]);
+
+    receiver.respond = () => new Response('ok');
+    const retried = await runQueue(DELIVERY_QUEUE, [{ body: queue.sent[0]!, attempts: 2 }]);
+    await runQueue(DELIVERY_QUEUE, [{ body: retried.sent[0]!, attempts: 1 }]);
+    expect(receiver.acceptedIds('https://a.example/hook')).toEqual(ids);
   });
 
   it('does not enqueue the same rows again while their batch is pending', async () => {
@@ -330,6 +344,124 @@ describe('failing targets', () => {
     await fireCron(new Date(), after);
     expect(after.sent).toEqual([]);
     expect((await api(`/v1/hooks/${hook.id}/resume`, keys.acme, { method: 'POST' })).status).toBe(409);
+  });
+});
+
+describe("the receiver's Retry-After", () => {
+  /** When the consumer scheduled the delivery's next attempt, as stored in D1. */
+  async function nextAttempt(deliveryId: string) {
+    const row = await workerEnv.DB.prepare('SELECT next_attempt_at, last_attempt_at, last_error FROM hook_deliveries WHERE id = ?')
+      .bind(deliveryId)
+      .first<{ next_attempt_at: string | null; last_attempt_at: string; last_error: string }>();
+    return { ...row!, waitSeconds: (Date.parse(row!.next_attempt_at!) - Date.parse(row!.last_attempt_at)) / 1000 };
+  }
+
+  async function oneFailure(respond: () => Response) {
+    receiver.respond = respond;
+    await subscribe(keys.acme, { target_url: 'https://a.example/hook', view: 'events' });
+    await addEvents(nextEpoch(), 1);
+    const queue = recordingQueue();
+    await fireCron(new Date(), queue);
+    const result = await runQueue(DELIVERY_QUEUE, [{ body: queue.sent[0]!, attempts: 1 }]);
+    return { delaySeconds: result.retryMessages[0]?.delaySeconds, stored: await nextAttempt(queue.sent[0]!.deliveryId) };
+  }
+
+  it('waits as long as a 429 asks in seconds, instead of the 30 s backoff', async () => {
+    const { delaySeconds, stored } = await oneFailure(() => new Response('slow down', { status: 429, headers: { 'retry-after': '3600' } }));
+    expect(delaySeconds).toBe(3600);
+    expect(stored.waitSeconds).toBe(3600);
+    expect(stored.last_error).toMatch(/HTTP 429.*asked to wait 3600 s \(Retry-After\)/);
+  });
+
+  it('waits until the HTTP-date a 503 names', async () => {
+    const when = new Date(Math.ceil(Date.now() / 1000) * 1000 + 600_000);
+    const { delaySeconds, stored } = await oneFailure(
+      () => new Response('maintenance', { status: 503, headers: { 'retry-after': when.toUTCString() } }),
+    );
+    // Whole seconds, rounded up, from whenever the consumer ran: the stored time is the date itself.
+    expect(delaySeconds).toBeGreaterThanOrEqual(599);
+    expect(delaySeconds).toBeLessThanOrEqual(601);
+    expect(stored.next_attempt_at).toBe(when.toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  });
+
+  it(`caps a longer Retry-After at HOOK_POLICY.retryAfterMaxSeconds (${HOOK_POLICY.retryAfterMaxSeconds} s)`, async () => {
+    const { delaySeconds, stored } = await oneFailure(() => new Response(null, { status: 429, headers: { 'retry-after': '86400' } }));
+    expect(delaySeconds).toBe(HOOK_POLICY.retryAfterMaxSeconds);
+    expect(stored.waitSeconds).toBe(HOOK_POLICY.retryAfterMaxSeconds);
+  });
+
+  it('keeps the exponential backoff for other statuses, and for a Retry-After that is not a number or a date', async () => {
+    expect((await oneFailure(() => new Response(null, { status: 500, headers: { 'retry-after': '3600' } }))).delaySeconds).toBe(30);
+    await removeAllHooks();
+    expect((await oneFailure(() => new Response(null, { status: 429, headers: { 'retry-after': 'soon' } }))).delaySeconds).toBe(30);
+  });
+});
+
+describe('headers the target requires', () => {
+  it('sends x-make-apikey with every attempt, retries included, beside the signature', async () => {
+    let answers = 0;
+    receiver.respond = () => new Response(null, { status: answers++ === 0 ? 500 : 200 });
+    await subscribe(keys.acme, { target_url: 'https://hook.eu1.make.com/abc', view: 'events', headers: { 'x-make-apikey': 'mk_123' } });
+    await addEvents(nextEpoch(), 1);
+    const queue = recordingQueue();
+    await fireCron(new Date(), queue);
+    await runQueue(DELIVERY_QUEUE, [{ body: queue.sent[0]!, attempts: 1 }]);
+    await runQueue(DELIVERY_QUEUE, [{ body: queue.sent[0]!, attempts: 2 }]);
+    const attempts = receiver.to('https://hook.eu1.make.com/abc');
+    expect(attempts.map((r) => r.status)).toEqual([500, 200]);
+    for (const r of attempts) {
+      expect(r.headers['x-make-apikey']).toBe('mk_123');
+      expect(r.headers['webhook-signature']).toMatch(/^v1,/);
+    }
+    const log = JSON.stringify(await deliveryLog(attempts[0]!.json.subscription_id));
+    expect(log).not.toContain('mk_123');
+  });
+});
+
+describe('the per-account ceiling', () => {
+  it(`keeps at most ${HOOK_POLICY.maxInFlightPerAccount} batches of one account in flight and hands a free slot to the longest-waiting hook`, async () => {
+    const epoch = nextEpoch();
+    const count = HOOK_POLICY.maxInFlightPerAccount + 2;
+    const hooks = [];
+    for (let i = 0; i < count; i++) hooks.push(await subscribe(keys.acme, { target_url: `https://a.example/${i}`, view: 'events' }));
+    await addEvents(epoch, 150);
+    const queue = recordingQueue();
+    await fireCron(new Date(), queue);
+    expect(queue.sent).toHaveLength(HOOK_POLICY.maxInFlightPerAccount);
+    // The cron stores the batches in subscription-id order; the last two stored wait, oldest first.
+    const waiting = hooks
+      .map((h) => h.id)
+      .filter((id) => !queue.sent.some((m) => m.subscriptionId === id))
+      .sort();
+    expect(waiting).toHaveLength(2);
+
+    // One batch lands: its slot goes to a hook that has waited, not to that hook's own next batch.
+    const landed = await runQueue(DELIVERY_QUEUE, [{ body: queue.sent[0]!, attempts: 1 }]);
+    expect(landed.sent.map((m) => m.subscriptionId)).toEqual([waiting[0]]);
+    const next = await runQueue(DELIVERY_QUEUE, [{ body: queue.sent[1]!, attempts: 1 }]);
+    expect(next.sent.map((m) => m.subscriptionId)).toEqual([waiting[1]]);
+    // Then the hooks whose first batch landed first get their second.
+    const third = await runQueue(DELIVERY_QUEUE, [{ body: queue.sent[2]!, attempts: 1 }]);
+    expect(third.sent.map((m) => m.subscriptionId)).toEqual([queue.sent[0]!.subscriptionId]);
+  });
+});
+
+describe('after a plan downgrade', () => {
+  it('delivers only the columns the lower plan reads, and the hook stays visible to the account', async () => {
+    const epoch = nextEpoch();
+    const hook = await subscribe(keys.acme, { target_url: 'https://a.example/hook', view: 'events' });
+    const ids = await addEvents(epoch, 1);
+    await workerEnv.DB.prepare(`UPDATE tenants SET plan = 'essentials' WHERE id = 'acme'`).run();
+    try {
+      await drain(new Date());
+      const [request] = receiver.to('https://a.example/hook');
+      expect(request!.json.rows.map((r) => r.id)).toEqual(ids);
+      const essentials = (await (await api('/v1/views/events', keys.initech)).json()) as { columns: { name: string }[] };
+      expect(Object.keys(request!.json.rows[0]!).sort()).toEqual(['id', ...essentials.columns.map((c) => c.name)].sort());
+      expect((await getHook(keys.acme, hook.id)).cursor?.row_id).toBe(ids[0]);
+    } finally {
+      await workerEnv.DB.prepare(`UPDATE tenants SET plan = 'professional' WHERE id = 'acme'`).run();
+    }
   });
 });
 

@@ -33,12 +33,6 @@ export async function insertRows(tenant: string, viewName: string, rows: readonl
   await workerEnv.DB.batch(statements);
 }
 
-/** A day after the demo's last day, so inserted rows are newer than anything seeded. */
-export function dayAfterDemo(offset: number): string {
-  const base = Date.UTC(2026, 10, 20); // TEST_END_DATE, 2026-11-20
-  return new Date(base + offset * 86_400_000).toISOString().slice(0, 10);
-}
-
 export interface Received {
   readonly url: string;
   readonly headers: Record<string, string>;
@@ -111,8 +105,17 @@ export async function fireCron(at: Date, queue?: ReturnType<typeof recordingQueu
   await handlers.scheduled!(controller, runEnv, ctx);
 }
 
-/** Hands messages to the Worker's queue handler as a batch from `queueName`, and returns what it acked or retried. */
-export async function runQueue(queueName: string, messages: readonly { body: DeliveryMessage; attempts: number; id?: string }[]) {
+/**
+ * Hands messages to the Worker's queue handler as a batch from `queueName`, and returns what it
+ * acked or retried, and what it put on the queue next (a landed batch enqueues the hook's next
+ * one at once). `queue` records those sends instead of the DELIVERIES binding, so nothing runs
+ * behind the test's back; pass it to collect several runs' sends in one place.
+ */
+export async function runQueue(
+  queueName: string,
+  messages: readonly { body: DeliveryMessage; attempts: number; id?: string }[],
+  queue: ReturnType<typeof recordingQueue> = recordingQueue(),
+) {
   const batch = createMessageBatch<DeliveryMessage>(
     queueName,
     messages.map((m, i) => ({ id: m.id ?? `m${i}-${m.body.deliveryId}`, timestamp: new Date(), attempts: m.attempts, body: m.body })),
@@ -128,9 +131,36 @@ export async function runQueue(queueName: string, messages: readonly { body: Del
     });
   }
   const ctx = createExecutionContext();
-  await handlers.queue!(batch, workerEnv, ctx);
+  await handlers.queue!(batch, { ...workerEnv, DELIVERIES: queue } as unknown as Env, ctx);
   const result = await getQueueResult(batch, ctx);
-  return { ...result, retryMessages: result.retryMessages.map((r) => ({ ...r, delaySeconds: delays.get(r.msgId) })) };
+  return {
+    ...result,
+    retryMessages: result.retryMessages.map((r) => ({ ...r, delaySeconds: delays.get(r.msgId) })),
+    sent: queue.sent,
+  };
+}
+
+/**
+ * The cron at `at`, then the queue consumer on everything enqueued, over and over until the
+ * queue is empty, as Cloudflare would run them with a receiver that answers at once. Returns
+ * the messages in the order they were put on the queue. Bounded, so a drain that never ends
+ * fails the test instead of hanging it.
+ */
+export async function drain(at: Date, maxRounds = 50): Promise<DeliveryMessage[]> {
+  const first = recordingQueue();
+  await fireCron(at, first);
+  const all = [...first.sent];
+  let next = first.sent;
+  for (let round = 0; next.length > 0; round++) {
+    if (round >= maxRounds) throw new Error(`the queue did not drain in ${maxRounds} rounds`);
+    const { sent } = await runQueue(
+      DELIVERY_QUEUE,
+      next.map((body) => ({ body, attempts: 1 })),
+    );
+    all.push(...sent);
+    next = sent;
+  }
+  return all;
 }
 
 export interface HookBody {

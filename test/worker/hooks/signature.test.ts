@@ -1,6 +1,29 @@
-import { describe, expect, it } from 'vitest';
-import { referenceSign, referenceVerify } from '../../support/standard-webhooks-reference.ts';
+import { Webhook } from 'standardwebhooks';
+import { describe, expect, it, vi } from 'vitest';
 import { generateSecret, sign, signatureHeaders, verify } from '../../../worker/hooks/signature.ts';
+
+/**
+ * The oracle: the Standard Webhooks project's own JavaScript library (npm `standardwebhooks`),
+ * which shares no code with ours. It reads the clock for its 5-minute tolerance, so the clock
+ * is set to `nowSeconds` for the call.
+ */
+function oracleVerify(input: { secret: string; headers: Record<string, string>; body: string; nowSeconds: number }): boolean {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(input.nowSeconds * 1000);
+  try {
+    new Webhook(input.secret).verify(input.body, input.headers);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+/** The oracle's `v1,<base64>` signature. */
+function oracleSign(secret: string, id: string, timestampSeconds: number, body: string): string {
+  return new Webhook(secret).sign(id, new Date(timestampSeconds * 1000), body);
+}
 
 // The published test vector, as used by the reference libraries' own "sign function works"
 // tests in standard-webhooks/standard-webhooks (libraries/javascript/src/webhook.test.ts and
@@ -40,16 +63,9 @@ describe('the Standard Webhooks test vector', () => {
     });
   });
 
-  it('is also reproduced by the independent reference verifier, so the reference itself is right', async () => {
-    await expect(referenceSign(VECTOR.secret, VECTOR.id, VECTOR.timestamp, VECTOR.body)).resolves.toBe(VECTOR.signature);
-    await expect(
-      referenceVerify({
-        secret: VECTOR.secret,
-        headers: vectorHeaders,
-        body: VECTOR.body,
-        nowSeconds: VECTOR.timestamp,
-      }),
-    ).resolves.toBe(true);
+  it('is also reproduced by the standardwebhooks library, so the oracle itself is right', () => {
+    expect(oracleSign(VECTOR.secret, VECTOR.id, VECTOR.timestamp, VECTOR.body)).toBe(VECTOR.signature);
+    expect(oracleVerify({ secret: VECTOR.secret, headers: vectorHeaders, body: VECTOR.body, nowSeconds: VECTOR.timestamp })).toBe(true);
   });
 
   it('signs the same bytes given as a Uint8Array', async () => {
@@ -69,13 +85,13 @@ describe('generateSecret', () => {
 });
 
 describe('signatureHeaders', () => {
-  it('produces headers the independent reference verifier accepts', async () => {
+  it('produces headers the standardwebhooks library accepts', async () => {
     const secret = generateSecret();
     const headers = await signatureHeaders(secret, 'msg_1', BODY, NOW);
     expect(headers['webhook-id']).toBe('msg_1');
     expect(headers['webhook-timestamp']).toBe(String(nowSeconds));
     expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
-    await expect(referenceVerify({ secret, headers: { ...headers }, body: BODY, nowSeconds })).resolves.toBe(true);
+    expect(oracleVerify({ secret, headers: { ...headers }, body: BODY, nowSeconds })).toBe(true);
   });
 
   it('uses whole unix seconds for the timestamp', async () => {
@@ -89,7 +105,7 @@ describe('signatureHeaders', () => {
     const headers = await signatureHeaders([previous, next], 'msg_rotating', BODY, NOW);
     expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
     for (const secret of [previous, next]) {
-      await expect(referenceVerify({ secret, headers: { ...headers }, body: BODY, nowSeconds })).resolves.toBe(true);
+      expect(oracleVerify({ secret, headers: { ...headers }, body: BODY, nowSeconds })).toBe(true);
       await expect(verify({ secret, headers, body: BODY, now: NOW })).resolves.toEqual({ ok: true });
     }
     await expectFailure(verify({ secret: generateSecret(), headers, body: BODY, now: NOW }), /No signature .* matches/);
@@ -108,12 +124,12 @@ describe('verify', () => {
     return { secret, headers: await signatureHeaders(secret, 'msg_2', BODY, NOW) };
   }
 
-  it('accepts a signature made by the independent reference implementation', async () => {
+  it('accepts a signature made by the standardwebhooks library', async () => {
     const secret = generateSecret();
     const headers = {
       'webhook-id': 'msg_ref',
       'webhook-timestamp': String(nowSeconds),
-      'webhook-signature': await referenceSign(secret, 'msg_ref', nowSeconds, BODY),
+      'webhook-signature': oracleSign(secret, 'msg_ref', nowSeconds, BODY),
     };
     await expect(verify({ secret, headers, body: BODY, now: NOW })).resolves.toEqual({ ok: true });
   });
@@ -127,25 +143,25 @@ describe('verify', () => {
     await expect(verify({ secret, headers: shouting, body: BODY, now: NOW })).resolves.toEqual({ ok: true });
   });
 
-  it('rejects a tampered body, in ours and in the reference', async () => {
+  it('rejects a tampered body, in ours and in the standardwebhooks library', async () => {
     const { secret, headers } = await signed();
     const tampered = BODY.replace('42', '43');
     await expectFailure(verify({ secret, headers, body: tampered, now: NOW }), /No signature/);
-    await expect(referenceVerify({ secret, headers: { ...headers }, body: tampered, nowSeconds })).resolves.toBe(false);
+    expect(oracleVerify({ secret, headers: { ...headers }, body: tampered, nowSeconds })).toBe(false);
   });
 
-  it('rejects a tampered webhook-id, in ours and in the reference', async () => {
+  it('rejects a tampered webhook-id, in ours and in the standardwebhooks library', async () => {
     const { secret, headers } = await signed();
     const tampered = { ...headers, 'webhook-id': 'msg_3' };
     await expectFailure(verify({ secret, headers: tampered, body: BODY, now: NOW }), /No signature/);
-    await expect(referenceVerify({ secret, headers: tampered, body: BODY, nowSeconds })).resolves.toBe(false);
+    expect(oracleVerify({ secret, headers: tampered, body: BODY, nowSeconds })).toBe(false);
   });
 
   it('rejects a tampered webhook-timestamp, even one still inside the tolerance', async () => {
     const { secret, headers } = await signed();
     const tampered = { ...headers, 'webhook-timestamp': String(nowSeconds - 1) };
     await expectFailure(verify({ secret, headers: tampered, body: BODY, now: NOW }), /No signature/);
-    await expect(referenceVerify({ secret, headers: tampered, body: BODY, nowSeconds })).resolves.toBe(false);
+    expect(oracleVerify({ secret, headers: tampered, body: BODY, nowSeconds })).toBe(false);
     const padded = { ...headers, 'webhook-timestamp': `0${nowSeconds}` };
     await expectFailure(verify({ secret, headers: padded, body: BODY, now: NOW }), /No signature/);
   });
@@ -198,7 +214,7 @@ describe('verify', () => {
     it('rejects a timestamp 301 s old as a possible replay', async () => {
       const { secret, headers } = await signed();
       await expectFailure(verify({ secret, headers, body: BODY, now: new Date(NOW.getTime() + 301_000) }), /300 seconds old.*replay/);
-      await expect(referenceVerify({ secret, headers: { ...headers }, body: BODY, nowSeconds: nowSeconds + 301 })).resolves.toBe(false);
+      expect(oracleVerify({ secret, headers: { ...headers }, body: BODY, nowSeconds: nowSeconds + 301 })).toBe(false);
     });
 
     it('rejects a timestamp 301 s in the future', async () => {

@@ -108,6 +108,8 @@ describe('POST /v1/hooks', () => {
     [{ target_url: TARGET, view: 'events', filters: ['user_id=eq.1'] }, /"filters" must be an object/],
     [{ target_url: TARGET, view: 'events', filters: { user_id: 1 } }, /must be a filter string like "eq.42"/],
     [{ target_url: TARGET, view: 'events', filters: { limit: '5' } }, /'limit' is a query parameter, not a column/],
+    [{ target_url: TARGET, view: 'events', filters: { user_id: [] } }, /"filters.user_id" is an empty list/],
+    [{ target_url: TARGET, view: 'events', filtres: {} }, /Unknown field "filtres"\. Did you mean 'filters'\?/],
     [{ target_url: TARGET, view: 'events', select: [] }, /"select" is empty/],
     [{ target_url: TARGET, view: 'events', select: ['count()'] }, /Aggregates do not apply/],
   ])('refuses the body %j with 400 saying what to fix', async (body, pattern) => {
@@ -204,5 +206,104 @@ describe('hooks across keys of one account', () => {
     // The professional key still sees both.
     const all = (await (await api('/v1/hooks', keys.acme)).json()) as { hooks: { id: string }[] };
     expect(all.hooks.map((h) => h.id)).toEqual(expect.arrayContaining([pro.id, own.id]));
+  });
+});
+
+describe('the 100-hook cap', () => {
+  it('holds under 130 concurrent POSTs: exactly 100 are created, the rest get 409 naming the limit', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 130 }, (_, i) => post(keys.acme, { target_url: `${TARGET}${i}`, view: 'events' })),
+    );
+    const created = answers.filter((a) => a.status === 201);
+    const refused = answers.filter((a) => a.status === 409);
+    expect(created).toHaveLength(100);
+    expect(refused).toHaveLength(30);
+    expect(refused[0]!.body).toMatchObject({ limit: 'maxHooksPerTenant', detail: expect.stringMatching(/already has 100 hooks/) });
+    const { workerEnv } = await import('./helpers.ts');
+    const stored = await workerEnv.DB.prepare('SELECT COUNT(*) AS n FROM hook_subscriptions WHERE tenant_id = ?')
+      .bind('acme')
+      .first<{ n: number }>();
+    expect(stored?.n).toBe(100);
+    // Another account's cap is its own.
+    expect((await post(keys.globex, { target_url: TARGET, view: 'events' })).status).toBe(201);
+  });
+});
+
+describe('after a plan downgrade', () => {
+  it('every key of the account still lists, reads, resumes and deletes the hooks made on the higher plan', async () => {
+    const { workerEnv } = await import('./helpers.ts');
+    const hook = await subscribe(keys.acme, { target_url: TARGET, view: 'daily_user_summary', filters: { user_id: 'eq.210003' } });
+    await workerEnv.DB.prepare(`UPDATE tenants SET plan = 'essentials' WHERE id = 'acme'`).run();
+    try {
+      const listed = (await (await api('/v1/hooks', keys.acme)).json()) as { hooks: HookBody[] };
+      expect(listed.hooks.map((h) => h.id)).toEqual([hook.id]);
+      expect((await getHook(keys.acme, hook.id)).id).toBe(hook.id);
+      expect((await api(`/v1/hooks/${hook.id}/deliveries`, keys.acme)).status).toBe(200);
+      expect((await api(`/v1/hooks/${hook.id}/resume`, keys.acme, { method: 'POST' })).status).toBe(200);
+      expect((await api(`/v1/hooks/${hook.id}`, keys.acme, { method: 'DELETE' })).status).toBe(200);
+      expect((await api(`/v1/hooks/${hook.id}`, keys.acme)).status).toBe(404);
+    } finally {
+      await workerEnv.DB.prepare(`UPDATE tenants SET plan = 'professional' WHERE id = 'acme'`).run();
+    }
+  });
+
+  it('shows a hook whose key was lowered to the plan it now reads with', async () => {
+    const { createKey, run } = await import('../../../worker/tenants/admin.ts');
+    const { workerEnv } = await import('./helpers.ts');
+    const maker = await createKey('acme', 'professional', 'maker');
+    const viewer = await createKey('acme', 'essentials', 'viewer');
+    await run(workerEnv.DB, maker.statement);
+    await run(workerEnv.DB, viewer.statement);
+    const hook = await subscribe(maker.key, { target_url: TARGET, view: 'daily_user_summary' });
+    expect((await api(`/v1/hooks/${hook.id}`, viewer.key)).status).toBe(404);
+    // The making key is limited to Essentials: the hook reads at Essentials from now on.
+    await workerEnv.DB.prepare(`UPDATE api_keys SET plan = 'essentials' WHERE id = ?`).bind(maker.id).run();
+    expect((await api(`/v1/hooks/${hook.id}`, viewer.key)).status).toBe(200);
+    expect((await api(`/v1/hooks/${hook.id}`, viewer.key, { method: 'DELETE' })).status).toBe(200);
+  });
+});
+
+describe('headers the target requires (Make’s x-make-apikey)', () => {
+  const MAKE = 'https://hook.eu1.make.com/abc123';
+
+  it('accepts x-make-apikey at creation and never shows it again: not in the 201, GET, the list or the delivery log', async () => {
+    const secretKey = 'mk-live-7f3a9c2e-UNIQUE-VALUE';
+    const res = await api('/v1/hooks', keys.acme, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ target_url: MAKE, view: 'events', headers: { 'X-Make-ApiKey': secretKey } }),
+    });
+    expect(res.status).toBe(201);
+    const created = await res.text();
+    expect(created).not.toContain(secretKey);
+    const { id } = JSON.parse(created) as { id: string };
+    for (const path of [`/v1/hooks/${id}`, '/v1/hooks', `/v1/hooks/${id}/deliveries`]) {
+      const text = await (await api(path, keys.acme)).text();
+      expect(text, path).toContain(id);
+      expect(text, path).not.toContain(secretKey);
+    }
+  });
+
+  it.each([
+    [{ 'x-make-apikey': '' }, /"headers.x-make-apikey" must be a Make custom webhook's API key/],
+    [{ 'x-make-apikey': 42 }, /must be a Make custom webhook's API key, as text/],
+    [{ 'x-make-apikey': 'k'.repeat(513) }, /is 513 characters long; .* at most 512/],
+    [{ 'x-make-apikey': 'line\r\nx-injected: 1' }, /must be printable ASCII/],
+    [{ 'x-make-apikey': 'nul\u0000byte' }, /must be printable ASCII/],
+    [{ 'x-make-apikey': 'clé' }, /must be printable ASCII/],
+    [{ 'x-make-apikey': ' padded ' }, /no space at either end/],
+    [{ authorization: 'Bearer x' }, /may only set x-make-apikey; 'authorization' is not one of them/],
+    [{ 'webhook-signature': 'v1,forged' }, /may only set x-make-apikey/],
+    [['x-make-apikey', 'k'], /"headers" must be an object/],
+  ])('refuses the headers %j with a 400 that says what to fix', async (headers, pattern) => {
+    const res = await post(keys.acme, { target_url: MAKE, view: 'events', headers });
+    expect(res.status).toBe(400);
+    expect(res.type).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ field: 'headers', detail: expect.stringMatching(pattern) });
+  });
+
+  it('takes a key of exactly 512 printable characters, the most Make allows', async () => {
+    const res = await post(keys.acme, { target_url: MAKE, view: 'events', headers: { 'x-make-apikey': `a b~${'k'.repeat(508)}` } });
+    expect(res.status).toBe(201);
   });
 });

@@ -49,6 +49,9 @@ describe('checkTargetUrl in production', () => {
     ['https://223.255.255.255/', 'https://223.255.255.255/'],
     ['https://[2000::1]/', 'https://[2000::1]/'],
     ['https://[3ffe::1]/', 'https://[3ffe::1]/'],
+    // A trailing dot on a public name is still that public name.
+    ['https://example.com./hooks', 'https://example.com./hooks'],
+    ['https://hooks.zapier.com../x', 'https://hooks.zapier.com../x'],
   ])('accepts %j as %s', (raw, href) => {
     const result = checkTargetUrl(raw, production);
     expect(result).toEqual({ ok: true, url: expect.any(URL) });
@@ -157,6 +160,28 @@ describe('checkTargetUrl in production', () => {
     ['https://db.internal/', INTERNAL_NAME],
     ['https://nas.home.arpa/', INTERNAL_NAME],
     ['https://build.corp./', INTERNAL_NAME],
+    // Trailing dots, which a resolver drops: two of them got past the checks (issue 11.7).
+    ['https://localhost../', LOOPBACK],
+    ['https://localhost.../hooks', LOOPBACK],
+    ['https://api.localhost../', LOOPBACK],
+    ['https://metadata.google.internal../', METADATA],
+    ['https://metadata../', METADATA],
+    ['https://foo.internal../', INTERNAL_NAME],
+    ['https://printer.local.../', INTERNAL_NAME],
+    ['https://intranet../', INTERNAL_NAME],
+    ['https://127.0.0.1../', LOOPBACK],
+    ['https://10.0.0.1.../', PRIVATE],
+    ['https://169.254.169.254../latest/meta-data/', METADATA],
+    ['https://0x7f.1../', LOOPBACK],
+    ['https://2130706433../', LOOPBACK],
+    // Empty labels: no resolver agrees on what they name.
+    ['https://example..com/', /cannot be read/],
+    // IPv6 forms carrying a forbidden IPv4 address.
+    ['https://[::ffff:7f00:1]/', MAPPED],
+    ['https://[0:0:0:0:0:ffff:169.254.169.254]/', MAPPED],
+    ['https://[64:ff9b::a9fe:a9fe]/', RESERVED],
+    ['https://[64:ff9b:1::a00:1]/', RESERVED],
+    ['https://[2002:7f00:1::]/', RESERVED],
   ])('refuses %j, naming the problem', (raw, problem) => {
     const result = checkTargetUrl(raw, production);
     expect(result).toEqual({ ok: false, reason: expect.stringMatching(problem) });
@@ -233,6 +258,12 @@ describe('isForbiddenAddress', () => {
     '0.0.0.0',
     '224.0.0.1',
     'printer.local',
+    'localhost..',
+    'metadata.google.internal..',
+    'foo.internal..',
+    '127.0.0.1..',
+    '0177.0.0.1',
+    '::ffff:7f00:1',
   ])('forbids %j', (host) => {
     expect(isForbiddenAddress(host)).toBe(true);
   });

@@ -488,6 +488,8 @@ describe('GET /openapi.json: triggers and webhooks', () => {
       lastSuccessAt: null,
       createdAt: '2026-11-20T00:00:00Z',
       updatedAt: '2026-11-20T00:00:00Z',
+      targetHeaders: {},
+      keyPlan: 'professional',
     };
     const delivery: Delivery = {
       id: 'msg_0',
@@ -504,6 +506,7 @@ describe('GET /openapi.json: triggers and webhooks', () => {
       lastAttemptAt: null,
       finishedAt: null,
       createdAt: '2026-11-20T00:00:00Z',
+      nextAttemptAt: null,
     };
     const hook = schema('Hook');
     expect(Object.keys(hook.properties).sort()).toEqual(Object.keys(hookJson(sub)).sort());

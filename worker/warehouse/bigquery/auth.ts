@@ -161,10 +161,10 @@ export class ServiceAccountTokenSource implements TokenSource {
   private inflight_: Promise<string> | null = null;
   private inflightSince_ = 0;
 
-  constructor(
-    private readonly key: ServiceAccountKey,
-    options: ServiceAccountTokenOptions = {},
-  ) {
+  private readonly key: ServiceAccountKey;
+
+  constructor(key: ServiceAccountKey, options: ServiceAccountTokenOptions = {}) {
+    this.key = key;
     this.fetch_ = options.fetch ?? ((input, init) => fetch(input, init));
     this.now_ = options.now ?? Date.now;
     this.scope_ = options.scope ?? BIGQUERY_SCOPE;

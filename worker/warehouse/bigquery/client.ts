@@ -28,17 +28,25 @@ export interface BigQueryClientOptions {
   readonly random?: () => number;
   readonly apiBase?: string;
   /**
-   * Budget for one query from the first request to the last page, retries and polling
-   * included. Sheets abandons a custom function after 30 s, so the default leaves room.
+   * Budget for one query from the first request to its first page of results, retries, new
+   * jobs and polling included; each later page of a finished job gets the same budget of its
+   * own. Sheets abandons a custom function after 30 s, so the default leaves room.
    */
   readonly deadlineMs?: number;
   /** How long each jobs.query / getQueryResults call asks BigQuery to wait for completion. */
   readonly pollTimeoutMs?: number;
-  /** Rows per page (maxResults); BigQuery also caps a page at about 10 MB. */
+  /**
+   * Rows per page (maxResults); BigQuery also caps a page at about 10 MB. With pagesAhead,
+   * up to (1 + pagesAhead) pages sit in memory at once, so this stays well below 128 MB.
+   */
   readonly pageSize?: number;
+  /**
+   * Result pages fetched ahead of the reader (by startIndex, in parallel), so the next pages
+   * arrive while the current one is encoded. Memory holds at most this many pages beyond the
+   * current one. 0 reads page after page, each only when the reader asks for it.
+   */
+  readonly pagesAhead?: number;
   readonly backoff?: BackoffOptions;
-  /** Keeps work started after the answer (cancelling an abandoned job) alive: the request's ctx.waitUntil. */
-  readonly waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 /** One query to run: the SQL and parameters from compileSelect, and where and how to run it. */
@@ -60,6 +68,9 @@ export interface QueryResult {
   readonly timestamps: TimestampFormat;
 }
 
+/** One page of a finished query's result, in result order. */
+export type ResultPage = QueryResult;
+
 interface JobReference {
   readonly projectId: string;
   readonly jobId: string;
@@ -73,26 +84,50 @@ interface ResultsPage {
   readonly schema?: TableSchema;
   readonly rows?: readonly TableRow[];
   readonly pageToken?: string;
+  readonly totalRows?: string;
   readonly totalBytesProcessed?: string;
   readonly errors?: readonly { reason?: string; message?: string }[];
 }
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
-/** Reasons that are short-lived by Google's own description: retry with backoff. */
+/** Reasons that are short-lived by Google's own description: retry the same call with backoff. */
 const RETRYABLE_REASONS = new Set(['rateLimitExceeded', 'backendError', 'internalError']);
+/**
+ * Reasons for which the job itself failed (they arrive as HTTP 400): asking again for the same
+ * job returns the same failure, so the query is run again as a new job, with backoff.
+ * https://cloud.google.com/bigquery/docs/error-messages (jobRateLimitExceeded, jobBackendError,
+ * jobInternalError: "retry the job").
+ */
+const JOB_RETRY_REASONS = new Set(['jobRateLimitExceeded', 'jobBackendError', 'jobInternalError']);
 
 /** Timed out against our own deadline (not an HTTP answer). */
 class DeadlineExceeded extends Error {}
 
+/** The job failed for a reason that a new job may not meet. */
+class JobFailed extends Error {
+  readonly failure: GoogleError;
+  constructor(failure: GoogleError) {
+    super(failure.reason ?? 'job failed');
+    this.failure = failure;
+  }
+}
+
 /**
  * A small BigQuery REST client: jobs.query, then jobs.getQueryResults while the job runs and
  * for every further page. Retries 429/5xx and short-lived reasons with exponential backoff
- * and full jitter, honouring Retry-After, inside one overall deadline. Failures become
- * ApiErrors whose messages say what to do and never quote the SQL or Google's message.
+ * and full jitter, honouring Retry-After, inside one overall deadline; a failed job is run
+ * again as a new job. Failures become ApiErrors whose messages say what to do and never
+ * quote the SQL or Google's message.
+ *
+ * It never calls jobs.cancel: that method needs the `bigquery` or `cloud-platform` scope
+ * (https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/cancel, "Authorization
+ * scopes") and the token carries only `bigquery.readonly`. Every job is sent with a
+ * jobTimeoutMs of what is left of the deadline, so BigQuery stops a job by itself at the
+ * moment this client stops waiting for it.
  */
 export class BigQueryClient {
+  private readonly tokens_: TokenSource;
   private readonly fetch_: typeof fetch;
-  private readonly waitUntil_: (promise: Promise<unknown>) => void;
   private readonly now_: () => number;
   private readonly sleep_: (ms: number) => Promise<void>;
   private readonly random_: () => number;
@@ -100,23 +135,22 @@ export class BigQueryClient {
   private readonly deadlineMs_: number;
   private readonly pollTimeoutMs_: number;
   private readonly pageSize_: number;
+  private readonly pagesAhead_: number;
   private readonly baseMs_: number;
   private readonly maxMs_: number;
   private readonly maxAttempts_: number;
 
-  constructor(
-    private readonly tokens: TokenSource,
-    options: BigQueryClientOptions = {},
-  ) {
+  constructor(tokens: TokenSource, options: BigQueryClientOptions = {}) {
+    this.tokens_ = tokens;
     this.fetch_ = options.fetch ?? ((input, init) => fetch(input, init));
-    this.waitUntil_ = options.waitUntil ?? (() => undefined);
     this.now_ = options.now ?? Date.now;
     this.sleep_ = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random_ = options.random ?? Math.random;
     this.apiBase_ = (options.apiBase ?? BIGQUERY_API).replace(/\/+$/, '');
     this.deadlineMs_ = options.deadlineMs ?? 25_000;
     this.pollTimeoutMs_ = options.pollTimeoutMs ?? 10_000;
-    this.pageSize_ = options.pageSize ?? 10_000;
+    this.pageSize_ = options.pageSize ?? 5_000;
+    this.pagesAhead_ = Math.max(0, Math.floor(options.pagesAhead ?? 2));
     this.baseMs_ = options.backoff?.baseMs ?? 250;
     this.maxMs_ = options.backoff?.maxMs ?? 8_000;
     this.maxAttempts_ = options.backoff?.maxAttempts ?? 6;
@@ -124,43 +158,147 @@ export class BigQueryClient {
 
   /** Runs the query and reads every page of its result. */
   async query(spec: QuerySpec): Promise<QueryResult> {
+    let schema: TableSchema = { fields: [] };
+    let totalBytesProcessed: number | null = null;
+    const rows: TableRow[] = [];
+    for await (const page of this.pages(spec)) {
+      schema = page.schema;
+      totalBytesProcessed = page.totalBytesProcessed;
+      rows.push(...page.rows);
+    }
+    return { schema, rows, totalBytesProcessed, timestamps: 'int64-micros' };
+  }
+
+  /**
+   * Runs the query and yields its result page by page, fetching up to `pagesAhead` pages
+   * ahead of the reader. A reader that stops early leaves the pages in flight to be dropped.
+   * @example for await (const page of client.pages(spec)) encode(page.rows);
+   */
+  async *pages(spec: QuerySpec): AsyncGenerator<ResultPage> {
     const deadline = this.now_() + this.deadlineMs_;
-    let page = await this.call_<ResultsPage>(spec, deadline, 'POST', this.queriesUrl_(spec.project), () =>
-      this.requestBody_(spec, deadline, false),
-    );
-    const job = page.jobReference;
-    while (page.jobComplete === false) {
-      if (!job) throw this.protocolError_('a running job without a jobReference');
-      page = await this.getResults_(spec, job, deadline, undefined);
+    const { job, first } = await this.completedJob_(spec, deadline);
+    const schema = first.schema ?? { fields: [] };
+    const totalBytesProcessed = bytes(first.totalBytesProcessed);
+    const page = (rows: readonly TableRow[]): ResultPage => ({ schema, rows, totalBytesProcessed, timestamps: 'int64-micros' });
+    yield page(first.rows ?? []);
+    if (!first.pageToken) return;
+    // The job is done and its result kept for a day: each later page gets a budget of its own,
+    // so a reader slow to take pages (a client downloading an export) is not timed out.
+    if (!job) throw this.protocolError_('a page token without a jobReference');
+    const totalRows = first.totalRows !== undefined ? Number(first.totalRows) : NaN;
+    if (this.pagesAhead_ === 0 || !Number.isSafeInteger(totalRows)) {
+      yield* this.followTokens_(spec, job, first.pageToken, page);
+      return;
     }
-    failOnJobErrors(page, spec, this.tokens.principal);
-    const schema = page.schema ?? { fields: [] };
-    const rows: TableRow[] = [...(page.rows ?? [])];
-    const seen = new Set<string>();
-    while (page.pageToken) {
-      if (!job) throw this.protocolError_('a page token without a jobReference');
-      if (seen.has(page.pageToken)) throw this.protocolError_('a repeated page token');
-      seen.add(page.pageToken);
-      page = await this.getResults_(spec, job, deadline, page.pageToken);
-      rows.push(...(page.rows ?? []));
-    }
-    return { schema, rows, totalBytesProcessed: bytes(page.totalBytesProcessed), timestamps: 'int64-micros' };
+    yield* this.fetchAhead_(spec, job, first.rows?.length ?? 0, totalRows, page);
   }
 
   /** Validates the query and returns the bytes it would scan, without running it. */
   async dryRun(spec: QuerySpec): Promise<{ totalBytesProcessed: number | null }> {
     const deadline = this.now_() + this.deadlineMs_;
     const page = await this.call_<ResultsPage>(spec, deadline, 'POST', this.queriesUrl_(spec.project), () =>
-      this.requestBody_(spec, deadline, true),
+      this.requestBody_(spec, deadline, true, crypto.randomUUID()),
     );
     return { totalBytesProcessed: bytes(page.totalBytesProcessed) };
+  }
+
+  /**
+   * jobs.query, then polling until the job is done: the first page of its result. A job that
+   * failed for a passing reason is run again as a new job (a new requestId, since a reused one
+   * would name the failed job where BigQuery honours it) while the budget lasts.
+   */
+  private async completedJob_(spec: QuerySpec, deadline: number): Promise<{ job: JobReference | undefined; first: ResultsPage }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const requestId = crypto.randomUUID();
+        let page = await this.call_<ResultsPage>(spec, deadline, 'POST', this.queriesUrl_(spec.project), () =>
+          this.requestBody_(spec, deadline, false, requestId),
+        );
+        const job = page.jobReference;
+        while (page.jobComplete === false) {
+          if (!job) throw this.protocolError_('a running job without a jobReference');
+          page = await this.getResults_(spec, job, deadline, {});
+        }
+        failOnJobErrors(page, spec, this.tokens_.principal);
+        return { job, first: page };
+      } catch (err) {
+        if (!(err instanceof JobFailed)) throw err;
+        const delay = this.backoffMs_(attempt, err.failure.retryAfterSeconds);
+        if (attempt + 1 >= this.maxAttempts_ || this.now_() + delay >= deadline) {
+          throw this.mapped_(err.failure, spec, Math.max(1, Math.ceil(delay / 1000)));
+        }
+        console.warn('bigquery job failed, running it again as a new job', err.failure.reason, `attempt ${attempt + 1}`);
+        await this.sleep_(delay);
+      }
+    }
+  }
+
+  /** The sequential loop: each page names the next by its pageToken. */
+  private async *followTokens_(
+    spec: QuerySpec,
+    job: JobReference,
+    firstToken: string,
+    page: (rows: readonly TableRow[]) => ResultPage,
+  ): AsyncGenerator<ResultPage> {
+    const seen = new Set<string>();
+    let token: string | undefined = firstToken;
+    while (token) {
+      if (seen.has(token)) throw this.protocolError_('a repeated page token');
+      seen.add(token);
+      const next: ResultsPage = await this.getResults_(spec, job, this.now_() + this.deadlineMs_, { pageToken: token });
+      yield page(next.rows ?? []);
+      token = next.pageToken;
+    }
+  }
+
+  /**
+   * Pages by startIndex, up to `pagesAhead` requests in flight, delivered in order. BigQuery
+   * may return fewer rows than asked (a page stops at about 10 MB); the rest of that range is
+   * asked for next, before any later range is delivered.
+   */
+  private async *fetchAhead_(
+    spec: QuerySpec,
+    job: JobReference,
+    from: number,
+    totalRows: number,
+    page: (rows: readonly TableRow[]) => ResultPage,
+  ): AsyncGenerator<ResultPage> {
+    interface Range {
+      readonly start: number;
+      readonly size: number;
+      readonly answer: Promise<ResultsPage>;
+    }
+    const request = (start: number, size: number): Range => {
+      const answer = this.getResults_(spec, job, this.now_() + this.deadlineMs_, { startIndex: start, maxResults: size });
+      // A reader that stops early never awaits the ranges still queued.
+      answer.catch(() => undefined);
+      return { start, size, answer };
+    };
+    const queue: Range[] = [];
+    let next = from;
+    const fill = () => {
+      while (queue.length < this.pagesAhead_ && next < totalRows) {
+        const size = Math.min(this.pageSize_, totalRows - next);
+        queue.push(request(next, size));
+        next += size;
+      }
+    };
+    fill();
+    while (queue.length > 0) {
+      const range = queue.shift()!;
+      const rows = (await range.answer).rows ?? [];
+      if (rows.length === 0) throw this.protocolError_(`no rows at startIndex ${range.start} of ${totalRows}`);
+      if (rows.length < range.size) queue.unshift(request(range.start + rows.length, range.size - rows.length));
+      fill();
+      yield page(rows.length > range.size ? rows.slice(0, range.size) : rows);
+    }
   }
 
   private queriesUrl_(project: string): string {
     return `${this.apiBase_}/projects/${encodeURIComponent(project)}/queries`;
   }
 
-  private requestBody_(spec: QuerySpec, deadline: number, dryRun: boolean): string {
+  private requestBody_(spec: QuerySpec, deadline: number, dryRun: boolean, requestId: string): string {
     const remaining = Math.max(1, deadline - this.now_());
     return JSON.stringify({
       query: spec.sql,
@@ -168,34 +306,48 @@ export class BigQueryClient {
       parameterMode: 'NAMED',
       queryParameters: spec.params.map(toQueryParameter),
       timeoutMs: Math.min(this.pollTimeoutMs_, remaining),
-      // BigQuery stops the job itself once nobody is waiting for it, so it is not billed further.
-      jobTimeoutMs: String(this.deadlineMs_),
+      // BigQuery stops the job itself once nobody waits for it any more: no jobs.cancel needed.
+      jobTimeoutMs: String(Math.ceil(remaining)),
       maxResults: this.pageSize_,
       // Microseconds as an integer are exact; the default float seconds are not.
       formatOptions: { useInt64Timestamp: true },
-      // The same requestId on a retried call makes BigQuery return the first job, not start a second.
-      requestId: crypto.randomUUID(),
+      // Kept across transport retries of this call. Read-only queries may ignore it
+      // (https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/query#QueryRequest):
+      // a retry can start a second job, which is why only the answered job is ever read.
+      requestId,
       ...(spec.location ? { location: spec.location } : {}),
       ...(spec.maximumBytesBilled !== null ? { maximumBytesBilled: String(Math.floor(spec.maximumBytesBilled)) } : {}),
       ...(dryRun ? { dryRun: true } : {}),
     });
   }
 
-  private getResults_(spec: QuerySpec, job: JobReference, deadline: number, pageToken: string | undefined): Promise<ResultsPage> {
+  private getResults_(
+    spec: QuerySpec,
+    job: JobReference,
+    deadline: number,
+    at: { pageToken?: string; startIndex?: number; maxResults?: number },
+  ): Promise<ResultsPage> {
     const url = new URL(`${this.queriesUrl_(job.projectId)}/${encodeURIComponent(job.jobId)}`);
     const remaining = Math.max(1, deadline - this.now_());
     url.searchParams.set('timeoutMs', String(Math.min(this.pollTimeoutMs_, remaining)));
-    url.searchParams.set('maxResults', String(this.pageSize_));
+    url.searchParams.set('maxResults', String(at.maxResults ?? this.pageSize_));
     url.searchParams.set('formatOptions.useInt64Timestamp', 'true');
     const location = job.location ?? spec.location;
     if (location) url.searchParams.set('location', location);
-    if (pageToken) url.searchParams.set('pageToken', pageToken);
+    if (at.pageToken) url.searchParams.set('pageToken', at.pageToken);
+    if (at.startIndex !== undefined) url.searchParams.set('startIndex', String(at.startIndex));
     return this.call_<ResultsPage>(spec, deadline, 'GET', url.toString(), null, job);
+  }
+
+  /** Exponential from baseMs, capped, with full jitter; never shorter than Retry-After. */
+  private backoffMs_(attempt: number, retryAfterSeconds: number | null): number {
+    const cap = Math.min(this.maxMs_, this.baseMs_ * 2 ** attempt);
+    return Math.max(this.random_() * cap, (retryAfterSeconds ?? 0) * 1000);
   }
 
   /**
    * One API call with retries. The request body is built per attempt (its timeoutMs follows
-   * the remaining budget) but keeps one requestId, so a retried jobs.query is idempotent.
+   * the remaining budget) but keeps its requestId.
    */
   private async call_<T>(
     spec: QuerySpec,
@@ -209,12 +361,12 @@ export class BigQueryClient {
     let refreshedToken = false;
     for (let attempt = 0; ; attempt++) {
       const remaining = deadline - this.now_();
-      if (remaining <= 0) throw this.timedOut_(spec, job);
+      if (remaining <= 0) throw this.timedOut_(spec);
       if (body && requestBody === null) requestBody = body();
       else if (body && requestBody !== null) requestBody = withTimeout(requestBody, Math.min(this.pollTimeoutMs_, remaining));
       let failure: GoogleError;
       try {
-        const token = await this.tokens.token();
+        const token = await this.tokens_.token();
         const res = await this.fetchWithin_(
           url,
           {
@@ -228,7 +380,7 @@ export class BigQueryClient {
         failure = await readGoogleError(res);
       } catch (err) {
         if (err instanceof ApiError) throw err;
-        if (err instanceof DeadlineExceeded) throw this.timedOut_(spec, job);
+        if (err instanceof DeadlineExceeded) throw this.timedOut_(spec);
         // A dropped connection: as retryable as a 503.
         failure = {
           status: 0,
@@ -237,9 +389,10 @@ export class BigQueryClient {
           retryAfterSeconds: null,
         };
       }
+      if (failure.reason !== null && JOB_RETRY_REASONS.has(failure.reason)) throw new JobFailed(failure);
       if (failure.status === 401 && !refreshedToken) {
         // The cached token was revoked or expired early: fetch a new one once, at once.
-        this.tokens.invalidate();
+        this.tokens_.invalidate();
         refreshedToken = true;
         attempt--;
         continue;
@@ -247,14 +400,19 @@ export class BigQueryClient {
       const retryable =
         failure.status === 0 || RETRYABLE_STATUS.has(failure.status) || (failure.reason !== null && RETRYABLE_REASONS.has(failure.reason));
       if (!retryable || failure.reason === 'quotaExceeded' || attempt + 1 >= this.maxAttempts_) throw this.mapped_(failure, spec, null);
-      const cap = Math.min(this.maxMs_, this.baseMs_ * 2 ** attempt);
-      const jitter = this.random_() * cap;
-      const delay = Math.max(jitter, (failure.retryAfterSeconds ?? 0) * 1000);
+      const delay = this.backoffMs_(attempt, failure.retryAfterSeconds);
       if (this.now_() + delay >= deadline) {
         // Waiting would overrun the budget: answer now, and pass on when to come back.
         throw this.mapped_(failure, spec, Math.max(1, Math.ceil(delay / 1000)));
       }
-      console.warn('bigquery call retried', failure.status, failure.reason, `attempt ${attempt + 1}`, `wait ${Math.round(delay)}ms`);
+      console.warn(
+        'bigquery call retried',
+        job ? 'getQueryResults' : 'jobs.query',
+        failure.status,
+        failure.reason,
+        `attempt ${attempt + 1}`,
+        `wait ${Math.round(delay)}ms`,
+      );
       await this.sleep_(delay);
     }
   }
@@ -272,9 +430,7 @@ export class BigQueryClient {
     }
   }
 
-  private timedOut_(spec: QuerySpec, job: JobReference | undefined): ApiError {
-    // Without waitUntil a Worker may drop the cancel once the 504 is sent, and the job runs on, billed.
-    if (job) this.waitUntil_(this.cancel_(job).catch(() => undefined));
+  private timedOut_(spec: QuerySpec): ApiError {
     return new ApiError(
       504,
       'warehouse-unavailable',
@@ -282,14 +438,6 @@ export class BigQueryClient {
       { project: spec.project, dataset: spec.dataset },
       { 'retry-after': '30' },
     );
-  }
-
-  /** Best effort: stop a job we no longer wait for, so it is not billed to the end. */
-  private async cancel_(job: JobReference): Promise<void> {
-    const url = new URL(`${this.apiBase_}/projects/${encodeURIComponent(job.projectId)}/jobs/${encodeURIComponent(job.jobId)}/cancel`);
-    if (job.location) url.searchParams.set('location', job.location);
-    const token = await this.tokens.token();
-    await this.fetch_(url.toString(), { method: 'POST', headers: requestHeaders(token, false) });
   }
 
   private protocolError_(what: string): ApiError {
@@ -302,7 +450,7 @@ export class BigQueryClient {
   }
 
   private mapped_(failure: GoogleError, spec: QuerySpec, retryAfter: number | null): ApiError {
-    return mapGoogleError(failure, { ...spec, principal: this.tokens.principal }, retryAfter);
+    return mapGoogleError(failure, { ...spec, principal: this.tokens_.principal }, retryAfter);
   }
 }
 
@@ -329,9 +477,7 @@ function bytes(text: string | undefined): number | null {
 function failOnJobErrors(page: ResultsPage, spec: QuerySpec, principal: string): void {
   if (page.schema || !page.errors?.length) return;
   const first = page.errors[0]!;
-  throw mapGoogleError(
-    { status: 400, reason: first.reason ?? null, message: first.message ?? '', retryAfterSeconds: null },
-    { ...spec, principal },
-    null,
-  );
+  const failure: GoogleError = { status: 400, reason: first.reason ?? null, message: first.message ?? '', retryAfterSeconds: null };
+  if (failure.reason !== null && JOB_RETRY_REASONS.has(failure.reason)) throw new JobFailed(failure);
+  throw mapGoogleError(failure, { ...spec, principal }, null);
 }

@@ -12,6 +12,17 @@ export const DATASET_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,1023}$/;
 /** View, record and column names come from shared/ definitions, which use snake_case only. */
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * BigQuery's documented ceilings for one query (https://cloud.google.com/bigquery/quotas,
+ * "Query jobs": at most 10,000 query parameters; an unresolved GoogleSQL query of at most
+ * 1,024K characters). GoogleSQL's LIKE has no documented pattern-length limit
+ * (https://cloud.google.com/bigquery/docs/reference/standard-sql/operators#like_operator);
+ * a pattern travels as a parameter, bounded only by the API's own value length. With one
+ * parameter per in.() list (inList below), the API's limits (50 filters, 1,000 characters
+ * per value, a 64 KB body) keep every query far inside both; the stand-in enforces them.
+ */
+export const BIGQUERY_QUERY_LIMITS = { maxParameters: 10_000, maxQueryChars: 1024 * 1024 } as const;
+
 /** The alias of the view's row in FROM; record fields are reached through their own UNNEST alias. */
 export const ROW_ALIAS = 't';
 
@@ -94,6 +105,20 @@ export const bigQueryDialect: Dialect = {
   like: (expr, placeholder, caseInsensitive) =>
     caseInsensitive ? `LOWER(${expr}) LIKE LOWER(${placeholder})` : `${expr} LIKE ${placeholder}`,
   likePattern: (pattern) => closeTrailingEscape(pattern),
+  // No LIKE pattern limit is documented. The query-length limits on
+  // https://cloud.google.com/bigquery/quotas ("Query jobs": unresolved query length, 12 MB
+  // resolved; "API requests": 10 MB request) stay out of reach: every value arrives in a URL of
+  // at most LIMITS.maxUrlLength or a body of at most LIMITS.maxQueryBodyBytes, and an in.() list
+  // binds a single parameter (below).
+  // One parameter per in.() list, not per value: BigQuery takes at most 10,000 parameters in a
+  // query and 50 lists of 500 values would need 25,000. The list travels as a JSON array of the
+  // values' canonical text, each cast back to the column's type
+  // (https://cloud.google.com/bigquery/docs/reference/standard-sql/json_functions#json_value_array).
+  inList: (expr, values, type, bind) => {
+    const list = bind(JSON.stringify(values.map((value) => parameterText({ value, type }))), 'STRING');
+    const items = `UNNEST(JSON_VALUE_ARRAY(${list}))`;
+    return type === 'STRING' ? `${expr} IN ${items}` : `${expr} IN (SELECT CAST(v AS ${type}) FROM ${items} AS v)`;
+  },
   bool: (value) => value,
 };
 

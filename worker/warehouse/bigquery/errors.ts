@@ -66,6 +66,25 @@ export function mapGoogleError(failure: GoogleError, ctx: ErrorContext, retryAft
         where,
         after(5),
       );
+    // The job* reasons arrive as HTTP 400 once the client has run the query again as new jobs
+    // and given up: https://cloud.google.com/bigquery/docs/error-messages
+    case 'jobRateLimitExceeded':
+      return new ApiError(
+        429,
+        'rate-limited',
+        `BigQuery would not start this query: the BigQuery project ${ctx.project} has reached its limit of queries running at the same time (the account's concurrent-query limit). Wait a minute and try again; if it keeps happening, the administrator can schedule fewer refreshes at once or ask Google to raise the limit.`,
+        { ...where, limit: 'concurrentQueries' },
+        after(10),
+      );
+    case 'jobBackendError':
+    case 'jobInternalError':
+      return new ApiError(
+        503,
+        'warehouse-unavailable',
+        'BigQuery failed this query on its side several times in a row (an internal BigQuery error, not a problem with the query). Try again in a minute.',
+        where,
+        after(30),
+      );
     case 'bytesBilledLimitExceeded': {
       const required = /(\d+) or higher required/i.exec(failure.message)?.[1];
       const limit = ctx.maximumBytesBilled;

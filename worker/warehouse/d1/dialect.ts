@@ -34,6 +34,10 @@ export const sqliteDialect: Dialect = {
     }
     return glob;
   },
+  // "Maximum characters (bytes) in a LIKE or GLOB pattern: 50 bytes"
+  // (https://developers.cloudflare.com/d1/platform/limits/): SQLITE_LIMIT_LIKE_PATTERN_LENGTH,
+  // which D1 lowers from SQLite's 50,000. A longer one fails the whole query.
+  maxLikePatternBytes: 50,
   bool: (value) => (value ? 1 : 0),
   // The whole list travels as one JSON array parameter, read back row by row by json_each.
   inList: (expr, values, type, bind) => {

@@ -105,6 +105,17 @@ function d1Error(err: unknown): ApiError {
       'The demo warehouse has no data for this account yet. Run `npm run seed` and try again.',
     );
   }
+  // The request's fault, not the warehouse's: a 4xx, so stale-if-error (cache/cached-result.ts
+  // serves stale only for 5xx and quota errors) never hides it and retrying cannot help.
+  // Parsing refuses these patterns first (query/pattern.ts); this is the backstop.
+  if (/LIKE or GLOB pattern too complex/i.test(message)) {
+    return new ApiError(
+      400,
+      'limit-exceeded',
+      `A like or ilike pattern is longer than the demo warehouse runs (${sqliteDialect.maxLikePatternBytes} bytes). Shorten it.`,
+      { limit: 'maxLikePatternBytes', maximum: sqliteDialect.maxLikePatternBytes },
+    );
+  }
   return new ApiError(
     502,
     'warehouse-error',

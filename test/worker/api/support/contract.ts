@@ -9,7 +9,8 @@ import { leafColumns, readableColumns, isViewAvailable, type LeafColumn } from '
 import type { ScalarType, ViewDef } from '../../../../shared/types.ts';
 import { VIEW_NAMES, VIEWS } from '../../../../shared/views/index.ts';
 import { DEMO_TENANTS, type DemoTenantId } from '../../../../worker/demo/tenants.ts';
-import { api, direct, testEnv } from '../../support/demo.ts';
+import { api as fetchApi, direct, testEnv } from '../../support/demo.ts';
+import { expectDocumentedResponse } from './openapi-contract.ts';
 
 export type Keys = Record<DemoTenantId, string>;
 export type Row = Record<string, unknown>;
@@ -111,6 +112,17 @@ export async function expectedRowsBatch(
   const queries = list.map((options) => directQuery(tenant, view, columns, options));
   const results = await testEnv.DB.batch(queries.map((x) => testEnv.DB.prepare(x.sql).bind(...x.params)));
   return results.map((r, i) => queries[i]!.decode(r.results as Record<string, unknown>[]));
+}
+
+/**
+ * A request to the worker, as support/demo.ts's api() makes it, whose answer must be one the
+ * served /openapi.json describes (see openapi-contract.ts): every contract-suite response is
+ * checked against the document.
+ */
+export async function api(path: string, key?: string, init: RequestInit = {}): Promise<Response> {
+  const res = await fetchApi(path, key, init);
+  await expectDocumentedResponse(init.method ?? 'GET', path, res);
+  return res;
 }
 
 /** A query string from pairs, every value percent-encoded. */

@@ -1,7 +1,7 @@
-// Review: date and time values outside what the warehouses can hold.
+// Date and time values outside what the warehouses can hold.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api, direct, seedTinyDemo } from '../support/demo.ts';
-import { expectProblem, getRows, qs, rowsPath, type Keys } from '../api/support/contract.ts';
+import { expectProblem, getRows, qs, rowsPath, type Keys } from './support/contract.ts';
 
 let keys: Keys;
 beforeAll(async () => {

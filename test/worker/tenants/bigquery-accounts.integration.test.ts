@@ -1,4 +1,4 @@
-// Review: an account the admin command accepts must be one the API can serve.
+// An account the admin command accepts must be one the API can serve.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createKey, run, tenantProblems, upsertTenant, type TenantInput } from '../../../worker/tenants/admin.ts';
 import { api, seedTinyDemo, testEnv } from '../support/demo.ts';

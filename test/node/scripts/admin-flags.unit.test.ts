@@ -1,4 +1,4 @@
-// Review (Node): `npm run admin` reads its flags without losing or inventing anything.
+// `npm run admin` reads its flags without losing or inventing anything.
 import { describe, expect, it } from 'vitest';
 import { adminHarness } from '../../support/admin-harness.ts';
 

@@ -1,7 +1,7 @@
 /**
  * Type-level contract of RowOf: the row a client receives is derived from the definition,
- * so a typo in a column name or a wrong JSON type is a compile error (`npm run typecheck`).
- * The runtime assertions below are no-ops; the checking is done by tsc.
+ * so a typo in a column name or a wrong JSON type is a compile error. A type test: nothing
+ * here runs; `npm run typecheck` (part of `npm test`) fails on any case that does not hold.
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import { leafColumns } from '../../shared/columns.ts';

@@ -1,4 +1,4 @@
-// Review: keyset paging is only as good as the row key it tie-breaks on. group_goals has no
+// Keyset paging is only as good as the row key it tie-breaks on. group_goals has no
 // unique column: two groups with the same target are two identical rows, in BigQuery and in
 // the demo warehouse alike.
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { D1Warehouse } from '../../../worker/warehouse/d1/warehouse.ts';
 import type { Cell, Warehouse } from '../../../worker/warehouse/types.ts';
 import { harness, queryFor, seedRows } from '../../support/bigquery/harness.ts';
 import { direct, seedTinyDemo, testEnv } from '../support/demo.ts';
-import { getRows, rowsPath, walkPages, type Keys } from '../api/support/contract.ts';
+import { getRows, rowsPath, walkPages, type Keys } from './support/contract.ts';
 
 const TARGETS = ['3.9', '6.5', '3.9', '3.9', '10.25', '6.5'];
 const DATASET = 'ties';

@@ -1,4 +1,4 @@
-// Review: a whole-view export stops at LIMITS.maxExportRows. Cut there with rows left over, it
+// A whole-view export stops at LIMITS.maxExportRows. Cut there with rows left over, it
 // must not end like a complete file. The cap is 5,000,000 rows, so the export here is given a
 // cap of 3 over the tiny demo instead.
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { LIMITS } from '../../../worker/query/limits.ts';
 import { parseQuery } from '../../../worker/query/parse.ts';
 import { streamExport } from '../../../worker/routes/rows.ts';
 import { D1Warehouse } from '../../../worker/warehouse/d1/warehouse.ts';
-import { type Keys } from '../api/support/contract.ts';
+import { type Keys } from './support/contract.ts';
 import { api, seedTinyDemo, testEnv } from '../support/demo.ts';
 
 let keys: Keys;
