@@ -73,7 +73,10 @@ describe('MCP over POST /mcp', () => {
     try {
       const result = await mcp.call('query_view', { view: 'daily_user_summary', select: ['active_duration_second'] });
       expect(result.isError).toBe(true);
-      expect(resultText(result)).toMatch(/Did you mean 'active_duration_seconds'/);
+      // The sentence README's "AI agents (MCP)" quotes.
+      expect(resultText(result)).toBe(
+        "Unknown column 'active_duration_second' in daily_user_summary. Did you mean 'active_duration_seconds', 'undefined_active_duration_seconds' or 'productive_active_duration_seconds'?",
+      );
       expect(problemOf(result)?.status).toBe(400);
     } finally {
       await mcp.close();
@@ -118,5 +121,41 @@ describe('MCP over POST /mcp', () => {
     });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="/);
+  });
+});
+
+describe('POST /mcp over plain HTTP, as the OpenAPI document describes it', () => {
+  const post = (body: unknown) =>
+    workerFetch(`${BASE}/mcp`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${keys.acme}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify(body),
+    });
+
+  it('documents 200, 202, 401 and 429 for POST /mcp, and the answers are those', async () => {
+    const doc = (await (await workerFetch(`${BASE}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; description: string }>>;
+    };
+    const operation = doc.paths['/mcp']?.['post'];
+    expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['200', '202', '401', '429']));
+    expect(operation?.description).toMatch(/405/);
+
+    const request = await post({ jsonrpc: '2.0', id: 1, method: 'ping' });
+    expect(request.status).toBe(200);
+    expect(await request.json()).toMatchObject({ jsonrpc: '2.0', id: 1, result: {} });
+    const notification = await post({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    expect(notification.status).toBe(202);
+  });
+
+  it('answers GET and DELETE with 405 and Allow: POST: no stream, no sessions', async () => {
+    for (const method of ['GET', 'DELETE']) {
+      const res = await workerFetch(`${BASE}/mcp`, { method, headers: { authorization: `Bearer ${keys.acme}` } });
+      expect(res.status, method).toBe(405);
+      expect(res.headers.get('allow'), method).toBe('POST');
+    }
   });
 });
