@@ -5,6 +5,7 @@ import { ApiError, problemResponse } from './http/errors.ts';
 import { allowedMethods } from './http/allowed-methods.ts';
 import { maxUrlLength, rateLimitKey, requestId, requireApiKey } from './http/middleware.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { mcp } from './mcp/route.ts';
 import { admin } from './routes/admin.ts';
 import { catalog } from './routes/catalog.ts';
 import { changes } from './routes/changes.ts';
@@ -41,6 +42,8 @@ export function createApp() {
   app.route('/v1/views', rows);
   app.route('/v1/views', changes);
   app.route('/v1/hooks', hooks);
+  // Authenticated and rate-limited inside, POST only: GET and DELETE get their 405 without a key.
+  app.route('/mcp', mcp);
 
   let allowed: ((path: string) => string[]) | undefined;
   app.notFound((c) => {

@@ -17,6 +17,7 @@ import { followableViews, followNote } from './follow.ts';
 import { type Json, ref } from './json.ts';
 import { changesPath } from './paths/changes.ts';
 import { hookPaths } from './paths/hooks.ts';
+import { mcpPaths } from './paths/mcp.ts';
 import { servicePaths } from './paths/service.ts';
 import { viewPaths } from './paths/views.ts';
 import { OPERATOR_NAMES, OPERATORS, operatorsFor } from './vocabulary.ts';
@@ -80,6 +81,7 @@ export function openApiDocument(serverUrl: string): object {
   }
   Object.assign(schemas, hookSchemas(followable));
   Object.assign(paths, hookPaths());
+  Object.assign(paths, mcpPaths());
   addMiddlewareResponses(paths);
   return {
     openapi: '3.1.0',
@@ -100,6 +102,7 @@ export function openApiDocument(serverUrl: string): object {
         name: 'Hooks',
         description: `REST hooks: new rows of a view POSTed to your URL, signed per Standard Webhooks. At most ${MAX_HOOKS_PER_TENANT} per account.`,
       },
+      { name: 'AI agents', description: 'The views as Model Context Protocol tools, for AI agents.' },
       ...views.map((view) => ({
         name: view.name,
         description: `${view.description} ${followNote(view)}`,

@@ -127,7 +127,7 @@ function typed(column: LeafColumn, raw: string, view: ViewDef): TypedValue {
   return parsed.value;
 }
 
-const OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'in', 'is'] as const;
+export const OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'in', 'is'] as const;
 
 function parseFilter(view: ViewDef, column: LeafColumn, raw: string): Filter {
   let rest = raw;
