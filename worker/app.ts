@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env.ts';
-import { ApiError, problemResponse } from './http/errors.ts';
+import { ApiError, problemResponse, toApiError } from './http/errors.ts';
 import { allowedMethods } from './http/allowed-methods.ts';
 import { maxUrlLength, rateLimitKey, requestId, requireApiKey } from './http/middleware.ts';
 import { securityHeaders } from './http/security-headers.ts';
@@ -13,21 +12,6 @@ import { docs } from './routes/docs.ts';
 import { hooks } from './routes/hooks.ts';
 import { meta } from './routes/meta.ts';
 import { rows } from './routes/rows.ts';
-
-/** Everything a failure can be, as the one ApiError shape; unexpected ones never show internals. */
-export function toApiError(err: unknown): ApiError {
-  if (err instanceof ApiError) return err;
-  if (err instanceof HTTPException) {
-    return new ApiError(
-      err.status === 500 ? 500 : (err.status as 400),
-      err.status === 413 ? 'limit-exceeded' : 'bad-request',
-      err.message || 'Bad request',
-    );
-  }
-  if (err instanceof URIError) return new ApiError(400, 'bad-request', 'The URL has invalid percent-encoding.');
-  console.error('unhandled error', err instanceof Error ? (err.stack ?? err.message) : String(err));
-  return new ApiError(500, 'internal', 'Something went wrong on our side. Try again; if it persists, contact support with the request id.');
-}
 
 export function createApp() {
   const app = new Hono<AppEnv>();

@@ -1,3 +1,4 @@
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /** Problem types: stable URIs a client can switch on (RFC 9457 `type`). */
@@ -85,4 +86,19 @@ export function problemResponse(err: ApiError, requestId?: string, instance?: st
     status: err.status,
     headers: { 'content-type': 'application/problem+json; charset=utf-8', ...err.headers },
   });
+}
+
+/** Everything a failure can be, as the one ApiError shape; unexpected ones never show internals. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof HTTPException) {
+    return new ApiError(
+      err.status === 500 ? 500 : (err.status as 400),
+      err.status === 413 ? 'limit-exceeded' : 'bad-request',
+      err.message || 'Bad request',
+    );
+  }
+  if (err instanceof URIError) return new ApiError(400, 'bad-request', 'The URL has invalid percent-encoding.');
+  console.error('unhandled error', err instanceof Error ? (err.stack ?? err.message) : String(err));
+  return new ApiError(500, 'internal', 'Something went wrong on our side. Try again; if it persists, contact support with the request id.');
 }

@@ -2,7 +2,7 @@ import { leafColumns, readableColumns, viewMinPlan } from '../../shared/columns.
 import { planDisplayName, planIncludes, type Plan } from '../../shared/plans.ts';
 import type { ViewDef } from '../../shared/types.ts';
 import { VIEWS } from '../../shared/views/index.ts';
-import { resolveView } from '../routes/catalog.ts';
+import { resolveView } from '../catalog/views.ts';
 import { viewsFor } from './schemas.ts';
 
 /** The first sentence of a description, for lists where every column's full text would crowd the context. */

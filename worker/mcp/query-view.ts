@@ -1,6 +1,6 @@
 import type { Env } from '../env.ts';
 import type { Caller } from '../tenants/tenants.ts';
-import { answerRows } from '../routes/rows.ts';
+import { answerRows } from '../rows/answer.ts';
 import type { OutputColumn } from '../query/model.ts';
 import type { ToolQuery } from './arguments.ts';
 import { MCP_BUDGET } from './budget.ts';

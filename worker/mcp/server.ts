@@ -10,8 +10,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker';
 import { planDisplayName } from '../../shared/plans.ts';
-import { toApiError } from '../app.ts';
-import { ApiError } from '../http/errors.ts';
+import { ApiError, toApiError } from '../http/errors.ts';
 import { readQueryArguments } from './arguments.ts';
 import { describeView, dictionaryMarkdown, listViews } from './catalog.ts';
 import { queryView, type ToolContext } from './query-view.ts';

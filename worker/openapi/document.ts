@@ -34,8 +34,8 @@ import { webhooks } from './webhooks.ts';
 
 /**
  * Answers the middleware in worker/app.ts can give before any route runs: every path may get a
- * 414 (URL length), and every /v1 path a 400 (both key headers, with different keys), a 401 and
- * a 429 (the key's rate tier). Added here so no path can forget one.
+ * 414 (URL length), and every /v1 path and /mcp a 400 (both key headers, with different keys),
+ * a 401 and a 429 (the key's rate tier). Added here so no path can forget one.
  */
 function addMiddlewareResponses(paths: Record<string, Json>): void {
   for (const [path, item] of Object.entries(paths)) {
@@ -43,7 +43,7 @@ function addMiddlewareResponses(paths: Record<string, Json>): void {
       const responses = operation.responses;
       if (responses === undefined) continue;
       const added: Record<string, Json> = { '414': ref('responses', 'UriTooLong') };
-      if (path.startsWith('/v1/')) {
+      if (path.startsWith('/v1/') || path === '/mcp') {
         Object.assign(added, {
           '400': ref('responses', 'BadRequest'),
           '401': ref('responses', 'Unauthorized'),
