@@ -19,7 +19,10 @@ import { ConnectionDropped, type BigQueryStandIn, type SqlExecutor } from './sta
 
 /** A SqlExecutor over a SQLite file (or ':memory:') through node:sqlite. */
 export function nodeSqliteExecutor(path: string): SqlExecutor & { close(): void } {
-  const db = new DatabaseSync(path);
+  return executorOver(new DatabaseSync(path));
+}
+
+function executorOver(db: DatabaseSync): SqlExecutor & { close(): void } {
   return {
     all: async (sql, params) =>
       // Rows come back as objects keyed by the select aliases, which are unique (c0, k0...).
@@ -48,14 +51,7 @@ export function demoExecutor(dataset: string, options: DemoOptions): SqlExecutor
     for (const row of table.rows) insert.run(...row);
     db.exec('COMMIT');
   }
-  return {
-    all: async (sql, params) =>
-      db
-        .prepare(sql)
-        .all(...(params as (string | number | null)[]))
-        .map((row) => Object.values(row as Record<string, unknown>)),
-    close: () => db.close(),
-  };
+  return executorOver(db);
 }
 
 async function body(req: IncomingMessage): Promise<Buffer> {
