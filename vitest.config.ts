@@ -43,7 +43,7 @@ export default defineConfig(async () => {
               wrangler: { configPath: './wrangler.toml' },
               // KEY_CACHE_SECONDS 0: tests change keys, plans and data versions straight in D1 and
               // expect the next request to see it. The key cache and its revocation delay are
-              // tested with their own clock and setting (test/worker/api/auth.test.ts).
+              // tested with their own clock and setting (test/worker/api/auth.integration.test.ts).
               miniflare: { bindings: { ENVIRONMENT: 'test', KEY_CACHE_SECONDS: '0', TEST_MIGRATIONS: migrations } },
             }),
           ],

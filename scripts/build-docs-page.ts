@@ -5,7 +5,7 @@
  *
  * The generated module is committed, so `npm start`, `npm test` and `wrangler deploy` need no
  * build step of their own (wrangler and the vitest plugin bundle the Worker themselves and
- * know nothing of a second bundle); test/node/docs-page.test.ts rebuilds it in memory and
+ * know nothing of a second bundle); test/node/docs-page.browser.test.ts rebuilds it in memory and
  * fails, naming this command, when the committed copy is out of date.
  */
 import { build } from 'esbuild';

@@ -30,7 +30,7 @@ function brokenName(view: ViewName, raw: string, repaired: string): DictionaryRe
 
 /**
  * Every repair between the data dictionary as scraped and the view definitions.
- * definitions.test.ts applies exactly these to the parsed dictionary and requires the
+ * definitions.unit.test.ts applies exactly these to the parsed dictionary and requires the
  * result to equal the definitions, and every repair here to be used, so this list is
  * the complete record of where the definitions depart from the published text.
  */

@@ -272,7 +272,7 @@ async function startOnce(options: LocalWorkerOptions, configPath: string): Promi
 /**
  * For test harnesses that change tenants, keys or data versions straight in D1 and expect the
  * next request to see it, as the workerd tests do (vitest.config.ts). The key cache itself is
- * tested with its own clock in test/worker/api/auth.test.ts.
+ * tested with its own clock in test/worker/api/auth.integration.test.ts.
  */
 export const NO_KEY_CACHE: Readonly<Record<string, string>> = { KEY_CACHE_SECONDS: '0' };
 

@@ -2,7 +2,7 @@ import { defineView } from '../types.ts';
 
 /**
  * The ActivConnect `events` view. Columns, types, plans and descriptions are the data
- * dictionary's after the repairs in ../dictionary-repairs.ts; definitions.test.ts fails
+ * dictionary's after the repairs in ../dictionary-repairs.ts; definitions.unit.test.ts fails
  * if they drift from it. rowKey, dateColumn, changeColumn and freshness are our own
  * decisions, explained in `decisions` and `freshness.why`.
  */

@@ -1,6 +1,6 @@
 /**
  * Test support: reads the ActivConnect data dictionary exactly as it was scraped, faults
- * and all, so definitions.test.ts can hold the view definitions to it. Nothing here
+ * and all, so definitions.unit.test.ts can hold the view definitions to it. Nothing here
  * repairs anything; the repairs are data in shared/dictionary-repairs.ts.
  *
  * The scrape is a markdown table per view whose cells are split across lines:

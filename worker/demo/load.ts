@@ -16,7 +16,7 @@
  *   statements: ~640 rows/s through the platform proxy, 6k–9k rows/s inside workerd.
  * Literals are safe here because every value is produced by our generator, never by a
  * request, and `sqlLiteral` escapes whatever it is given (quotes, NUL, line breaks, any
- * Unicode); load.test.ts checks each reads back exactly as a bound parameter does.
+ * Unicode); load.integration.test.ts checks each reads back exactly as a bound parameter does.
  */
 import type { ViewDef } from '../../shared/types.ts';
 import type { DemoTable } from './generators/table.ts';

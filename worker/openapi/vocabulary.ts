@@ -45,7 +45,7 @@ export function operatorsFor(type: ScalarType): FilterOp[] {
   return OPERATOR_NAMES.filter((op) => type === 'STRING' || !TEXT_ONLY_OPERATORS.includes(op));
 }
 
-/** Two filters per type that the parser accepts; openapi.test.ts runs every one through it. */
+/** Two filters per type that the parser accepts; openapi.integration.test.ts runs every one through it. */
 export const FILTER_EXAMPLES = {
   INT64: ['eq.42', 'not.in.(1,2,3)'],
   NUMERIC: ['gte.6.5', 'is.null'],

@@ -4,7 +4,7 @@
  * (https://developers.cloudflare.com/workers/runtime-apis/bindings/rate-limit/), so each
  * limited tier is its own `[[ratelimits]]` binding in wrangler.toml, and an account chooses a
  * tier (tenants.rate_tier) rather than a number. Adding a tier is a binding there and a line
- * here; test/node/scripts/admin-rate-tiers.test.ts holds the two to the same numbers.
+ * here; test/node/scripts/admin-rate-tiers.unit.test.ts holds the two to the same numbers.
  */
 export interface RateTier {
   /** The wrangler.toml binding that counts this tier's requests; null: not counted. */

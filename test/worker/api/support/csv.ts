@@ -3,7 +3,7 @@
  * standard rather than against itself: records end in CRLF, a field is either bare (no
  * quote, comma, CR or LF) or wholly quoted with `""` for a quote inside. Anything else is a
  * thrown error naming the offset, so a sloppy encoder fails loudly instead of parsing "close
- * enough". Runs in Node and workerd (test/node/api/csv-reader.test.ts checks the reader).
+ * enough". Runs in Node and workerd (test/node/api/csv-reader.unit.test.ts checks the reader).
  */
 export function parseCsv(text: string): string[][] {
   const records: string[][] = [];

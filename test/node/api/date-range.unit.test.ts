@@ -1,6 +1,6 @@
 // Unit (Node): from/to become an inclusive whole-day range on the date column, whatever its kind.
 // The demo views have DATE and DATETIME date columns (covered end to end in
-// test/worker/api/filters.test.ts); a TIMESTAMP one is checked here on a variant of events.
+// test/worker/api/filters.integration.test.ts); a TIMESTAMP one is checked here on a variant of events.
 import { describe, expect, it } from 'vitest';
 import type { ViewDef } from '../../../shared/types.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
