@@ -59,6 +59,15 @@ function text(ctx: CommandContext, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/**
+ * An optional setting `tenant update` can also remove: `none` clears it (null), since an empty
+ * value is refused as a forgotten one. Undefined when the option is not given.
+ */
+function clearable(ctx: CommandContext, name: string): string | null | undefined {
+  const value = text(ctx, name);
+  return value?.toLowerCase() === 'none' ? null : value;
+}
+
 function planOption(ctx: CommandContext): Plan | undefined {
   const value = text(ctx, 'plan');
   if (value === undefined) return undefined;
@@ -92,8 +101,11 @@ const TENANT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   warehouse: { value: 'd1|bigquery', help: 'where its data is (default d1, the demo warehouse)' },
   project: { value: 'ID', help: 'BigQuery: the Google Cloud project id' },
   dataset: { value: 'NAME', help: 'BigQuery: the dataset; D1: the table prefix (default: the id)' },
-  location: { value: 'LOCATION', help: "BigQuery: the dataset's location, such as US" },
-  'max-bytes-billed': { value: 'BYTES', help: 'BigQuery: per-query cost guard, such as 10000000000 (10 GB)' },
+  location: { value: 'LOCATION', help: "BigQuery: the dataset's location, such as US; `none` clears it" },
+  'max-bytes-billed': {
+    value: 'BYTES',
+    help: 'BigQuery: per-query cost guard, such as 10000000000 (10 GB); `none` removes the guard',
+  },
   'time-zone': { value: 'ZONE', help: 'IANA time zone, such as America/New_York (default UTC)' },
   'rate-tier': {
     value: 'TIER',
@@ -110,7 +122,8 @@ function tenantInput(ctx: CommandContext, base: TenantInput): TenantInput {
   if (warehouse !== 'd1' && warehouse !== 'bigquery') throw new Error(`--warehouse '${warehouse}' must be d1 or bigquery`);
   // Moving an account to D1 drops its BigQuery settings, which a D1 account cannot hold.
   const bigquery: Partial<TenantInput> = warehouse === 'bigquery' && base.warehouse === 'bigquery' ? base : {};
-  const maxBytes = text(ctx, 'max-bytes-billed');
+  const maxBytes = clearable(ctx, 'max-bytes-billed');
+  const location = clearable(ctx, 'location');
   return {
     id: base.id,
     name: text(ctx, 'name') ?? base.name,
@@ -118,8 +131,8 @@ function tenantInput(ctx: CommandContext, base: TenantInput): TenantInput {
     warehouse,
     dataset: text(ctx, 'dataset') ?? (warehouse === base.warehouse ? base.dataset : undefined) ?? base.id,
     bqProject: text(ctx, 'project') ?? bigquery.bqProject ?? null,
-    bqLocation: text(ctx, 'location') ?? bigquery.bqLocation ?? null,
-    maxBytesBilled: maxBytes === undefined ? (bigquery.maxBytesBilled ?? null) : Number(maxBytes),
+    bqLocation: location === undefined ? (bigquery.bqLocation ?? null) : location,
+    maxBytesBilled: maxBytes === undefined ? (bigquery.maxBytesBilled ?? null) : maxBytes === null ? null : Number(maxBytes),
     timeZone: text(ctx, 'time-zone') ?? base.timeZone ?? 'UTC',
     rateTier: rateTierOption(ctx) ?? base.rateTier ?? DEFAULT_RATE_TIER,
   };

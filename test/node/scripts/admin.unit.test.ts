@@ -194,6 +194,15 @@ describe('tenant update', () => {
     ]);
   });
 
+  it('removes the cost guard and the location when given `none`, keeping the rest', async () => {
+    const admin = adminHarness();
+    await admin.run(...northwind, '--location', 'EU');
+    await admin.run('tenant', 'update', 'northwind', '--max-bytes-billed', 'none', '--location', 'None');
+    expect(admin.query('SELECT bq_project, bq_location, max_bytes_billed FROM tenants')).toEqual([
+      { bq_project: 'my-gcp-project', bq_location: null, max_bytes_billed: null },
+    ]);
+  });
+
   it('refuses an account that does not exist, and an update with nothing to change', async () => {
     const admin = adminHarness();
     await expect(admin.run('tenant', 'update', 'nosuch', '--plan', 'essentials')).rejects.toThrow("no such tenant 'nosuch'");
