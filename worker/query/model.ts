@@ -9,7 +9,8 @@ import type { LeafColumn } from '../../shared/columns.ts';
  * A value typed by its column, in the canonical text form both warehouses bind:
  * INT64 and NUMERIC as exact decimal strings, FLOAT64 as number, BOOL as boolean,
  * DATE 'YYYY-MM-DD', DATETIME 'YYYY-MM-DDTHH:MM:SS', TIMESTAMP 'YYYY-MM-DDTHH:MM:SSZ',
- * TIME 'HH:MM:SS', STRING as is.
+ * TIME 'HH:MM:SS' (the last three with '.f' up to microseconds when the fraction is not zero),
+ * STRING as is.
  */
 export type TypedValue = string | number | boolean;
 

@@ -30,6 +30,14 @@ function validDate(y: number, m: number, d: number): boolean {
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /**
+ * A typed fraction of a second (up to microseconds, BigQuery's precision) as the canonical value
+ * keeps it: without trailing zeros, and none at all when it is zero, so `08:15:00.500` and
+ * `08:15:00.5` are one query and `08:15:00.000` is `08:15:00`. Keeping it matters: cut to whole
+ * seconds, `gte 08:15:00.5` would also match a row at 08:15:00.2.
+ */
+const fraction = (digits: string | undefined) => (digits ?? '').replace(/\.?0+$/, '');
+
+/**
  * Parses what a user typed into the canonical value for a column type. Returns what was
  * expected instead of throwing, so the caller can name the column and the value.
  */
@@ -67,19 +75,19 @@ export function parseValue(type: ScalarType, raw: string): Parsed {
       return { ok: true, value: text };
     }
     case 'DATETIME': {
-      const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?)?$/.exec(text);
+      const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?)?$/.exec(text);
       if (!m || !validDate(+m[1]!, +m[2]!, +m[3]!) || +(m[4] ?? 0) > 23 || +(m[5] ?? 0) > 59 || +(m[6] ?? 0) > 59) {
         return { ok: false, expected: 'a date and time as YYYY-MM-DDTHH:MM:SS' };
       }
-      return { ok: true, value: `${m[1]}-${m[2]}-${m[3]}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}` };
+      return { ok: true, value: `${m[1]}-${m[2]}-${m[3]}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}${fraction(m[7])}` };
     }
     case 'TIMESTAMP': {
-      const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?)?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i.exec(text);
+      const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?)?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i.exec(text);
       if (!m || !validDate(+m[1]!, +m[2]!, +m[3]!) || +(m[4] ?? 0) > 23 || +(m[5] ?? 0) > 59 || +(m[6] ?? 0) > 59) {
         return { ok: false, expected: 'a timestamp as YYYY-MM-DDTHH:MM:SSZ' };
       }
       let ms = utcMillis(+m[1]!, +m[2]!, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
-      const zone = m[7]?.toUpperCase();
+      const zone = m[8]?.toUpperCase();
       if (zone && zone !== 'Z' && zone !== 'UTC') {
         // The zone matched [+-]HH:?MM above, so its sign is the first character and the digits follow.
         const digits = zone.slice(1).replace(':', '');
@@ -94,13 +102,13 @@ export function parseValue(type: ScalarType, raw: string): Parsed {
       const d = new Date(ms);
       return {
         ok: true,
-        value: `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}Z`,
+        value: `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${fraction(m[7])}Z`,
       };
     }
     case 'TIME': {
-      const m = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?$/.exec(text);
+      const m = /^(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?$/.exec(text);
       if (!m || +m[1]! > 23 || +m[2]! > 59 || +(m[3] ?? 0) > 59) return { ok: false, expected: 'a time as HH:MM:SS' };
-      return { ok: true, value: `${m[1]}:${m[2]}:${m[3] ?? '00'}` };
+      return { ok: true, value: `${m[1]}:${m[2]}:${m[3] ?? '00'}${fraction(m[4])}` };
     }
     case 'STRING':
       return { ok: true, value: raw };

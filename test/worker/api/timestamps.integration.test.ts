@@ -37,3 +37,42 @@ describe('TIMESTAMP, DATETIME and DATE values stay within 0001-01-01..9999-12-31
     expect(body.row_count).toBe(all[0]!.n);
   });
 });
+
+describe('a fraction of a second in a filter value counts', () => {
+  // The demo holds whole seconds; a bound between two seconds must act as that exact instant:
+  // truncated to its second, `gte 08:15:00.5` would also return the row at 08:15:00.
+  async function firstTimestamp(): Promise<string> {
+    const [row] = await direct<{ t: string }>('SELECT MIN(utc_timestamp) AS t FROM acme__events');
+    return row!.t;
+  }
+  const countWhere = async (op: string, value: string) =>
+    (await getRows(rowsPath('events', qs({ utc_timestamp: `${op}.${value}`, select: 'utc_timestamp', limit: 10_000 })), keys.acme))
+      .row_count;
+
+  it.each([
+    ['gte', '>'],
+    ['gt', '>'],
+    ['lt', '<='],
+    ['lte', '<='],
+  ])('%s with a half second selects the rows %s the whole second', async (op, sqlOp) => {
+    const first = await firstTimestamp();
+    const half = first.replace(/Z$/, '.5Z');
+    const [expected] = await direct<{ n: number }>(`SELECT COUNT(*) AS n FROM acme__events WHERE utc_timestamp ${sqlOp} ?`, first);
+    expect(await countWhere(op, half)).toBe(expected!.n);
+  });
+
+  it('eq with a fraction matches no whole-second row, and .000 is the whole second', async () => {
+    const first = await firstTimestamp();
+    expect(await countWhere('eq', first.replace(/Z$/, '.25Z'))).toBe(0);
+    expect(await countWhere('eq', first.replace(/Z$/, '.000Z'))).toBeGreaterThan(0);
+  });
+
+  it('keeps the fraction in the next link, so the next page asks the same question', async () => {
+    const first = await firstTimestamp();
+    const body = await getRows(
+      rowsPath('events', qs({ utc_timestamp: `gte.${first.replace(/Z$/, '.500Z')}`, select: 'utc_timestamp', limit: 1 })),
+      keys.acme,
+    );
+    expect(decodeURIComponent(body.next ?? '')).toContain(`gte.${first.replace(/Z$/, '.5Z')}`);
+  });
+});
