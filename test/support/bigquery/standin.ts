@@ -16,13 +16,15 @@
  *   bytesBilledLimitExceeded, ...), and pages capped below maxResults, as BigQuery does
  *   for large rows.
  *
- * Queries run over the demo tables through `translate.ts`. The handler is a plain
+ * Queries run over the demo tables through `translate.ts`; a view with a REPEATED record is
+ * held nested, one row per parent (`nested.ts`), as BigQuery holds it. The handler is a plain
  * `(Request) => Promise<Response>` over a `SqlExecutor`, so it runs inside workerd as the
  * client's `fetch` (over env.DB) and can be served from Node over node:sqlite.
  */
 import type { ScalarType } from '../../../shared/types.ts';
 import { BIGQUERY_QUERY_LIMITS } from '../../../worker/warehouse/bigquery/dialect.ts';
-import { demoTable, QueryRejected, translate, type OutputColumn, type Translation, type WireParameter } from './translate.ts';
+import { standInTable } from './nested.ts';
+import { QueryRejected, translate, type OutputColumn, type Translation, type WireParameter } from './translate.ts';
 
 /** Runs SQLite; rows come back as arrays in select order. */
 export interface SqlExecutor {
@@ -560,7 +562,7 @@ export class BigQueryStandIn {
         'notFound',
         `Not found: Dataset ${t.project}:${t.dataset} was not found in location ${this.options.location ?? 'US'}`,
       );
-    if (!tables.some((r) => r[0] === demoTable(t.dataset, t.view.name))) {
+    if (!tables.some((r) => r[0] === standInTable(t.dataset, t.view))) {
       throw new QueryRejected(
         'notFound',
         `Not found: Table ${t.project}:${t.dataset}.${t.view.name} was not found in location ${this.options.location ?? 'US'}`,
@@ -568,9 +570,12 @@ export class BigQueryStandIn {
     }
   }
 
-  /** Columnar billing, roughly: every referenced column, every row of the table. */
+  /**
+   * Columnar billing, roughly: every referenced column, every row the FROM clause yields
+   * (one per element of an unnested record, as the flat rows a client sees).
+   */
   private async bytesProcessed_(t: Translation): Promise<number> {
-    const [row] = await this.options.db.all(`SELECT COUNT(*) FROM "${demoTable(t.dataset, t.view.name)}"`, []);
+    const [row] = await this.options.db.all(`SELECT COUNT(*) FROM ${t.from}`, []);
     const count = Number(row?.[0] ?? 0);
     return count * Math.max(1, t.referenced.size) * (this.options.bytesPerValue ?? 8);
   }

@@ -11,8 +11,8 @@ import { readRows } from '../../../worker/query/execute.ts';
 import type { Query } from '../../../worker/query/model.ts';
 import { D1Warehouse } from '../../../worker/warehouse/d1/warehouse.ts';
 import type { Cell, Page, Warehouse } from '../../../worker/warehouse/types.ts';
-import { db, harness, queryFor } from '../../support/bigquery/harness.ts';
-import { seedTinyDemo } from '../support/demo.ts';
+import { db, harness, queryFor, seedStandInDemo } from '../../support/bigquery/harness.ts';
+import { seedTinyDemo, TEST_END_DATE, TEST_SEED } from '../support/demo.ts';
 
 const DATASET = 'acme';
 let d1: Warehouse;
@@ -20,6 +20,8 @@ let bq: Warehouse;
 
 beforeAll(async () => {
   await seedTinyDemo();
+  // The stand-in holds record views nested, folded from the same generated rows.
+  await seedStandInDemo(DATASET, { size: 'tiny', seed: TEST_SEED, endDate: TEST_END_DATE });
   d1 = new D1Warehouse(db, DATASET);
   // Small BigQuery pages, so every query also crosses getQueryResults page tokens.
   ({ warehouse: bq } = await harness(DATASET, {
