@@ -126,6 +126,7 @@ interface Job {
   readonly project: string;
   readonly location: string;
   readonly sql: string;
+  readonly sqlite: string;
   readonly outputs: readonly OutputColumn[];
   readonly rows: readonly unknown[][];
   readonly bytes: number;
@@ -139,6 +140,8 @@ interface Job {
 export interface JobSummary {
   readonly id: string;
   readonly sql: string;
+  /** What the stand-in ran for it: the translation into SQLite over its own tables. */
+  readonly sqlite: string;
   readonly state: 'RUNNING' | 'DONE';
   /** Why a job that is DONE did not succeed: `stopped` (cancelled) or `timeout` (jobTimeoutMs). */
   readonly error: 'stopped' | 'timeout' | null;
@@ -206,7 +209,7 @@ export class BigQueryStandIn {
   jobs(): JobSummary[] {
     return [...this.jobs_.values()].map((job) => {
       const error = this.jobError_(job);
-      return { id: job.id, sql: job.sql, state: job.pollsLeft > 0 && error === null ? 'RUNNING' : 'DONE', error };
+      return { id: job.id, sql: job.sql, sqlite: job.sqlite, state: job.pollsLeft > 0 && error === null ? 'RUNNING' : 'DONE', error };
     });
   }
 
@@ -446,6 +449,7 @@ export class BigQueryStandIn {
       project: t.project,
       location,
       sql: req.query,
+      sqlite: t.sqlite,
       outputs: t.outputs,
       rows,
       bytes,
