@@ -23,6 +23,7 @@ import { BigQueryWarehouse } from '../../../worker/warehouse/bigquery/warehouse.
 import type { Cell } from '../../../worker/warehouse/types.ts';
 import { createTestServiceAccount, type TestServiceAccount } from '../../support/bigquery/keys.ts';
 import { demoExecutor, serveStandIn } from '../../support/bigquery/node-server.ts';
+import { isNested, repeatedRecords, standInTable } from '../../support/bigquery/nested.ts';
 import { BigQueryStandIn, type SqlExecutor, type StandInOptions } from '../../support/bigquery/standin.ts';
 
 const PROJECT = 'acb-standin';
@@ -177,6 +178,29 @@ describe("Google's BigQuery client against the stand-in", () => {
     expect(longest).toBeGreaterThan(1);
     expect(standIn.jobs().length).toBeGreaterThan(0);
     for (const job of standIn.jobs()) expect(job.sqlite).toMatch(/FROM json_each\(t\."[a-z_]+"\)/);
+  });
+
+  it("reads a record view's table schema as RECORD, mode REPEATED, with its fields, and numRows counting parents", async () => {
+    const { official } = await serve();
+    const nested = Object.values(VIEWS).filter((view) => isNested(view));
+    expect(nested.length).toBeGreaterThan(0);
+    for (const view of nested) {
+      const [metadata] = (await official.dataset(DATASET).table(view.name).getMetadata()) as unknown as [
+        { schema: { fields: { name: string; type: string; mode: string; fields?: unknown[] }[] }; numRows: string },
+      ];
+      for (const record of repeatedRecords(view)) {
+        expect(metadata.schema.fields.find((f) => f.name === record.name)).toEqual({
+          name: record.name,
+          type: 'RECORD',
+          mode: 'REPEATED',
+          fields: record.fields.map((f) => expect.objectContaining({ name: f.name, mode: 'NULLABLE' })),
+        });
+      }
+      const [[parents]] = (await db.all(`SELECT COUNT(*) FROM "${standInTable(DATASET, view)}"`, [])) as [[number]];
+      const [[flat]] = (await db.all(`SELECT COUNT(*) FROM "${DATASET}__${view.name}"`, [])) as [[number]];
+      expect(Number(metadata.numRows)).toBe(Number(parents));
+      expect(Number(parents)).toBeLessThanOrEqual(Number(flat));
+    }
   });
 
   it("sends parameterMode 'named' in lower case, which the stand-in takes as BigQuery does", async () => {

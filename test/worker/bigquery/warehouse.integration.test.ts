@@ -304,6 +304,30 @@ describe('arrays the stand-in stores nested', () => {
     ]);
   });
 
+  it('declares the array in the table schema (tables.get) as RECORD, mode REPEATED, and counts parents in numRows', async () => {
+    const { standIn, tokens } = await harness(HOLLOW);
+    const get = async (table: string) =>
+      standIn.fetch(`https://bigquery.googleapis.com/bigquery/v2/projects/acb-standin/datasets/${HOLLOW}/tables/${table}`, {
+        headers: { authorization: `Bearer ${await tokens.token()}` },
+      });
+    const res = await get('users');
+    expect(res.status).toBe(200);
+    const table = (await res.json()) as { numRows: string; schema: TableSchema };
+    expect(table.numRows).toBe('3');
+    expect(table.schema.fields[0]).toEqual({
+      name: 'agents',
+      type: 'RECORD',
+      mode: 'REPEATED',
+      fields: [
+        { name: 'agent_id', type: 'INTEGER', mode: 'NULLABLE' },
+        { name: 'logon_name', type: 'STRING', mode: 'NULLABLE' },
+        { name: 'user_name', type: 'STRING', mode: 'NULLABLE' },
+      ],
+    });
+    expect(table.schema.fields.find((f) => f.name === 'uid')).toEqual({ name: 'uid', type: 'INTEGER', mode: 'NULLABLE' });
+    expect((await get('events')).status).toBe(404);
+  });
+
   it('flattens with LEFT JOIN UNNEST: a user whose array is empty or NULL is one row with NULL agent fields', async () => {
     const { warehouse } = await harness(HOLLOW);
     const query = queryFor('users', { select: 'uid,agents.agent_id,agents.user_name,display_name', order: 'uid' });
