@@ -18,7 +18,12 @@ import { tableName } from '../../../worker/warehouse/d1/tables.ts';
 import { isNested, nestedInsert, nestedTableStatements, nestRows } from './nested.ts';
 import { ConnectionDropped, type BigQueryStandIn, type SqlExecutor } from './standin.ts';
 
-/** A SqlExecutor over a SQLite file (or ':memory:') through node:sqlite. */
+/**
+ * A SqlExecutor over a SQLite file (or ':memory:') through node:sqlite. A file `npm run seed`
+ * filled has only the flat demo tables: the stand-in answers the views without a REPEATED
+ * record from it, and "Table ... was not found" for the record views until their nested
+ * tables (nested.ts) are added; demoExecutor builds both.
+ */
 export function nodeSqliteExecutor(path: string): SqlExecutor & { close(): void } {
   return executorOver(new DatabaseSync(path));
 }

@@ -9,6 +9,8 @@
  *   for the first N polls, dry runs with totalBytesProcessed, maximumBytesBilled,
  *   jobTimeoutMs, `GET .../jobs/{job}` (jobs.get) and `POST .../jobs/{job}/cancel`, each
  *   checking the token's OAuth scopes as Google documents them per method.
+ * - `GET .../datasets/{d}/tables/{t}` (tables.get): the table's schema from the definitions,
+ *   a REPEATED record as RECORD/REPEATED with its fields.
  * - `requestId` ignored, as BigQuery may for read-only queries: a retried jobs.query starts
  *   (and bills) a second job.
  * - Errors in Google's JSON error format; injectable latency and faults (429 with
