@@ -1,7 +1,7 @@
 import { demoApiKey } from '../tenants/keys.ts';
 import { createKey, run, upsertTenant } from '../tenants/admin.ts';
 import { DEMO_RATE_TIER } from '../tenants/rate-tiers.ts';
-import { DEMO_SIZES, generateDemo, type DemoSize } from './generate.ts';
+import { DEMO_SIZES, generateDemo, type DemoOptions, type DemoSize } from './generate.ts';
 import { loadDemoData } from './load.ts';
 import { DEFAULT_DEMO_SEED, DEMO_TENANTS, type DemoTenantId } from './tenants.ts';
 
@@ -15,6 +15,23 @@ export interface SeedOptions {
 
 export function yesterday(now = new Date()): string {
   return new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The generator options behind one demo tenant's data: the same seed, end date and size give
+ * the same rows, so other stores of the demo (the BigQuery stand-in's) can be filled alike.
+ */
+export function tenantDemoOptions(
+  tenant: (typeof DEMO_TENANTS)[number],
+  options: { readonly size: DemoSize; readonly seed: number; readonly endDate: string },
+): DemoOptions {
+  return {
+    seed: `${options.seed}:${tenant.id}`,
+    accountId: tenant.accountId,
+    timeZone: tenant.timeZone,
+    endDate: options.endDate,
+    ...DEMO_SIZES[options.size],
+  };
 }
 
 /**
@@ -34,13 +51,7 @@ export async function seedDemo(db: D1Database, options: SeedOptions): Promise<Re
       created.statement,
     );
     keys[tenant.id] = key;
-    const data = generateDemo({
-      seed: `${seed}:${tenant.id}`,
-      accountId: tenant.accountId,
-      timeZone: tenant.timeZone,
-      endDate,
-      ...DEMO_SIZES[options.size],
-    });
+    const data = generateDemo(tenantDemoOptions(tenant, { ...options, seed, endDate }));
     const started = Date.now();
     let lastReport = started;
     options.onProgress?.(`${tenant.id} (${tenant.plan}): generating and loading ${options.size} demo data ending ${endDate}`);

@@ -23,6 +23,7 @@ import { BigQueryWarehouse } from '../../../worker/warehouse/bigquery/warehouse.
 import type { Cell } from '../../../worker/warehouse/types.ts';
 import { createTestServiceAccount, type TestServiceAccount } from '../../support/bigquery/keys.ts';
 import { demoExecutor, serveStandIn } from '../../support/bigquery/node-server.ts';
+import { isNested, repeatedRecords, standInTable } from '../../support/bigquery/nested.ts';
 import { BigQueryStandIn, type SqlExecutor, type StandInOptions } from '../../support/bigquery/standin.ts';
 
 const PROJECT = 'acb-standin';
@@ -141,6 +142,7 @@ describe("Google's BigQuery client against the stand-in", () => {
 
   it("decodes the stand-in's nested REPEATED RECORD cells as the worker's decoder does", async () => {
     const { standIn, official, tokens } = await serve();
+    let longest = 0;
     for (const view of Object.values(VIEWS)) {
       for (const record of view.columns) {
         if (record.type !== 'RECORD' || record.mode !== 'REPEATED') continue;
@@ -162,6 +164,7 @@ describe("Google's BigQuery client against the stand-in", () => {
         const ours = wire.rows.map((row) => decodeRow(row, wire.schema, 'int64-micros'));
         const elements = rows.flatMap((row: Record<string, unknown>) => row['c1'] as Record<string, unknown>[]);
         expect(elements.length, `${view.name}.${record.name} has elements`).toBeGreaterThan(0);
+        longest = Math.max(longest, ...rows.map((row: Record<string, unknown>) => (row['c1'] as unknown[]).length));
         expect(rows.length).toBe(ours.length);
         rows.forEach((row: Record<string, unknown>, r: number) => {
           const theirs = (row['c1'] as Record<string, unknown>[]).map((element) =>
@@ -170,6 +173,33 @@ describe("Google's BigQuery client against the stand-in", () => {
           expect(theirs, `${view.name} row ${r}`).toEqual(ours[r]![1]);
         });
       }
+    }
+    // The arrays are the stand-in's stored ones (nested tables), several elements to a row.
+    expect(longest).toBeGreaterThan(1);
+    expect(standIn.jobs().length).toBeGreaterThan(0);
+    for (const job of standIn.jobs()) expect(job.sqlite).toMatch(/FROM json_each\(t\."[a-z_]+"\)/);
+  });
+
+  it("reads a record view's table schema as RECORD, mode REPEATED, with its fields, and numRows counting parents", async () => {
+    const { official } = await serve();
+    const nested = Object.values(VIEWS).filter((view) => isNested(view));
+    expect(nested.length).toBeGreaterThan(0);
+    for (const view of nested) {
+      const [metadata] = (await official.dataset(DATASET).table(view.name).getMetadata()) as unknown as [
+        { schema: { fields: { name: string; type: string; mode: string; fields?: unknown[] }[] }; numRows: string },
+      ];
+      for (const record of repeatedRecords(view)) {
+        expect(metadata.schema.fields.find((f) => f.name === record.name)).toEqual({
+          name: record.name,
+          type: 'RECORD',
+          mode: 'REPEATED',
+          fields: record.fields.map((f) => expect.objectContaining({ name: f.name, mode: 'NULLABLE' })),
+        });
+      }
+      const [[parents]] = (await db.all(`SELECT COUNT(*) FROM "${standInTable(DATASET, view)}"`, [])) as [[number]];
+      const [[flat]] = (await db.all(`SELECT COUNT(*) FROM "${DATASET}__${view.name}"`, [])) as [[number]];
+      expect(Number(metadata.numRows)).toBe(Number(parents));
+      expect(Number(parents)).toBeLessThanOrEqual(Number(flat));
     }
   });
 

@@ -15,9 +15,15 @@ import { VIEWS } from '../../../shared/views/index.ts';
 import { generateDemo, type DemoOptions } from '../../../worker/demo/generate.ts';
 import { createTableStatements, quoteIdent } from '../../../worker/demo/schema.ts';
 import { tableName } from '../../../worker/warehouse/d1/tables.ts';
+import { isNested, nestedInsert, nestedTableStatements, nestRows } from './nested.ts';
 import { ConnectionDropped, type BigQueryStandIn, type SqlExecutor } from './standin.ts';
 
-/** A SqlExecutor over a SQLite file (or ':memory:') through node:sqlite. */
+/**
+ * A SqlExecutor over a SQLite file (or ':memory:') through node:sqlite. A file `npm run seed`
+ * filled has only the flat demo tables: the stand-in answers the views without a REPEATED
+ * record from it, and "Table ... was not found" for the record views until their nested
+ * tables (nested.ts) are added; demoExecutor builds both.
+ */
 export function nodeSqliteExecutor(path: string): SqlExecutor & { close(): void } {
   return executorOver(new DatabaseSync(path));
 }
@@ -36,7 +42,8 @@ function executorOver(db: DatabaseSync): SqlExecutor & { close(): void } {
 
 /**
  * A node:sqlite database in memory holding every view of a generated demo account as
- * `dataset`, in the layout the stand-in reads (the same tables `npm run seed` fills in D1).
+ * `dataset`, in the layout the stand-in reads: the same flat tables `npm run seed` fills in
+ * D1, and for each view with a REPEATED record its nested table, folded from the same rows.
  */
 export function demoExecutor(dataset: string, options: DemoOptions): SqlExecutor & { close(): void } {
   const db = new DatabaseSync(':memory:');
@@ -49,6 +56,12 @@ export function demoExecutor(dataset: string, options: DemoOptions): SqlExecutor
     );
     db.exec('BEGIN');
     for (const row of table.rows) insert.run(...row);
+    db.exec('COMMIT');
+    if (!isNested(view)) continue;
+    for (const sql of nestedTableStatements(dataset, view)) db.exec(sql);
+    const nested = db.prepare(nestedInsert(dataset, view));
+    db.exec('BEGIN');
+    for (const row of nestRows(view, table.columns, table.rows)) nested.run(...row);
     db.exec('COMMIT');
   }
   return executorOver(db);

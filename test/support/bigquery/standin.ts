@@ -9,6 +9,8 @@
  *   for the first N polls, dry runs with totalBytesProcessed, maximumBytesBilled,
  *   jobTimeoutMs, `GET .../jobs/{job}` (jobs.get) and `POST .../jobs/{job}/cancel`, each
  *   checking the token's OAuth scopes as Google documents them per method.
+ * - `GET .../datasets/{d}/tables/{t}` (tables.get): the table's schema from the definitions,
+ *   a REPEATED record as RECORD/REPEATED with its fields.
  * - `requestId` ignored, as BigQuery may for read-only queries: a retried jobs.query starts
  *   (and bills) a second job.
  * - Errors in Google's JSON error format; injectable latency and faults (429 with
@@ -16,13 +18,16 @@
  *   bytesBilledLimitExceeded, ...), and pages capped below maxResults, as BigQuery does
  *   for large rows.
  *
- * Queries run over the demo tables through `translate.ts`. The handler is a plain
+ * Queries run over the demo tables through `translate.ts`; a view with a REPEATED record is
+ * held nested, one row per parent (`nested.ts`), as BigQuery holds it. The handler is a plain
  * `(Request) => Promise<Response>` over a `SqlExecutor`, so it runs inside workerd as the
  * client's `fetch` (over env.DB) and can be served from Node over node:sqlite.
  */
-import type { ScalarType } from '../../../shared/types.ts';
+import type { ScalarType, ViewDef } from '../../../shared/types.ts';
+import { VIEWS } from '../../../shared/views/index.ts';
 import { BIGQUERY_QUERY_LIMITS } from '../../../worker/warehouse/bigquery/dialect.ts';
-import { demoTable, QueryRejected, translate, type OutputColumn, type Translation, type WireParameter } from './translate.ts';
+import { standInTable } from './nested.ts';
+import { QueryRejected, translate, type OutputColumn, type Translation, type WireParameter } from './translate.ts';
 
 /** Runs SQLite; rows come back as arrays in select order. */
 export interface SqlExecutor {
@@ -40,20 +45,21 @@ export function d1Executor(db: D1Database): SqlExecutor {
   };
 }
 
-export type Endpoint = 'token' | 'query' | 'getQueryResults' | 'getJob' | 'cancel';
+export type Endpoint = 'token' | 'query' | 'getQueryResults' | 'getJob' | 'cancel' | 'getTable';
 
 const SCOPE = (name: string) => `https://www.googleapis.com/auth/${name}`;
 /**
  * The OAuth scopes each method accepts, from the "Authorization scopes" section of its REST
  * reference page: https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/query,
  * .../jobs/getQueryResults and .../jobs/get take any of the four; .../jobs/cancel only
- * `bigquery` or `cloud-platform`.
+ * `bigquery` or `cloud-platform`; .../tables/get, a read, any of the four.
  */
 const METHOD_SCOPES: Record<Exclude<Endpoint, 'token'>, readonly string[]> = {
   query: [SCOPE('bigquery'), SCOPE('cloud-platform'), SCOPE('bigquery.readonly'), SCOPE('cloud-platform.read-only')],
   getQueryResults: [SCOPE('bigquery'), SCOPE('cloud-platform'), SCOPE('bigquery.readonly'), SCOPE('cloud-platform.read-only')],
   getJob: [SCOPE('bigquery'), SCOPE('cloud-platform'), SCOPE('bigquery.readonly'), SCOPE('cloud-platform.read-only')],
   cancel: [SCOPE('bigquery'), SCOPE('cloud-platform')],
+  getTable: [SCOPE('bigquery'), SCOPE('cloud-platform'), SCOPE('bigquery.readonly'), SCOPE('cloud-platform.read-only')],
 };
 
 /** Thrown by `handle` for a fault with `drop`: the connection died after the work was done. */
@@ -124,6 +130,7 @@ interface Job {
   readonly project: string;
   readonly location: string;
   readonly sql: string;
+  readonly sqlite: string;
   readonly outputs: readonly OutputColumn[];
   readonly rows: readonly unknown[][];
   readonly bytes: number;
@@ -137,6 +144,8 @@ interface Job {
 export interface JobSummary {
   readonly id: string;
   readonly sql: string;
+  /** What the stand-in ran for it: the translation into SQLite over its own tables. */
+  readonly sqlite: string;
   readonly state: 'RUNNING' | 'DONE';
   /** Why a job that is DONE did not succeed: `stopped` (cancelled) or `timeout` (jobTimeoutMs). */
   readonly error: 'stopped' | 'timeout' | null;
@@ -204,7 +213,7 @@ export class BigQueryStandIn {
   jobs(): JobSummary[] {
     return [...this.jobs_.values()].map((job) => {
       const error = this.jobError_(job);
-      return { id: job.id, sql: job.sql, state: job.pollsLeft > 0 && error === null ? 'RUNNING' : 'DONE', error };
+      return { id: job.id, sql: job.sql, sqlite: job.sqlite, state: job.pollsLeft > 0 && error === null ? 'RUNNING' : 'DONE', error };
     });
   }
 
@@ -260,12 +269,7 @@ export class BigQueryStandIn {
     return this.answer_(request, endpoint, url, body);
   }
 
-  private async answer_(
-    request: Request,
-    endpoint: { name: Endpoint; project?: string; jobId?: string },
-    url: URL,
-    body: unknown,
-  ): Promise<Response> {
+  private async answer_(request: Request, endpoint: Route, url: URL, body: unknown): Promise<Response> {
     if (endpoint.name === 'token') return this.token_(body);
     const auth = this.authenticate_(request, endpoint.name);
     if (auth) return auth;
@@ -286,6 +290,8 @@ export class BigQueryStandIn {
           return this.getJob_(endpoint.jobId!, url.searchParams);
         case 'cancel':
           return this.cancel_(endpoint.jobId!);
+        case 'getTable':
+          return await this.getTable_(endpoint.project, endpoint.dataset!, endpoint.table!);
       }
     } catch (err) {
       if (err instanceof QueryRejected) return googleError(err.reason === 'notFound' ? 404 : 400, err.reason, err.message);
@@ -444,6 +450,7 @@ export class BigQueryStandIn {
       project: t.project,
       location,
       sql: req.query,
+      sqlite: t.sqlite,
       outputs: t.outputs,
       rows,
       bytes,
@@ -549,7 +556,36 @@ export class BigQueryStandIn {
     });
   }
 
-  private async checkTable_(t: Translation): Promise<void> {
+  /**
+   * tables.get (https://cloud.google.com/bigquery/docs/reference/rest/v2/tables/get): the
+   * Table resource with its schema, which declares each REPEATED record as type RECORD, mode
+   * REPEATED, with its fields (https://cloud.google.com/bigquery/docs/nested-repeated), and
+   * numRows counting stored rows: parents, not the elements UNNEST would make of them.
+   */
+  private async getTable_(project: string, dataset: string, tableId: string): Promise<Response> {
+    const view = Object.hasOwn(VIEWS, tableId) ? (VIEWS as Record<string, ViewDef>)[tableId]! : null;
+    if (!view) throw new QueryRejected('notFound', `Not found: Table ${project}:${dataset}.${tableId}`);
+    if (this.options.deniedDatasets?.includes(dataset)) {
+      return googleError(
+        403,
+        'accessDenied',
+        `Access Denied: Table ${project}:${dataset}.${tableId}: Permission bigquery.tables.get denied on table ${project}:${dataset}.${tableId} (or it may not exist).`,
+      );
+    }
+    await this.checkTable_({ project, dataset, view });
+    const [row] = await this.options.db.all(`SELECT COUNT(*) FROM "${standInTable(dataset, view)}"`, []);
+    return json(200, {
+      kind: 'bigquery#table',
+      id: `${project}:${dataset}.${tableId}`,
+      tableReference: { projectId: project, datasetId: dataset, tableId },
+      type: 'TABLE',
+      location: this.options.location ?? 'US',
+      numRows: String(Number(row?.[0] ?? 0)),
+      schema: tableSchemaOf(view),
+    });
+  }
+
+  private async checkTable_(t: Pick<Translation, 'project' | 'dataset' | 'view'>): Promise<void> {
     const prefix = `${t.dataset}__`;
     const tables = await this.options.db.all("SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, ?1) = ?2", [
       prefix.length,
@@ -560,7 +596,7 @@ export class BigQueryStandIn {
         'notFound',
         `Not found: Dataset ${t.project}:${t.dataset} was not found in location ${this.options.location ?? 'US'}`,
       );
-    if (!tables.some((r) => r[0] === demoTable(t.dataset, t.view.name))) {
+    if (!tables.some((r) => r[0] === standInTable(t.dataset, t.view))) {
       throw new QueryRejected(
         'notFound',
         `Not found: Table ${t.project}:${t.dataset}.${t.view.name} was not found in location ${this.options.location ?? 'US'}`,
@@ -568,15 +604,26 @@ export class BigQueryStandIn {
     }
   }
 
-  /** Columnar billing, roughly: every referenced column, every row of the table. */
+  /**
+   * Columnar billing, roughly: every referenced column, every row the FROM clause yields
+   * (one per element of an unnested record, as the flat rows a client sees).
+   */
   private async bytesProcessed_(t: Translation): Promise<number> {
-    const [row] = await this.options.db.all(`SELECT COUNT(*) FROM "${demoTable(t.dataset, t.view.name)}"`, []);
+    const [row] = await this.options.db.all(`SELECT COUNT(*) FROM ${t.from}`, []);
     const count = Number(row?.[0] ?? 0);
     return count * Math.max(1, t.referenced.size) * (this.options.bytesPerValue ?? 8);
   }
 }
 
-function route(method: string, path: string): { name: Endpoint; project?: string; jobId?: string } | null {
+interface Route {
+  readonly name: Endpoint;
+  readonly project?: string;
+  readonly jobId?: string;
+  readonly dataset?: string;
+  readonly table?: string;
+}
+
+function route(method: string, path: string): Route | null {
   if (method === 'POST' && /\/token$/.test(path)) return { name: 'token' };
   let m = /\/bigquery\/v2\/projects\/([^/]+)\/queries$/.exec(path);
   if (m && method === 'POST') return { name: 'query', project: decodeURIComponent(m[1]!) };
@@ -584,6 +631,11 @@ function route(method: string, path: string): { name: Endpoint; project?: string
   if (m && method === 'GET') return { name: 'getQueryResults', project: decodeURIComponent(m[1]!), jobId: decodeURIComponent(m[2]!) };
   m = /\/bigquery\/v2\/projects\/([^/]+)\/jobs\/([^/]+)$/.exec(path);
   if (m && method === 'GET') return { name: 'getJob', project: decodeURIComponent(m[1]!), jobId: decodeURIComponent(m[2]!) };
+  m = /\/bigquery\/v2\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/.exec(path);
+  if (m && method === 'GET') {
+    const [project, dataset, table] = [m[1]!, m[2]!, m[3]!].map(decodeURIComponent) as [string, string, string];
+    return { name: 'getTable', project, dataset, table };
+  }
   m = /\/bigquery\/v2\/projects\/([^/]+)\/jobs\/([^/]+)\/cancel$/.exec(path);
   if (m && method === 'POST') return { name: 'cancel', project: decodeURIComponent(m[1]!), jobId: decodeURIComponent(m[2]!) };
   return null;
@@ -644,13 +696,25 @@ const LEGACY_TYPE_NAMES: Partial<Record<ScalarType, string>> = { INT64: 'INTEGER
  * is type RECORD, mode REPEATED, with its fields
  * (https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#TableFieldSchema).
  */
+const scalarField = (name: string, type: ScalarType) => ({ name, type: LEGACY_TYPE_NAMES[type] ?? type, mode: 'NULLABLE' });
+
+/** A view's table schema, from its definition: records keep their mode and fields. */
+function tableSchemaOf(view: ViewDef) {
+  return {
+    fields: view.columns.map((c) =>
+      c.type === 'RECORD'
+        ? { name: c.name, type: 'RECORD', mode: c.mode, fields: c.fields.map((f) => scalarField(f.name, f.type)) }
+        : scalarField(c.name, c.type),
+    ),
+  };
+}
+
 function schemaOf(outputs: readonly OutputColumn[]) {
-  const scalar = (name: string, type: ScalarType) => ({ name, type: LEGACY_TYPE_NAMES[type] ?? type, mode: 'NULLABLE' });
   return {
     fields: outputs.map((o) =>
       o.record
-        ? { name: o.name, type: 'RECORD', mode: 'REPEATED', fields: o.record.fields.map((f) => scalar(f.name, f.type)) }
-        : scalar(o.name, o.type),
+        ? { name: o.name, type: 'RECORD', mode: 'REPEATED', fields: o.record.fields.map((f) => scalarField(f.name, f.type)) }
+        : scalarField(o.name, o.type),
     ),
   };
 }
@@ -658,7 +722,9 @@ function schemaOf(outputs: readonly OutputColumn[]) {
 /**
  * One output cell. A REPEATED RECORD is a list of cells whose values are rows:
  * `{"v": [{"v": {"f": [{"v": "1"}, ...]}}, ...]}`, an empty list for none
- * (https://cloud.google.com/bigquery/docs/reference/rest/v2/tabledata/list, TableRow/TableCell).
+ * (https://cloud.google.com/bigquery/docs/reference/rest/v2/tabledata/list, TableRow/TableCell;
+ * jobs.query and jobs.getQueryResults return `rows` as the same TableRow list). A NULL
+ * array leaves as an empty one, as BigQuery writes it in a result (see translate.ts).
  */
 function encodeOutput(value: unknown, output: OutputColumn, int64Timestamps: boolean): unknown {
   if (!output.record) return encodeCell(value, output.type, int64Timestamps);

@@ -1,7 +1,8 @@
 /**
  * The stand-in's SQL engine: translates the BigQuery Standard SQL our dialect emits into
- * SQLite over the demo layout (one table `"<dataset>__<view>"` per view, REPEATED records
- * flattened into dotted columns, one row per element). It understands exactly the shape
+ * SQLite over the stand-in's tables (nested.ts: one table per view; a view with a REPEATED
+ * record holds one row per parent with the elements as a JSON array, as BigQuery holds
+ * them). It understands exactly the shape
  * compileSelect produces, typed by the shared view definitions, and rejects anything else
  * as BigQuery would an invalid query, so a dialect change that the stand-in cannot follow
  * fails loudly instead of passing by accident.
@@ -13,6 +14,8 @@
 import { leafColumns, type LeafColumn } from '../../../shared/columns.ts';
 import type { ScalarType, ViewDef } from '../../../shared/types.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
+import { sqliteTypeOf } from '../../../worker/demo/schema.ts';
+import { standInTable } from './nested.ts';
 
 /** A failure BigQuery would report as a 400 invalidQuery (or 404 notFound for missing objects). */
 export class QueryRejected extends Error {
@@ -48,6 +51,8 @@ export interface Translation {
   readonly dataset: string;
   readonly view: ViewDef;
   readonly referenced: ReadonlySet<string>;
+  /** The SQLite FROM clause (table and json_each joins), whose rows billing counts. */
+  readonly from: string;
 }
 
 type Token =
@@ -139,9 +144,6 @@ const SQLITE_CAST: Record<string, string> = {
 
 const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** Demo table naming, as worker/demo/schema.ts lays it out. */
-export const demoTable = (dataset: string, view: string) => `${dataset}__${view}`;
-
 /**
  * Translates one query. `params` are the request's queryParameters; they are checked
  * (declared, typed, valued) and converted to what the demo tables store.
@@ -193,6 +195,7 @@ export function translate(sql: string, params: readonly WireParameter[], project
   if (rowAlias?.kind !== 'word') throw new QueryRejected('invalidQuery', 'Syntax error: expected a table alias');
   pos++;
   const unnested = new Set<string>();
+  const joins: string[] = [];
   while (isWord(peek(), 'LEFT')) {
     pos++;
     expectWord('JOIN');
@@ -219,6 +222,15 @@ export function translate(sql: string, params: readonly WireParameter[], project
       );
     }
     unnested.add(record.text);
+    // `LEFT JOIN UNNEST(t.rec) AS rec` is a correlated join: each parent row joins the
+    // elements of its own array, one row per element, and LEFT keeps a parent whose array
+    // is empty or NULL as one row with NULL fields, where a comma or CROSS JOIN would drop
+    // it (https://cloud.google.com/bigquery/docs/arrays#flattening_arrays, and the UNNEST
+    // operator in https://cloud.google.com/bigquery/docs/reference/standard-sql/query-syntax#unnest_operator:
+    // a NULL or empty array yields no rows). SQLite's json_each over the JSON array is the
+    // same correlated table, and its LEFT JOIN the same outer join (json_each(NULL) and
+    // json_each('[]') yield no rows, so the parent comes back once with NULLs).
+    joins.push(`LEFT JOIN json_each(${rowAlias.text}.${q(record.text)}) AS ${q(record.text)}`);
   }
   const restTokens = tokens.slice(pos);
 
@@ -304,7 +316,7 @@ export function translate(sql: string, params: readonly WireParameter[], project
       const t = list[i]!;
       const col = columnAt(list, i);
       if (col) {
-        const ref = `${rowAlias.text}.${q(col.column.name)}`;
+        const ref = columnSql(rowAlias.text, col.column);
         out.push(col.column.type === 'NUMERIC' && !bare ? `CAST(${ref} AS REAL)` : ref);
         i += col.used;
         continue;
@@ -391,7 +403,6 @@ export function translate(sql: string, params: readonly WireParameter[], project
     const def = view.columns.find((c) => c.name === b.text);
     return def?.type === 'RECORD' && def.mode === 'REPEATED' && !unnested.has(def.name) ? def : null;
   };
-  const nested = new Set<string>();
   const selectSql = items.map((item) => {
     const asAt = item.length - 2;
     if (!isWord(item[asAt], 'AS') || !item[asAt + 1] || (item[asAt + 1]!.kind !== 'word' && item[asAt + 1]!.kind !== 'quoted')) {
@@ -401,11 +412,11 @@ export function translate(sql: string, params: readonly WireParameter[], project
     const expr = item.slice(0, asAt);
     const record = wholeRecord(expr);
     if (record?.type === 'RECORD') {
-      // An ARRAY<STRUCT> cell, which BigQuery writes as REPEATED RECORD (rebuilt from the flat rows below).
-      nested.add(record.name);
+      // An ARRAY<STRUCT> cell, which BigQuery writes as REPEATED RECORD: the stored array
+      // re-read element by element, so INT64 fields leave SQLite as exact text.
       for (const field of record.fields) referenced.add(`${record.name}.${field.name}`);
       outputs.push({ name: alias, type: 'STRING', record: { fields: record.fields.map((f) => ({ name: f.name, type: f.type })) } });
-      return `${rowAlias.text}.${q(record.name)} AS ${q(alias)}`;
+      return `${wholeArray(rowAlias.text, record.name, record.fields)} AS ${q(alias)}`;
     }
     const single = columnAt(expr, 0);
     const bare = single !== null && single.used === expr.length;
@@ -417,32 +428,37 @@ export function translate(sql: string, params: readonly WireParameter[], project
   });
 
   const rest = expression(restTokens, false);
-  const table = q(demoTable(dataset, view.name));
-  const sqlite = `SELECT ${selectSql.join(', ')} FROM ${nested.size ? nestedRows(view, table, nested) : table} AS ${rowAlias.text}${rest ? ` ${rest}` : ''}`;
+  const from = [`${q(standInTable(dataset, view))} AS ${rowAlias.text}`, ...joins].join(' ');
+  const sqlite = `SELECT ${selectSql.join(', ')} FROM ${from}${rest ? ` ${rest}` : ''}`;
   for (const name of declared.keys()) {
     if (!sql.includes(`@${name}`)) throw new QueryRejected('invalidQuery', `Query parameter '${name}' is declared but not used`);
   }
-  return { sqlite, binds, outputs, project: tableProject, dataset, view, referenced };
+  return { sqlite, binds, outputs, project: tableProject, dataset, view, referenced, from };
 }
 
 /**
- * The view's rows as BigQuery holds them: the demo table stores one row per element of a
- * REPEATED record (NULL fields for none), so the elements are gathered back into one JSON
- * array per parent row, INT64 as text so values beyond 2^53 survive.
+ * A leaf column in SQLite. A field of a REPEATED record is read from the element its
+ * json_each join stands on, cast to the type the demo stores it as, so it compares and
+ * sorts with the same affinity as a flat column would (json_extract alone has none).
  */
-function nestedRows(view: ViewDef, table: string, records: ReadonlySet<string>): string {
-  const parent = leafColumns(view).filter((c) => !c.record);
-  const columns = parent.map((c) => q(c.name));
-  for (const column of view.columns) {
-    if (column.type !== 'RECORD' || !records.has(column.name)) continue;
-    const fields = column.fields.map((f) => {
-      const ref = q(`${column.name}.${f.name}`);
-      return f.type === 'INT64' ? `CAST(${ref} AS TEXT)` : ref;
-    });
-    const present = column.fields.map((f) => `${q(`${column.name}.${f.name}`)} IS NOT NULL`).join(' OR ');
-    columns.push(`json_group_array(json_array(${fields.join(', ')})) FILTER (WHERE ${present}) AS ${q(column.name)}`);
-  }
-  return `(SELECT ${columns.join(', ')} FROM ${table} GROUP BY ${parent.map((c) => q(c.name)).join(', ')})`;
+function columnSql(rowAlias: string, column: LeafColumn): string {
+  if (column.record?.mode !== 'REPEATED') return `${rowAlias}.${q(column.name)}`;
+  const field = column.name.slice(column.record.name.length + 1);
+  return `CAST(json_extract(${q(column.record.name)}.value, '$.${field}') AS ${sqliteTypeOf(column.type)})`;
+}
+
+/**
+ * A whole stored array as a JSON array of field-value arrays in definition order, for
+ * encodeOutput. BigQuery writes a NULL array as an empty one in a result
+ * (https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types#array_nulls),
+ * which json_group_array over no elements gives too.
+ */
+function wholeArray(rowAlias: string, record: string, fields: readonly { readonly name: string; readonly type: ScalarType }[]): string {
+  const values = fields.map((f) => {
+    const value = `json_extract(e.value, '$.${f.name}')`;
+    return f.type === 'INT64' ? `CAST(${value} AS TEXT)` : value;
+  });
+  return `(SELECT json_group_array(json_array(${values.join(', ')})) FROM json_each(${rowAlias}.${q(record)}) AS e)`;
 }
 
 /**

@@ -12,7 +12,8 @@ import type { Env } from '../../../worker/env.ts';
 import { createKey, run, upsertTenant } from '../../../worker/tenants/admin.ts';
 import { d1Executor, BigQueryStandIn } from '../../support/bigquery/standin.ts';
 import { createTestServiceAccount } from '../../support/bigquery/keys.ts';
-import { seedTinyDemo } from '../support/demo.ts';
+import { seedStandInDemo } from '../../support/bigquery/harness.ts';
+import { seedTinyDemo, TEST_END_DATE, TEST_SEED } from '../support/demo.ts';
 
 const db = (env as unknown as Env).DB;
 const app = createApp();
@@ -24,6 +25,7 @@ let bqEnv: Env;
 
 beforeAll(async () => {
   const keys = await seedTinyDemo();
+  await seedStandInDemo('acme', { size: 'tiny', seed: TEST_SEED, endDate: TEST_END_DATE });
   d1Key = keys.acme;
   const account = await createTestServiceAccount('acb-standin');
   standIn = new BigQueryStandIn({

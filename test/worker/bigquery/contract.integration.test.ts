@@ -1,7 +1,10 @@
 /**
  * The same queries against the D1 demo warehouse and the BigQuery backend (through the
- * stand-in, over the same seeded tables) must give the same rows and keyset positions, for
- * every view: what a client sees cannot depend on which warehouse holds the account.
+ * stand-in, over the same generated demo rows) must give the same rows and keyset positions,
+ * for every view: what a client sees cannot depend on which warehouse holds the account.
+ * The stand-in holds a view with a REPEATED record as BigQuery does, one row per parent with
+ * the elements in an array, so the record views here run the product's LEFT JOIN UNNEST for
+ * real against nested data, not against the demo's flat rows.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { leafColumns } from '../../../shared/columns.ts';
@@ -11,18 +14,24 @@ import { readRows } from '../../../worker/query/execute.ts';
 import type { Query } from '../../../worker/query/model.ts';
 import { D1Warehouse } from '../../../worker/warehouse/d1/warehouse.ts';
 import type { Cell, Page, Warehouse } from '../../../worker/warehouse/types.ts';
-import { db, harness, queryFor } from '../../support/bigquery/harness.ts';
-import { seedTinyDemo } from '../support/demo.ts';
+import { tableName } from '../../../worker/warehouse/d1/tables.ts';
+import { db, harness, queryFor, seedStandInDemo } from '../../support/bigquery/harness.ts';
+import { isNested, repeatedRecords, standInTable } from '../../support/bigquery/nested.ts';
+import type { BigQueryStandIn } from '../../support/bigquery/standin.ts';
+import { seedTinyDemo, TEST_END_DATE, TEST_SEED } from '../support/demo.ts';
 
 const DATASET = 'acme';
 let d1: Warehouse;
 let bq: Warehouse;
+let standIn: BigQueryStandIn;
 
 beforeAll(async () => {
   await seedTinyDemo();
+  // The stand-in holds record views nested, folded from the same generated rows.
+  await seedStandInDemo(DATASET, { size: 'tiny', seed: TEST_SEED, endDate: TEST_END_DATE });
   d1 = new D1Warehouse(db, DATASET);
   // Small BigQuery pages, so every query also crosses getQueryResults page tokens.
-  ({ warehouse: bq } = await harness(DATASET, {
+  ({ warehouse: bq, standIn } = await harness(DATASET, {
     standIn: { maxRowsPerPage: 37, pollsBeforeComplete: 1 },
     client: { pageSize: 50 },
   }));
@@ -199,5 +208,47 @@ describe('NUMERIC text', () => {
     const query = queryFor(name);
     const [a, b] = await both(query);
     expect(b.rows).toEqual(a.rows);
+  });
+});
+
+const RECORD_VIEWS = VIEW_NAMES.filter((name) => isNested(VIEWS[name]));
+const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+describe('record views on the nested stand-in', () => {
+  it('covers every view the definitions give a REPEATED record', () => {
+    expect(RECORD_VIEWS.length).toBeGreaterThan(0);
+    for (const name of VIEW_NAMES)
+      expect(RECORD_VIEWS.includes(name)).toBe(leafColumns(VIEWS[name]).some((c) => c.record?.mode === 'REPEATED'));
+  });
+
+  it.each(RECORD_VIEWS)('%s: the stand-in holds one row per parent, with every flat element in its array', async (name) => {
+    const view = VIEWS[name] as ViewDef;
+    const [record] = repeatedRecords(view);
+    const fields = record!.fields.map((f) => q(`${record!.name}.${f.name}`));
+    const parentKey = view.rowKey.filter((k) => !k.startsWith(`${record!.name}.`)).map(q);
+    const flat = q(tableName(DATASET, name));
+    const nested = q(standInTable(DATASET, view));
+    const [parents, elements, stored, longest] = await db.batch<{ n: number }>([
+      db.prepare(`SELECT COUNT(*) AS n FROM (SELECT DISTINCT ${parentKey.join(', ')} FROM ${flat})`),
+      db.prepare(`SELECT COUNT(*) AS n FROM ${flat} WHERE ${fields.map((f) => `${f} IS NOT NULL`).join(' OR ')}`),
+      db.prepare(`SELECT COUNT(*) AS n, SUM(json_array_length(${q(record!.name)})) AS elements FROM ${nested}`),
+      db.prepare(`SELECT MAX(json_array_length(${q(record!.name)})) AS n FROM ${nested}`),
+    ]);
+    const storedRow = stored!.results[0] as unknown as { n: number; elements: number };
+    expect(storedRow.n).toBe(parents!.results[0]!.n);
+    expect(storedRow.elements).toBe(elements!.results[0]!.n);
+    expect(longest!.results[0]!.n, 'some parent holds at least one element').toBeGreaterThan(0);
+  });
+
+  it.each(RECORD_VIEWS)('%s: the product query unnests the stored arrays and gives the D1 rows, row for row', async (name) => {
+    const before = standIn.jobs().length;
+    const all = await expectSame(queryFor(name));
+    expect(all.rows.length).toBeGreaterThan(0);
+    const jobs = standIn.jobs().slice(before);
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const job of jobs) {
+      expect(job.sql).toContain('LEFT JOIN UNNEST(t.');
+      expect(job.sqlite).toContain(`FROM ${q(standInTable(DATASET, VIEWS[name]))} AS t LEFT JOIN json_each(t.`);
+    }
   });
 });

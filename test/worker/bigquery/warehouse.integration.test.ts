@@ -12,7 +12,9 @@ import { bigQueryConfig, bigQueryWarehouseFor } from '../../../worker/warehouse/
 import { D1Warehouse } from '../../../worker/warehouse/d1/warehouse.ts';
 import { decodeRow, type TableRow, type TableSchema } from '../../../worker/warehouse/bigquery/rows.ts';
 import type { Cell, Warehouse } from '../../../worker/warehouse/types.ts';
+import { VIEWS } from '../../../shared/views/index.ts';
 import { db, harness, queryFor, seedRows } from '../../support/bigquery/harness.ts';
+import { standInTable } from '../../support/bigquery/nested.ts';
 
 const DATASET = 'edge';
 const BIG = '9007199254740993'; // 2^53 + 1: a JavaScript number would read 9007199254740992
@@ -277,6 +279,99 @@ describe('nested REPEATED RECORD cells', () => {
         { agent_id: '2', logon_name: null, user_name: 'ada2' },
       ]),
     );
+  });
+});
+
+describe('arrays the stand-in stores nested', () => {
+  const HOLLOW = 'hollow';
+  beforeAll(async () => {
+    await seedRows(HOLLOW, 'users', [
+      { uid: 10, 'agents.agent_id': 1, 'agents.user_name': 'one', display_name: 'One', tracked: 1 },
+      { uid: 10, 'agents.agent_id': 5, 'agents.user_name': 'five', display_name: 'One', tracked: 1 },
+      { uid: 11, 'agents.agent_id': null, display_name: 'Empty', tracked: 1 },
+      { uid: 12, 'agents.agent_id': null, display_name: 'Null', tracked: 0 },
+    ]);
+    // The flat rows cannot tell an empty array from a NULL one; a BigQuery table can hold either.
+    await db.prepare(`UPDATE "${standInTable(HOLLOW, VIEWS.users)}" SET agents = NULL WHERE uid = 12`).run();
+  });
+
+  it('holds one row per user, the agents as a JSON array: two, none, and NULL', async () => {
+    const stored = await db.prepare(`SELECT uid, agents FROM "${standInTable(HOLLOW, VIEWS.users)}" ORDER BY uid`).raw();
+    expect(stored).toEqual([
+      [10, '[{"agent_id":1,"logon_name":null,"user_name":"one"},{"agent_id":5,"logon_name":null,"user_name":"five"}]'],
+      [11, '[]'],
+      [12, null],
+    ]);
+  });
+
+  it('declares the array in the table schema (tables.get) as RECORD, mode REPEATED, and counts parents in numRows', async () => {
+    const { standIn, tokens } = await harness(HOLLOW);
+    const get = async (table: string) =>
+      standIn.fetch(`https://bigquery.googleapis.com/bigquery/v2/projects/acb-standin/datasets/${HOLLOW}/tables/${table}`, {
+        headers: { authorization: `Bearer ${await tokens.token()}` },
+      });
+    const res = await get('users');
+    expect(res.status).toBe(200);
+    const table = (await res.json()) as { numRows: string; schema: TableSchema };
+    expect(table.numRows).toBe('3');
+    expect(table.schema.fields[0]).toEqual({
+      name: 'agents',
+      type: 'RECORD',
+      mode: 'REPEATED',
+      fields: [
+        { name: 'agent_id', type: 'INTEGER', mode: 'NULLABLE' },
+        { name: 'logon_name', type: 'STRING', mode: 'NULLABLE' },
+        { name: 'user_name', type: 'STRING', mode: 'NULLABLE' },
+      ],
+    });
+    expect(table.schema.fields.find((f) => f.name === 'uid')).toEqual({ name: 'uid', type: 'INTEGER', mode: 'NULLABLE' });
+    expect((await get('events')).status).toBe(404);
+  });
+
+  it('flattens with LEFT JOIN UNNEST: a user whose array is empty or NULL is one row with NULL agent fields', async () => {
+    const { warehouse } = await harness(HOLLOW);
+    const query = queryFor('users', { select: 'uid,agents.agent_id,agents.user_name,display_name', order: 'uid' });
+    const expected = [
+      ['10', '1', 'one', 'One'],
+      ['10', '5', 'five', 'One'],
+      ['11', null, null, 'Empty'],
+      ['12', null, null, 'Null'],
+    ];
+    expect(await rows(warehouse, query)).toEqual(expected);
+    expect(await rows(new D1Warehouse(db, HOLLOW), query)).toEqual(expected);
+    // A filter on an element field drops the parents without elements, as on the flat rows.
+    expect(await rows(warehouse, queryFor('users', { select: 'uid', 'agents.agent_id': 'gte.1' }))).toEqual([['10'], ['10']]);
+    expect(await rows(warehouse, queryFor('users', { select: 'uid', 'agents.agent_id': 'is.null' }))).toEqual([['11'], ['12']]);
+  });
+
+  it('writes an empty and a NULL array alike as an empty REPEATED cell, which the decoder reads as []', async () => {
+    const { standIn, tokens } = await harness(HOLLOW);
+    const res = await standIn.fetch('https://bigquery.googleapis.com/bigquery/v2/projects/acb-standin/queries', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokens.token()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `SELECT t.\`uid\` AS c0, t.\`agents\` AS c1 FROM \`acb-standin.${HOLLOW}.users\` AS t ORDER BY t.\`uid\` ASC LIMIT @p0`,
+        useLegacySql: false,
+        parameterMode: 'NAMED',
+        queryParameters: [{ name: 'p0', parameterType: { type: 'INT64' }, parameterValue: { value: '10' } }],
+      }),
+    });
+    const body = (await res.json()) as { schema: TableSchema; rows: TableRow[] };
+    expect(body.rows.map((row) => row.f[1])).toEqual([
+      {
+        v: [{ v: { f: [{ v: '1' }, { v: null }, { v: 'one' }] } }, { v: { f: [{ v: '5' }, { v: null }, { v: 'five' }] } }],
+      },
+      { v: [] },
+      { v: [] },
+    ]);
+    expect(body.rows.map((row) => decodeRow(row, body.schema)[1])).toEqual([
+      [
+        { agent_id: '1', logon_name: null, user_name: 'one' },
+        { agent_id: '5', logon_name: null, user_name: 'five' },
+      ],
+      [],
+      [],
+    ]);
   });
 });
 
