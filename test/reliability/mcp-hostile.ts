@@ -313,7 +313,7 @@ export function buildMcpCorpus(ctx: McpHostileContext): Case[] {
   raw(
     b,
     'invalid UTF-8 inside a JSON string',
-    any,
+    { rpc: PARSE_ERROR },
     Buffer.concat([
       Buffer.from(
         '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"query_view","arguments":{"view":"daily_user_summary","limit":1,"filters":[{"column":"user_name","op":"eq","value":"',
@@ -327,6 +327,7 @@ export function buildMcpCorpus(ctx: McpHostileContext): Case[] {
   const m = 'malformed JSON-RPC';
   raw(m, 'not JSON', { rpc: PARSE_ERROR }, '{jsonrpc: 2.0, method: tools/list}');
   raw(m, 'an empty body', { rpc: PARSE_ERROR }, '');
+  raw(m, 'invalid UTF-8 as a field name', { rpc: PARSE_ERROR }, Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]));
   raw(m, 'JSON cut short', { rpc: PARSE_ERROR }, '{"jsonrpc":"2.0","id":1,"method":"tools/li');
   for (const [name, body] of [
     ['a JSON string', '"tools/list"'],
@@ -343,7 +344,6 @@ export function buildMcpCorpus(ctx: McpHostileContext): Case[] {
     ['id an array', '{"jsonrpc":"2.0","id":[1],"method":"tools/list"}'],
     ['params an array', '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":["query_view",{}]}'],
     ['params a string', '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":"x"}'],
-    ['invalid UTF-8 as a field name', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])],
   ] as const)
     raw(m, name, { rpc: INVALID_REQUEST }, body);
   raw(m, 'an unknown method', { rpc: METHOD_NOT_FOUND }, '{"jsonrpc":"2.0","id":1,"method":"tools/explode"}');
