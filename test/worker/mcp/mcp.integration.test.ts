@@ -197,6 +197,21 @@ describe('POST /mcp over plain HTTP, as the OpenAPI document describes it', () =
     ]);
   });
 
+  it("answers every example request of the document's POST /mcp, as /docs shows them", async () => {
+    const doc = (await (await workerFetch(`${BASE}/openapi.json`)).json()) as {
+      paths: { '/mcp': { post: { requestBody: { content: { 'application/json': { examples: Record<string, { value: unknown }> } } } } } };
+    };
+    const examples = Object.entries(doc.paths['/mcp'].post.requestBody.content['application/json'].examples);
+    expect(examples.map(([name]) => name)).toEqual(expect.arrayContaining(['initialize', 'tools/list', 'query_view']));
+    for (const [name, example] of examples) {
+      const res = await post(example.value);
+      const answer = (await res.json()) as { error?: unknown; result?: { isError?: boolean; content?: { text: string }[] } };
+      expect(res.status, name).toBe(200);
+      expect(answer.error, name).toBeUndefined();
+      expect(answer.result?.isError, `${name}: ${answer.result?.content?.[0]?.text ?? ''}`).not.toBe(true);
+    }
+  });
+
   it('answers GET and DELETE with 405 and Allow: POST: no stream, no sessions', async () => {
     for (const method of ['GET', 'DELETE']) {
       const res = await workerFetch(`${BASE}/mcp`, { method, headers: { authorization: `Bearer ${keys.acme}` } });
