@@ -11,6 +11,7 @@ import { PROBLEM_BASE, PROBLEM_TYPES } from '../../worker/http/errors.ts';
 import { docsContentSecurityPolicy, docsPage, DOCS_SCRIPT } from '../../worker/openapi/docs-page.ts';
 import { openApiDocument } from '../../worker/openapi/document.ts';
 import { LIMITS } from '../../worker/query/limits.ts';
+import { MCP_TOOLS } from '../../worker/mcp/tools.ts';
 import { DOCS_SCRIPT_MODULE, docsScriptModule } from '../../scripts/build-docs-page.ts';
 
 // Integration: the real page in headless Chromium against a loopback server that serves it
@@ -361,6 +362,58 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the /docs page' : `the /docs page (
       .at(-1)!;
     expect(request.query.get('productivity')).toBe('not.in.(Productive,Unproductive)');
     expect(await page.locator('#try-curl').textContent()).toContain('productivity=not.in.(Productive,Unproductive)');
+    await expectCleanRun(session);
+  });
+  it('shows POST /mcp under AI agents with its tools, a client configuration and example requests instead of a Try-it form', async () => {
+    const session = await openDocs();
+    const { page } = session;
+    // The overview says it exists and links to it; the sidebar has it under its tag.
+    expect(await page.locator('#overview').textContent()).toContain('POST /mcp');
+    expect(await page.locator('#agents-nav').isVisible()).toBe(true);
+    expect(await page.locator('#agents-nav .nav-heading').textContent()).toBe('AI agents');
+    await page.click('#overview a[href="#/mcp"]');
+    await page.locator('#mcp-panel').waitFor();
+    expect(await page.locator('#view-panel').isHidden()).toBe(true);
+    expect(await page.locator('#mcp-link').getAttribute('class')).toContain('active');
+    expect(await page.locator('#mcp-endpoint').textContent()).toBe(`POST${origin}/mcp`);
+
+    const tools = await page.locator('#mcp-tools tbody td.name').evaluateAll((tds) => tds.map((td) => td.firstChild?.textContent ?? ''));
+    expect(tools).toEqual([...MCP_TOOLS.map((t) => t.name), 'activconnect://dictionary']);
+
+    // A form that builds /v1 requests cannot send JSON-RPC: it is not offered here.
+    expect(await page.locator('#try').isHidden()).toBe(true);
+    expect(await page.locator('#try-link').isHidden()).toBe(true);
+
+    // The client snippets name the endpoint and an environment variable, never a key.
+    const claude = (await page.locator('#mcp-claude').textContent()) ?? '';
+    expect(claude).toContain(`claude mcp add --transport http activconnect '${origin}/mcp'`);
+    expect(claude).toContain('Authorization: Bearer $ACTIVCONNECT_API_KEY');
+    const config = JSON.parse((await page.locator('#mcp-config').textContent()) ?? '') as {
+      mcpServers: Record<string, { type: string; url: string; headers: Record<string, string> }>;
+    };
+    expect(config.mcpServers['activconnect']).toEqual({
+      type: 'http',
+      url: `${origin}/mcp`,
+      headers: { Authorization: 'Bearer ${ACTIVCONNECT_API_KEY}' },
+    });
+
+    // The document's examples as curl: initialize first, with both Accept types MCP requires.
+    const examples = await page.locator('#mcp-examples pre').allTextContents();
+    expect(examples.length).toBe(3);
+    expect(examples[0]).toContain('"method":"initialize"');
+    for (const curl of examples) {
+      expect(curl).toContain(`-X POST '${origin}/mcp'`);
+      expect(curl).toContain("-H 'Accept: application/json, text/event-stream'");
+      expect(curl).toContain("-H 'Content-Type: application/json'");
+      const body = /-d '(.*)'$/s.exec(curl)?.[1] ?? '';
+      expect((JSON.parse(body) as { jsonrpc: string }).jsonrpc).toBe('2.0');
+    }
+
+    // Back to a view: the reference and its Try-it form return.
+    await page.click('[data-view="events"]');
+    await expect.poll(() => page.locator('#view-title').textContent()).toBe('events');
+    expect(await page.locator('#mcp-panel').isHidden()).toBe(true);
+    expect(await page.locator('#try').isVisible()).toBe(true);
     await expectCleanRun(session);
   });
 });

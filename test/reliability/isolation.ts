@@ -14,13 +14,13 @@ const ACCOUNT_COLUMNS = ['accountid', 'account_id'];
 const FORMATS = ['json', 'values', 'csv', 'ndjson'] as const;
 type Format = (typeof FORMATS)[number];
 
-interface Target {
+export interface Target {
   readonly view: ViewDef;
   readonly accountColumn: string;
 }
 
 /** Views with an account column every demo plan can read, so one URL suits every tenant. */
-function targets(): Target[] {
+export function targets(): Target[] {
   const out: Target[] = [];
   for (const name of VIEW_NAMES) {
     const view = VIEWS[name];
@@ -32,7 +32,7 @@ function targets(): Target[] {
   return out;
 }
 
-function readableByAll(view: ViewDef): string[] {
+export function readableByAll(view: ViewDef): string[] {
   return leafColumns(view)
     .filter((c) => DEMO_TENANTS.every((t) => planIncludes(t.plan as Plan, c.minPlan)))
     .map((c) => c.name);

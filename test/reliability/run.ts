@@ -1,8 +1,10 @@
 /**
  * `npm run test:reliability`: the Worker under `wrangler dev` (workerd) on 127.0.0.1 over
  * the three demo tenants, put through
- *   1. isolation: random queries with every tenant's key, directly and from the cache;
- *   2. bad input: a corpus of hostile requests, each a clear 4xx problem+json;
+ *   1. isolation: random queries with every tenant's key, directly and from the cache, over
+ *      /rows and over POST /mcp (query_view), and the refusals at the edge of a key;
+ *   2. bad input: a corpus of hostile requests, each a clear 4xx problem+json, and one of
+ *      hostile MCP tool arguments and JSON-RPC envelopes (a tool error or a JSON-RPC error);
  *   3. load: mixed queries at 100 connections, zero 5xx, memory flat afterwards;
  *   4. webhook faults: a receiver that fails, times out and answers 410;
  *   5. BigQuery faults: the stand-in slow, failing, throttling, returning partial pages.
@@ -27,6 +29,8 @@ import { ROOT } from '../../scripts/lib/wrangler.ts';
 import type { FaultReport } from './bigquery-faults.ts';
 import { runHostile } from './hostile.ts';
 import { runIsolation } from './isolation.ts';
+import { runMcpHostile } from './mcp-hostile.ts';
+import { runMcpIsolation } from './mcp-isolation.ts';
 import { runLoad } from './load.ts';
 import { reliabilityState, sqliteQuery } from './support/state.ts';
 import { Random, Tally } from './support/tally.ts';
@@ -114,6 +118,16 @@ async function main(): Promise<number> {
     if (runs('isolation')) {
       tally.section('isolation');
       await runIsolation({ url: worker.url, keys: state.keys, rnd, tally, queries: QUICK ? 15 : 60 });
+      tally.section('isolation (MCP)');
+      await runMcpIsolation({
+        url: worker.url,
+        keys: state.keys,
+        revokedKey: state.revokedKey,
+        essentialsKey: state.essentialsKey,
+        rnd,
+        tally,
+        queries: QUICK ? 10 : 40,
+      });
     }
 
     if (runs('hostile')) {
@@ -129,6 +143,8 @@ async function main(): Promise<number> {
         },
         tally,
       );
+      tally.section('bad input (MCP)');
+      await runMcpHostile({ url: worker.url, port: worker.port, keys: state.keys, accountIds: state.accountIds }, tally);
     }
 
     if (runs('load')) {

@@ -32,7 +32,7 @@ function text(field: string, value: unknown): string {
 function list(field: string, value: unknown): string {
   if (typeof value === 'string') return value;
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(',');
-  throw bad(`"${field}" must be a list of strings, like ["user_id", "sum(productive_duration_seconds)"].`);
+  throw bad(`"${field}" must be a list of strings, like ["user_id", "sum(productive_active_duration_seconds)"].`);
 }
 
 /** A value inside in.(...): quoted, so commas, parentheses and quotes stay part of it. */

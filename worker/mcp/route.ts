@@ -4,6 +4,7 @@ import type { AppEnv } from '../env.ts';
 import { ApiError } from '../http/errors.ts';
 import { rateLimitKey, requireApiKey } from '../http/middleware.ts';
 import { LIMITS } from '../query/limits.ts';
+import { answerInvalidParams, readEnvelope } from './envelope.ts';
 import { mcpServerFor } from './server.ts';
 
 /**
@@ -31,9 +32,12 @@ export const mcp = new Hono<AppEnv>()
       // The same bound as a JSON query body: a tool call is a query.
       maxRequestBodySize: LIMITS.maxQueryBodyBytes,
     });
+    const envelope = await readEnvelope(c.req.raw);
+    if (envelope instanceof Response) return envelope;
     await server.connect(transport);
+    answerInvalidParams(transport);
     try {
-      return await transport.handleRequest(c.req.raw);
+      return await transport.handleRequest(c.req.raw, envelope ? { parsedBody: envelope.body } : undefined);
     } finally {
       // The answer is complete (JSON, not a stream), so the pair can go.
       c.executionCtx.waitUntil(server.close());

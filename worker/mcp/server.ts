@@ -17,8 +17,7 @@ import { queryView, type ToolContext } from './query-view.ts';
 import { QUERY_OUTPUT_SCHEMA, toolSchemas } from './schemas.ts';
 import { textTable } from './table.ts';
 import { MCP_BUDGET } from './budget.ts';
-
-const DICTIONARY_URI = 'activconnect://dictionary';
+import { DICTIONARY_DESCRIPTION, DICTIONARY_URI, MCP_TOOLS, toolText } from './tools.ts';
 
 /** Where a tool result says what went wrong, for programs: the API's problem type and status. */
 export const PROBLEM_META = 'dev.activconnect-bridge/problem';
@@ -68,27 +67,10 @@ export function mcpServerFor(ctx: ToolContext): Server {
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({
     tools: [
+      { ...toolText('list_views'), inputSchema: schemas.listViews, annotations: { readOnlyHint: true, openWorldHint: false } },
+      { ...toolText('describe_view'), inputSchema: schemas.describeView, annotations: { readOnlyHint: true, openWorldHint: false } },
       {
-        name: 'list_views',
-        title: 'List views',
-        description: 'The ActivConnect views this API key can read, with their columns (name, type, a short description) and date column.',
-        inputSchema: schemas.listViews,
-        annotations: { readOnlyHint: true, openWorldHint: false },
-      },
-      {
-        name: 'describe_view',
-        title: 'Describe a view',
-        description:
-          "One view in full: every column with its type, full description and the plan it needs (readable: false above this key's plan), the row key, the date column from/to filter on and the change column.",
-        inputSchema: schemas.describeView,
-        annotations: { readOnlyHint: true, openWorldHint: false },
-      },
-      {
-        name: 'query_view',
-        title: 'Query a view',
-        description:
-          'Rows of one view: choose columns (select), filter them, limit to dates (from/to), group them with aggregates (group_by, select sum(column), count()...), sort (order) and page (limit, cursor). ' +
-          `At most ${MCP_BUDGET.maxRows} rows and about ${MCP_BUDGET.maxChars.toLocaleString('en-US')} characters per call; when more rows match, next_cursor continues.`,
+        ...toolText('query_view'),
         inputSchema: schemas.queryView,
         outputSchema: QUERY_OUTPUT_SCHEMA,
         annotations: { readOnlyHint: true, openWorldHint: false },
@@ -125,7 +107,7 @@ export function mcpServerFor(ctx: ToolContext): Server {
     // A tool that does not exist is the client's mistake about this server, not about data.
     throw new McpError(
       ErrorCode.InvalidParams,
-      `Unknown tool '${request.params.name.slice(0, 60)}'. Tools: list_views, describe_view, query_view.`,
+      `Unknown tool '${request.params.name.slice(0, 60)}'. Tools: ${MCP_TOOLS.map((t) => t.name).join(', ')}.`,
     );
   });
 
@@ -135,7 +117,7 @@ export function mcpServerFor(ctx: ToolContext): Server {
         uri: DICTIONARY_URI,
         name: 'data-dictionary',
         title: `ActivConnect data dictionary (${planDisplayName(plan)})`,
-        description: "Every view and column this key's plan can read, with full descriptions, as one Markdown document.",
+        description: DICTIONARY_DESCRIPTION,
         mimeType: 'text/markdown',
       },
     ],

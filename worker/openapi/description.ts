@@ -7,6 +7,7 @@ import { PROBLEM_BASE } from '../http/errors.ts';
 import { LIMITS } from '../query/limits.ts';
 import { AGGREGATES, FORMATS } from '../query/model.ts';
 import { MAX_HOOKS_PER_TENANT } from '../hooks/api-shapes.ts';
+import { MCP_TOOLS } from '../mcp/tools.ts';
 import { followableViews } from './follow.ts';
 import { formulaTriggers, LIMIT_NOTES, OPERATOR_NAMES, OPERATORS } from './vocabulary.ts';
 import { mediaType } from './words.ts';
@@ -42,6 +43,8 @@ export function description(views: readonly ViewDef[]): string {
     `json and values pages hold at most \`limit\` rows (default ${LIMITS.defaultPageSize}, at most ${LIMITS.maxPageSize}). While more rows remain, \`next\` is the URL of the next page and \`next_cursor\` its cursor, also sent as \`Link: <...>; rel="next"\` and \`X-Next-Cursor\`. Cursors are keyset positions, so pages do not shift as new data arrives; they are signed for your account and bound to the query. csv and ndjson without a \`limit\` stream the whole result, up to ${LIMITS.maxExportRows} rows.`,
     '## Triggers and webhooks',
     followSection(views),
+    '## AI agents (MCP)',
+    `\`POST /mcp\` serves the same views to AI agents over the Model Context Protocol, as the tools ${MCP_TOOLS.map((t) => `\`${t.name}\``).join(', ')}, on the same key, plan and cache. It speaks JSON-RPC to an MCP client rather than REST: [AI agents](#/mcp) has the client configuration and example requests.`,
     '## Formats',
     'Choose with `format=`, a suffix (`rows.csv`), or the Accept header (weighed by q), in that order.',
     formatLines.join('\n'),

@@ -138,6 +138,9 @@ pre { margin: 0; padding: 12px; overflow: auto; white-space: pre; background: va
 .problem-meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; font-size: 12px; color: var(--muted); }
 .problem-meta dd { margin: 0; word-break: break-all; }
 .chip { display: inline-block; margin: 0 6px 0 0; }
+.mcp-description { max-width: 80ch; margin: 14px 0 0; }
+#mcp-panel .curl { margin-top: 12px; }
+#mcp-panel .view-head h1 { font-family: inherit; }
 .notice { padding: 12px 16px; border-radius: 8px; margin-bottom: 20px; background: var(--accent-soft); }
 .notice.error { background: var(--err-soft); color: var(--err); }
 @media (max-width: 900px) {
@@ -166,13 +169,17 @@ export function docsPage(): string {
 <header class="topbar">
   <a class="brand" href="#/">ActivConnect Bridge <span>API reference</span></a>
   <span id="api-version" class="pill"></span>
-  <nav class="toplinks"><a href="#try">Try it</a><a href="/openapi.json">openapi.json</a></nav>
+  <nav class="toplinks"><a id="try-link" href="#try">Try it</a><a href="/openapi.json">openapi.json</a></nav>
 </header>
 <div class="layout">
   <aside class="sidebar">
     <a class="nav-link" href="#/">Overview</a>
     <div class="nav-heading">Views</div>
     <ul id="view-list" class="view-list"></ul>
+    <div id="agents-nav" hidden>
+      <div class="nav-heading">AI agents</div>
+      <ul class="view-list"><li><a id="mcp-link" href="#/mcp">MCP server</a></li></ul>
+    </div>
   </aside>
   <main>
     <div id="status" class="notice" hidden></div>
@@ -196,6 +203,33 @@ export function docsPage(): string {
             <tbody></tbody>
           </table>
         </div>
+      </div>
+    </section>
+    <section id="mcp-panel" hidden>
+      <div class="card">
+        <div class="view-head"><h1 id="mcp-title"></h1><span class="pill">MCP</span></div>
+        <p id="mcp-lede" class="lede"></p>
+        <div class="endpoints"><span id="mcp-endpoint" class="endpoint mono"></span></div>
+        <p id="mcp-description" class="mcp-description"></p>
+      </div>
+      <div class="card">
+        <h2>Tools and resources</h2>
+        <div class="table-wrap">
+          <table id="mcp-tools" class="grid">
+            <thead><tr><th>Name</th><th>What it gives the agent</th></tr></thead>
+            <tbody></tbody>
+          </table>
+        </div>
+      </div>
+      <div class="card">
+        <h2>Connect an MCP client</h2>
+        <p class="hint">This endpoint speaks JSON-RPC to an MCP client, not REST, so it has no Try-it form: add it to your client with your API key in the <code>Authorization</code> header. Both snippets read the key from <code>$ACTIVCONNECT_API_KEY</code>.</p>
+        <div id="mcp-connect"></div>
+      </div>
+      <div class="card">
+        <h2>Example requests</h2>
+        <p class="hint">What a client sends, as curl: each request is one POST, with no session to open first.</p>
+        <div id="mcp-examples"></div>
       </div>
     </section>
     <section id="try" class="card try">

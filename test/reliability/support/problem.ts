@@ -26,8 +26,19 @@ const RUNTIME_LEAKS: readonly [RegExp, string][] = [
  * Extension fields such as `column` or `value` echo the input and are not searched for SQL.
  */
 function ownText(problem: Record<string, unknown>): string {
-  const strip = (t: unknown) => (typeof t === 'string' ? t.replace(/'[^']*'|"[^"]*"|‘[^’]*’|“[^”]*”/g, "''") : '');
-  return `${strip(problem['title'])}\n${strip(problem['detail'])}`;
+  return `${withoutQuotes(problem['title'])}\n${withoutQuotes(problem['detail'])}`;
+}
+
+function withoutQuotes(text: unknown): string {
+  return typeof text === 'string' ? text.replace(/'[^']*'|"[^"]*"|‘[^’]*’|“[^”]*”/g, "''") : '';
+}
+
+/**
+ * The kind of internal text in a message that is not problem+json (an MCP tool error, a
+ * JSON-RPC error message), with the same allowance for the input it quotes; or null.
+ */
+export function leakInMessage(message: string): string | null {
+  return leakIn(withoutQuotes(message), SQL_LEAKS) ?? leakIn(message, RUNTIME_LEAKS);
 }
 
 export interface ProblemCheck {

@@ -151,6 +151,67 @@ describe('POST /mcp over plain HTTP, as the OpenAPI document describes it', () =
     expect(notification.status).toBe(202);
   });
 
+  it('answers a malformed envelope with the JSON-RPC 2.0 code: -32700 not JSON, -32600 not a message or an empty batch, -32602 bad params', async () => {
+    const send = async (body: string) => {
+      const res = await workerFetch(`${BASE}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${keys.acme}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body,
+      });
+      return { status: res.status, json: (await res.json()) as { jsonrpc: string; error?: { code: number; message: string } } };
+    };
+    const cases: [string, number, number][] = [
+      ['{not json', 400, -32700],
+      ['{}', 400, -32600],
+      ['42', 400, -32600],
+      ['{"jsonrpc":"1.0","id":1,"method":"tools/list"}', 400, -32600],
+      ['[]', 400, -32600],
+      ['[{"jsonrpc":"2.0","id":1,"method":"ping"},7]', 400, -32600],
+      ['{"jsonrpc":"2.0","id":1,"method":"tools/call"}', 200, -32602],
+      ['{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":42}}', 200, -32602],
+      ['{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"query_view","arguments":[]}}', 200, -32602],
+    ];
+    for (const [body, status, code] of cases) {
+      const { status: got, json } = await send(body);
+      expect([got, json.jsonrpc, json.error?.code], body).toEqual([status, '2.0', code]);
+      expect(json.error?.message, body).not.toMatch(/"code":|invalid_type|\bat [\w.]+ \(/);
+    }
+  });
+
+  it('reads a body over the limit through before answering 413, and a batch answers each member', async () => {
+    const big = await post({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(70_000) } });
+    expect(big.status).toBe(413);
+    const batch = await post([
+      { jsonrpc: '2.0', id: 1, method: 'ping' },
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 42 } },
+    ]);
+    expect(batch.status).toBe(200);
+    const answers = (await batch.json()) as { id: number; result?: unknown; error?: { code: number } }[];
+    expect(answers.map((a) => [a.id, a.error?.code ?? 'ok']).sort()).toEqual([
+      [1, 'ok'],
+      [2, -32602],
+    ]);
+  });
+
+  it("answers every example request of the document's POST /mcp, as /docs shows them", async () => {
+    const doc = (await (await workerFetch(`${BASE}/openapi.json`)).json()) as {
+      paths: { '/mcp': { post: { requestBody: { content: { 'application/json': { examples: Record<string, { value: unknown }> } } } } } };
+    };
+    const examples = Object.entries(doc.paths['/mcp'].post.requestBody.content['application/json'].examples);
+    expect(examples.map(([name]) => name)).toEqual(expect.arrayContaining(['initialize', 'tools/list', 'query_view']));
+    for (const [name, example] of examples) {
+      const res = await post(example.value);
+      const answer = (await res.json()) as { error?: unknown; result?: { isError?: boolean; content?: { text: string }[] } };
+      expect(res.status, name).toBe(200);
+      expect(answer.error, name).toBeUndefined();
+      expect(answer.result?.isError, `${name}: ${answer.result?.content?.[0]?.text ?? ''}`).not.toBe(true);
+    }
+  });
+
   it('answers GET and DELETE with 405 and Allow: POST: no stream, no sessions', async () => {
     for (const method of ['GET', 'DELETE']) {
       const res = await workerFetch(`${BASE}/mcp`, { method, headers: { authorization: `Bearer ${keys.acme}` } });

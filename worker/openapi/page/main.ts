@@ -5,6 +5,7 @@
  */
 import { byId } from './dom.ts';
 import { readReference, type Reference } from './reference.ts';
+import { hideMcp, MCP_HASH, renderMcpNav, showMcp } from './mcp-panel.ts';
 import { setupTry, type TryIt } from './try-it.ts';
 import { filterColumns, renderNav, renderOverview, showOverview, showView } from './view-panel.ts';
 
@@ -16,6 +17,12 @@ function notice(text: string, isError: boolean): void {
 }
 
 function route(ref: Reference, tryIt: TryIt): void {
+  if (location.hash === MCP_HASH && ref.mcp) {
+    showMcp(ref);
+    return;
+  }
+  // Any other place (a view, the overview, #try) is the reference with its Try-it form.
+  hideMcp();
   const m = /^#\/views\/(.+)$/.exec(location.hash);
   const name = m ? decodeURIComponent(m[1]!) : null;
   const view = ref.views.find((v) => v.name === name);
@@ -31,6 +38,7 @@ function init(doc: unknown): void {
   const ref = readReference(doc);
   renderOverview(ref);
   renderNav(ref);
+  renderMcpNav(ref);
   const tryIt = setupTry(ref, (name) => {
     if (location.hash !== `#/views/${encodeURIComponent(name)}`) location.hash = `#/views/${encodeURIComponent(name)}`;
   });

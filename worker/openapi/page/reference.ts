@@ -35,6 +35,20 @@ export interface ViewInfo {
   readonly columns: readonly ColumnInfo[];
 }
 
+/** POST /mcp as the document describes it: what an agent's client connects to. */
+export interface McpInfo {
+  readonly path: string;
+  readonly summary: string;
+  readonly description: string;
+  /** The description of the operation's tag ("AI agents"). */
+  readonly tagName: string;
+  readonly tagDescription: string;
+  readonly tools: readonly { readonly name: string; readonly title: string; readonly description: string }[];
+  readonly resources: readonly { readonly uri: string; readonly description: string }[];
+  /** The request body examples, as JSON text. */
+  readonly examples: readonly { readonly name: string; readonly summary: string; readonly body: string }[];
+}
+
 export interface Reference {
   readonly title: string;
   readonly version: string;
@@ -45,6 +59,7 @@ export interface Reference {
   readonly formats: readonly string[];
   readonly limitDefault: number | null;
   readonly views: readonly ViewInfo[];
+  readonly mcp: McpInfo | null;
 }
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -52,6 +67,35 @@ const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.
 const arr = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : fallback);
 const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+function readMcp(root: Obj): McpInfo | null {
+  const path = '/mcp';
+  const post = obj(obj(obj(root.paths)[path]).post);
+  if (Object.keys(post).length === 0) return null;
+  const tagName = str(arr(post.tags)[0]);
+  const tag = arr(root.tags)
+    .map(obj)
+    .find((t) => t.name === tagName);
+  const media = obj(obj(obj(post.requestBody).content)['application/json']);
+  return {
+    path,
+    summary: str(post.summary),
+    description: str(post.description),
+    tagName,
+    tagDescription: str(tag?.description),
+    tools: arr(post['x-mcp-tools'])
+      .map(obj)
+      .map((t) => ({ name: str(t.name), title: str(t.title), description: str(t.description) })),
+    resources: arr(post['x-mcp-resources'])
+      .map(obj)
+      .map((r) => ({ uri: str(r.uri), description: str(r.description) })),
+    examples: Object.entries(obj(media.examples)).map(([name, e]) => ({
+      name,
+      summary: str(obj(e).summary),
+      body: JSON.stringify(obj(e).value ?? null),
+    })),
+  };
+}
 
 export function readReference(doc: unknown): Reference {
   const root = obj(doc);
@@ -106,5 +150,6 @@ export function readReference(doc: unknown): Reference {
     formats: formats.length ? formats : ['json'],
     limitDefault: typeof limit.default === 'number' ? limit.default : null,
     views,
+    mcp: readMcp(root),
   };
 }

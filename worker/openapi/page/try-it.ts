@@ -6,6 +6,7 @@
 import { byId, clear, h } from './dom.ts';
 import type { Reference, ViewInfo } from './reference.ts';
 import { problemView, showResponse } from './response.ts';
+import { shellQuote } from './shell.ts';
 
 const KEY_STORAGE = 'activconnect-bridge.api-key';
 /** Wait this long after the last keystroke in the key field before asking /v1/views about it. */
@@ -30,7 +31,6 @@ function storeKey(key: string): void {
 
 // Readable query strings: commas, colons and stars are safe in a query and easier to read.
 const enc = (s: string) => encodeURIComponent(s).replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%2A/g, '*');
-const shellQuote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 const input = (id: string) => byId<HTMLInputElement>(id);
 const select = (id: string) => byId<HTMLSelectElement>(id);
 
