@@ -40,7 +40,7 @@ const OPTIONS = ['limit', 'order', 'group_by', 'header'] as const;
  * "limit=500, order=local_date.desc".
  * @example
  * parseFunctionArguments({ view: 'daily_user_summary', columns: [['user_name'], ['local_date']],
- *   from: new Date(2026, 8, 1), filters: 'productive_duration_seconds>3600' }, dateText)
+ *   from: new Date(2026, 8, 1), filters: 'productive_active_duration_seconds>3600' }, dateText)
  */
 export function parseFunctionArguments(args: FunctionArguments, dateText: (date: Date) => string): ParsedArguments {
   const view = firstText(args.view);
