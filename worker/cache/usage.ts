@@ -29,8 +29,8 @@ interface Use {
 /**
  * HITs counted in the isolate and written in one D1 batch per window, so a busy cached query
  * costs D1 one write a minute per isolate instead of one per request (or per sampled
- * request). The window is closed by the first HIT after it ends; an isolate that is evicted
- * before then loses its last window's counts, which only steer the pre-warmer.
+ * request). The window is closed by the first HIT or MISS after it ends; an isolate that is
+ * evicted before then loses its last window's counts, which only steer the pre-warmer.
  */
 export class HitTally {
   private uses = new Map<string, Use>();
@@ -43,13 +43,20 @@ export class HitTally {
 
   /** Counts one HIT; returns the uses to write now when this HIT closes a window, else none. */
   add(caller: Caller, view: string, text: string, origin: string): Use[] {
-    const now = this.now();
-    this.openedAt ??= now;
+    this.openedAt ??= this.now();
     const id = [caller.tenant.id, caller.plan, view, origin, text].join('\n');
     const use = this.uses.get(id);
     if (use) use.uses++;
     else this.uses.set(id, { caller, view, text, origin, uses: 1 });
-    if (now - this.openedAt < HIT_WINDOW_MS && this.uses.size <= MAX_TALLIED) return [];
+    return this.uses.size > MAX_TALLIED ? this.take() : this.takeDue();
+  }
+
+  /** The uses to write now if the window has ended (a MISS write takes them along), else none. */
+  takeDue(): Use[] {
+    return this.openedAt !== null && this.now() - this.openedAt >= HIT_WINDOW_MS ? this.take() : [];
+  }
+
+  private take(): Use[] {
     const due = [...this.uses.values()];
     this.uses = new Map();
     this.openedAt = null;
@@ -81,8 +88,8 @@ async function writeUses(db: D1Database, uses: readonly Use[]): Promise<void> {
 
 /**
  * Notes that a first page was asked for. A miss is written at once (it was expensive
- * anyway); a HIT is added to the isolate's tally, which writes every query's HITs of the last
- * minute in one batch. Run it after the answer (waitUntil) and log its failures: usage only
+ * anyway), with the tally's HITs when their window has ended; a HIT is added to the isolate's
+ * tally, which writes every query's HITs of the last minute in one batch. Run it after the answer (waitUntil) and log its failures: usage only
  * steers the pre-warmer, so a full or failing table must never fail a request.
  */
 export async function recordUsage(
@@ -96,5 +103,5 @@ export async function recordUsage(
   const text = canonicalParams(query).toString();
   if (text.length > MAX_USAGE_QUERY_CHARS || origin.length > MAX_ORIGIN_CHARS) return;
   const use = { caller, view: query.view.name, text, origin };
-  await writeUses(db, status === 'HIT' ? tally.add(caller, use.view, text, origin) : [{ ...use, uses: 1 }]);
+  await writeUses(db, status === 'HIT' ? tally.add(caller, use.view, text, origin) : [...tally.takeDue(), { ...use, uses: 1 }]);
 }

@@ -82,11 +82,24 @@ describe('HITs added up in the isolate', () => {
     expect(tally.pending).toBe(0);
   });
 
-  it('writes a MISS at once, whatever the tally holds', async () => {
+  it('writes a MISS at once, and takes along the tally of a window that has ended', async () => {
     const caller = await authenticate(db(), keys.initech, { maxAgeMs: 0 });
-    const q = parseQuery([['limit', '43']], { view: resolveView('users', caller.plan), plan: caller.plan }).query;
-    await recordUsage(db(), caller, q, 'http://tally.test', 'MISS', new HitTally(() => 0));
-    expect((await usageRows('initech')).filter((r) => r.query.includes('limit=43')).map((r) => r.uses)).toEqual([1]);
+    const q = (limit: number) =>
+      parseQuery([['limit', String(limit)]], { view: resolveView('users', caller.plan), plan: caller.plan }).query;
+    let now = 0;
+    const tally = new HitTally(() => now);
+    const uses = async (limit: number) =>
+      (await usageRows('initech'))
+        .filter((r) => r.query.includes(`limit=${limit}&`) || r.query.endsWith(`limit=${limit}`))
+        .map((r) => r.uses);
+    await recordUsage(db(), caller, q(44), 'http://tally.test', 'HIT', tally);
+    await recordUsage(db(), caller, q(43), 'http://tally.test', 'MISS', tally);
+    expect(await uses(43)).toEqual([1]);
+    expect(await uses(44)).toEqual([]);
+    now = HIT_WINDOW_MS;
+    await recordUsage(db(), caller, q(45), 'http://tally.test', 'MISS', tally);
+    expect(await uses(44)).toEqual([1]);
+    expect(tally.pending).toBe(0);
   });
 });
 
