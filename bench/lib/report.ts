@@ -12,28 +12,39 @@ export interface Row {
   readonly baseline: string;
   /** "2.9x the baseline"-style comparison, or '' when there is none. */
   readonly ratio: string;
+  /** The goal of issue 12 for this row, and whether this run met it ('yes', 'NO', 'n/a'), or '' for none. */
+  readonly goal?: string;
+  readonly met?: string;
 }
 
 const escape = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
 export function table(rows: readonly Row[]): string {
-  const lines = ['| # | measure | API (workerd) | baseline (same run) | ratio |', '| --- | --- | --- | --- | --- |'];
-  for (const r of rows) lines.push(`| ${r.id} | ${escape(r.what)} | ${escape(r.api)} | ${escape(r.baseline)} | ${escape(r.ratio)} |`);
+  const lines = [
+    '| # | measure | API (workerd) | baseline (same run) | ratio | goal | met |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of rows) {
+    const cells = [r.id, r.what, r.api, r.baseline, r.ratio, r.goal ?? '', r.met ?? ''].map(escape);
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
   return lines.join('\n');
 }
+
+const loadText = (load: readonly number[]) => load.map((l) => l.toFixed(2)).join(' / ');
 
 function versionOf(command: string, args: string[]): string {
   const r = spawnSync(command, args, { encoding: 'utf8', timeout: 20_000 });
   return r.status === 0 ? (r.stdout || r.stderr).trim().split('\n')[0]!.slice(0, 80) : 'unknown';
 }
 
-export function machineInfo(wranglerBin: string, loadAtStart: readonly number[] = loadavg()): string[] {
+export function machineInfo(wranglerBin: string, loadAtStart: readonly number[], loadAtEnd: readonly number[] = loadavg()): string[] {
   const cpu = cpus();
   return [
     `- date: ${new Date().toISOString()}`,
     `- cpu: ${cpu.length} x ${cpu[0]?.model ?? 'unknown'}`,
     `- memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB; kernel ${release()}`,
-    `- load average at start (1/5/15 min): ${loadAtStart.map((l) => l.toFixed(2)).join(' / ')} (other work on the machine skews every figure)`,
+    `- load average (1/5/15 min) at start: ${loadText(loadAtStart)}; at end: ${loadText(loadAtEnd)} (other work on the machine skews every figure)`,
     `- node ${process.version}; wrangler ${versionOf(wranglerBin, ['--version'])}; sqlite3 ${versionOf(SQLITE3, ['-version']).split(' ')[0]}`,
   ];
 }

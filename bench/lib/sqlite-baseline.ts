@@ -45,8 +45,7 @@ export function compiledSql(
   if (!view) throw new Error(`no view ${viewName}`);
   const { query } = parseQuery(Object.entries(params), { view, plan, impliedFormat: format });
   const compiled = compileSelect(query, sqliteDialect, tableName(tenant, view.name), limit ?? 1);
-  let i = 0;
-  let sql = compiled.sql.replace(/\?/g, () => literal(compiled.params[i++]!));
+  let sql = compiled.sql.replace(/\?(\d+)/g, (_m, n: string) => literal(compiled.params[Number(n) - 1]!));
   if (limit === null) sql = sql.replace(/ LIMIT \d+$/, '');
   return sql;
 }

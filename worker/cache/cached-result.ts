@@ -2,6 +2,7 @@ import type { Freshness } from '../../shared/types.ts';
 import { ApiError } from '../http/errors.ts';
 import { etagOf, type CacheStatus, type CachedResult } from './entry.ts';
 import { ageOf } from './policy.ts';
+import type { ResultMemo } from './memo.ts';
 import type { ResultStore } from './store.ts';
 
 export interface Computed {
@@ -18,6 +19,11 @@ export interface CacheOutcome {
 
 /** Identical concurrent misses in one isolate share one warehouse query. */
 const inflight = new Map<string, Promise<CachedResult>>();
+/**
+ * Results computed here whose Cache API put has not landed yet: the put runs after the
+ * answer (waitUntil), and a request for the same key in the meantime must still find them.
+ */
+const landing = new Map<string, CachedResult>();
 
 /** Warehouse trouble (down, over quota, timing out) as opposed to a bad request. */
 function isWarehouseFailure(err: unknown): boolean {
@@ -41,15 +47,19 @@ export interface CachedResultOptions {
   readonly clientMaxAgeSeconds?: number;
   /** Runs before a revalidation the client forced, and may refuse it (the rate limit's 429). */
   readonly beforeForcedRefresh?: () => Promise<void>;
+  /** Fresh results held in the isolate for at most `maxAgeMs` (worker/cache/memo.ts); none when left out or 0. */
+  readonly memo?: { readonly results: ResultMemo; readonly maxAgeMs: number };
 }
 
 /**
  * Serves a result from the Cache API with stale-while-revalidate and stale-if-error built
- * on top, and one warehouse query per key at a time.
+ * on top, and one warehouse query per key at a time. A fresh result this isolate holds
+ * (`memo`) costs no Cache API match; a computed result is answered before its put lands.
  */
 export async function cachedResult(options: CachedResultOptions): Promise<CacheOutcome> {
   const { store, key, freshness, compute, waitUntil } = options;
   const now = options.now ?? Date.now;
+  const memo = options.memo && options.memo.maxAgeMs > 0 ? options.memo : undefined;
 
   const refresh = (): Promise<CachedResult> => {
     let running = inflight.get(key);
@@ -57,7 +67,17 @@ export async function cachedResult(options: CachedResultOptions): Promise<CacheO
       running = (async () => {
         const computed = await compute();
         const result: CachedResult = { ...computed, etag: await etagOf(computed.body), storedAt: now() };
-        await store.put(key, result);
+        // The answer does not wait for the Cache API: the put finishes after it.
+        landing.set(key, result);
+        waitUntil(
+          store
+            .put(key, result)
+            .catch((err: unknown) => console.warn('could not store a result in the cache', err instanceof Error ? err.message : err))
+            .finally(() => {
+              if (landing.get(key) === result) landing.delete(key);
+            }),
+        );
+        memo?.results.set(key, result);
         return result;
       })().finally(() => inflight.delete(key));
       inflight.set(key, running);
@@ -65,8 +85,12 @@ export async function cachedResult(options: CachedResultOptions): Promise<CacheO
     return running;
   };
 
-  const existing = await store.get(key);
   const maxAge = options.clientMaxAgeSeconds;
+  if (memo && maxAge === undefined) {
+    const held = memo.results.get(key, memo.maxAgeMs);
+    if (held && ageOf(held.storedAt, now(), freshness) === 'fresh') return { result: held, status: 'HIT' };
+  }
+  const existing = newer(await store.get(key), landing.get(key));
   if (existing && maxAge !== undefined && (maxAge === 0 || now() - existing.storedAt > maxAge * 1000)) {
     await options.beforeForcedRefresh?.();
     const fresh = await refresh();
@@ -78,6 +102,7 @@ export async function cachedResult(options: CachedResultOptions): Promise<CacheO
   }
   switch (ageOf(existing.storedAt, now(), freshness)) {
     case 'fresh':
+      memo?.results.set(key, existing);
       return { result: existing, status: 'HIT' };
     case 'stale':
       waitUntil(refresh().catch((err) => console.warn('background revalidation failed', err instanceof Error ? err.message : err)));
@@ -91,6 +116,11 @@ export async function cachedResult(options: CachedResultOptions): Promise<CacheO
         return { result: existing, status: 'STALE', staleReason: err instanceof ApiError ? err.type : 'warehouse-error' };
       }
   }
+}
+
+function newer(a: CachedResult | null, b: CachedResult | undefined): CachedResult | null {
+  if (!b) return a;
+  return a && a.storedAt >= b.storedAt ? a : b;
 }
 
 /** For tests: forget in-flight computations. */

@@ -7,6 +7,8 @@ import { matchesIfNoneMatch } from '../cache/entry.ts';
 import { resultCacheKey } from '../cache/key.ts';
 import { cacheControl, requestMaxAge, STALE_IF_ERROR_SECONDS } from '../cache/policy.ts';
 import { ResultStore } from '../cache/store.ts';
+import { isolateResultMemo } from '../cache/memo.ts';
+import { keyCacheMaxAgeMs } from '../tenants/key-cache.ts';
 import { cursorSecret, type Env } from '../env.ts';
 import { recordUsage } from '../cache/usage.ts';
 import type { Caller } from '../tenants/tenants.ts';
@@ -89,6 +91,8 @@ export async function answerRows(req: RowsRequest): Promise<Response> {
     clientMaxAgeSeconds: requestMaxAge(req.cacheControl, req.pragma),
     // A read that skips the cache costs the warehouse a query: it takes a second token.
     beforeForcedRefresh: () => chargeKey(env, caller, { what: 'a read that bypasses the cache (Cache-Control: no-cache) counts twice' }),
+    // The same bound as a verified key: a data version is trusted that long already.
+    memo: { results: isolateResultMemo, maxAgeMs: keyCacheMaxAgeMs(env.KEY_CACHE_SECONDS) },
   });
   if (query.after === null && req.countsAsUse !== false) {
     req.waitUntil(

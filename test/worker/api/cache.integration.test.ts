@@ -5,6 +5,7 @@ import type { Freshness } from '../../../shared/types.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
 import { cachedResult, inflightCount, type CachedResultOptions, type Computed } from '../../../worker/cache/cached-result.ts';
 import { requestMaxAge } from '../../../worker/cache/policy.ts';
+import { ResultMemo } from '../../../worker/cache/memo.ts';
 import { ResultStore } from '../../../worker/cache/store.ts';
 import { ApiError } from '../../../worker/http/errors.ts';
 import { bumpDataVersion, createKey, run } from '../../../worker/tenants/admin.ts';
@@ -231,7 +232,7 @@ async function harness(name: string) {
     headers: { 'content-type': 'text/plain', 'x-row-count': String(calls) },
   });
   const background: Promise<unknown>[] = [];
-  const get = (client: Pick<CachedResultOptions, 'clientMaxAgeSeconds' | 'beforeForcedRefresh'> = {}) =>
+  const get = (client: Pick<CachedResultOptions, 'clientMaxAgeSeconds' | 'beforeForcedRefresh' | 'memo'> = {}) =>
     cachedResult({
       ...client,
       store,
@@ -394,5 +395,95 @@ describe('cachedResult', () => {
       }),
     ).rejects.toBe(refused);
     expect(h.calls()).toBe(1);
+  });
+
+  it('with a memo, serves a fresh result it holds without asking the Cache API, for less than the bound', async () => {
+    const h = await harness('memo');
+    let memoNow = 0;
+    const memo = { results: new ResultMemo(() => memoNow), maxAgeMs: 30_000 };
+    const gone = new ResultStore(await caches.open('cached-result-test-memo-empty'), 3600);
+    const first = await h.get({ memo });
+    expect(first.status).toBe('MISS');
+    await h.settle();
+    // The Cache API copy is out of reach (another store): only the memo can answer HIT.
+    const fromMemo = () =>
+      cachedResult({
+        store: gone,
+        key: 'https://cache.test/memo',
+        freshness: FRESHNESS,
+        compute: async () => ({ body: 'recomputed', headers: {} }),
+        waitUntil: () => undefined,
+        now: () => seconds(10),
+        memo,
+      });
+    memoNow = 29_999;
+    expect(await fromMemo()).toMatchObject({ status: 'HIT', result: { body: 'v1', etag: first.result.etag } });
+    memoNow = 30_000;
+    expect(await fromMemo()).toMatchObject({ status: 'MISS', result: { body: 'recomputed' } });
+  });
+
+  it('with a memo, never serves a held copy that is no longer fresh, nor one the client asked to revalidate', async () => {
+    const h = await harness('memo-stale');
+    const memo = { results: new ResultMemo(() => 0), maxAgeMs: 30_000 };
+    await h.get({ memo });
+    h.at(seconds(61));
+    expect(await h.get({ memo })).toMatchObject({ status: 'STALE', result: { body: 'v1' } });
+    await h.settle();
+    h.at(seconds(62));
+    expect(await h.get({ memo, clientMaxAgeSeconds: 0 })).toMatchObject({ status: 'MISS', result: { body: 'v3' } });
+  });
+
+  it('with a bound of 0, holds nothing in the memo', async () => {
+    const h = await harness('memo-off');
+    const results = new ResultMemo(() => 0);
+    await h.get({ memo: { results, maxAgeMs: 0 } });
+    expect(results.size).toBe(0);
+  });
+
+  it('answers a miss before the Cache API put lands, and a request in between is a HIT on the same result', async () => {
+    const cache = await caches.open('cached-result-test-slow-put');
+    let land!: () => void;
+    const landed = new Promise<void>((r) => (land = r));
+    const store = new ResultStore(cache, 3600);
+    const put = store.put.bind(store);
+    store.put = async (key, result) => {
+      await landed;
+      await put(key, result);
+    };
+    const background: Promise<unknown>[] = [];
+    let calls = 0;
+    const get = () =>
+      cachedResult({
+        store,
+        key: 'https://cache.test/slow-put',
+        freshness: FRESHNESS,
+        compute: async () => ({ body: `v${++calls}`, headers: {} }),
+        waitUntil: (p) => background.push(p),
+        now: () => T0,
+      });
+    const miss = await get();
+    expect(miss).toMatchObject({ status: 'MISS', result: { body: 'v1' } });
+    expect(background).toHaveLength(1);
+    expect(await get()).toMatchObject({ status: 'HIT', result: { body: 'v1', etag: miss.result.etag } });
+    land();
+    await Promise.all(background);
+    expect(await store.get('https://cache.test/slow-put')).toMatchObject({ body: 'v1', etag: miss.result.etag });
+    expect(calls).toBe(1);
+  });
+
+  it('a put that fails is logged, not turned into a failed answer', async () => {
+    const store = new ResultStore(await caches.open('cached-result-test-failing-put'), 3600);
+    store.put = () => Promise.reject(new Error('cache full'));
+    const background: Promise<unknown>[] = [];
+    const outcome = await cachedResult({
+      store,
+      key: 'https://cache.test/failing-put',
+      freshness: FRESHNESS,
+      compute: async () => ({ body: 'v1', headers: {} }),
+      waitUntil: (p) => background.push(p),
+      now: () => T0,
+    });
+    expect(outcome.status).toBe('MISS');
+    await expect(Promise.all(background)).resolves.toBeDefined();
   });
 });

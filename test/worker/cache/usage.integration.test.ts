@@ -2,7 +2,10 @@
 // it keeps, and a usage or last-used write that fails never fails the request it describes.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_USAGE_ROWS_PER_TENANT, pruneControlPlane, RECENT_HOURS } from '../../../worker/cache/prune.ts';
-import { MAX_USAGE_QUERY_CHARS } from '../../../worker/cache/usage.ts';
+import { HIT_WINDOW_MS, HitTally, MAX_USAGE_QUERY_CHARS, recordUsage } from '../../../worker/cache/usage.ts';
+import { resolveView } from '../../../worker/catalog/views.ts';
+import { parseQuery } from '../../../worker/query/parse.ts';
+import { authenticate } from '../../../worker/tenants/tenants.ts';
 import { appWith } from '../support/app-request.ts';
 import { seedTinyDemo, testEnv } from '../support/demo.ts';
 
@@ -51,6 +54,52 @@ describe('what one usage row holds', () => {
       )
       .bind('0'.repeat(64), 'x'.repeat(MAX_USAGE_QUERY_CHARS + 1));
     await expect(insert.run()).rejects.toThrow(/CHECK constraint/);
+  });
+});
+
+describe('HITs added up in the isolate', () => {
+  it('writes nothing for HITs inside the window, then every query once with its exact count when a HIT closes it', async () => {
+    const caller = await authenticate(db(), keys.initech, { maxAgeMs: 0 });
+    const query = (limit: number) =>
+      parseQuery([['limit', String(limit)]], { view: resolveView('users', caller.plan), plan: caller.plan }).query;
+    let now = 5_000_000;
+    const tally = new HitTally(() => now);
+    const hit = (limit: number) => recordUsage(db(), caller, query(limit), 'http://tally.test', 'HIT', tally);
+    for (let i = 0; i < 5; i++) await hit(41);
+    for (let i = 0; i < 2; i++) await hit(42);
+    now += HIT_WINDOW_MS - 1;
+    await hit(42);
+    const tallied = async () =>
+      (await usageRows('initech')).filter((r) => /limit=4[12]/.test(r.query)).map((r) => [/limit=(\d+)/.exec(r.query)![1], r.uses]);
+    expect(await tallied()).toEqual([]);
+    expect(tally.pending).toBe(2);
+    now += 1;
+    await hit(41);
+    expect((await tallied()).sort()).toEqual([
+      ['41', 6],
+      ['42', 3],
+    ]);
+    expect(tally.pending).toBe(0);
+  });
+
+  it('writes a MISS at once, and takes along the tally of a window that has ended', async () => {
+    const caller = await authenticate(db(), keys.initech, { maxAgeMs: 0 });
+    const q = (limit: number) =>
+      parseQuery([['limit', String(limit)]], { view: resolveView('users', caller.plan), plan: caller.plan }).query;
+    let now = 0;
+    const tally = new HitTally(() => now);
+    const uses = async (limit: number) =>
+      (await usageRows('initech'))
+        .filter((r) => r.query.includes(`limit=${limit}&`) || r.query.endsWith(`limit=${limit}`))
+        .map((r) => r.uses);
+    await recordUsage(db(), caller, q(44), 'http://tally.test', 'HIT', tally);
+    await recordUsage(db(), caller, q(43), 'http://tally.test', 'MISS', tally);
+    expect(await uses(43)).toEqual([1]);
+    expect(await uses(44)).toEqual([]);
+    now = HIT_WINDOW_MS;
+    await recordUsage(db(), caller, q(45), 'http://tally.test', 'MISS', tally);
+    expect(await uses(44)).toEqual([1]);
+    expect(tally.pending).toBe(0);
   });
 });
 
