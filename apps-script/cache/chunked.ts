@@ -60,8 +60,9 @@ export function removeChunked(cache: Cache, key: string): void {
   try {
     const { n } = JSON.parse(manifestText) as Manifest;
     if (Number.isInteger(n) && n > 0) cache.removeAll(Array.from({ length: n }, (_, i) => `${key}.${i}`));
-  } catch {
-    // A corrupt manifest has nothing to remove beyond itself.
+  } catch (err) {
+    // A corrupt manifest has nothing to remove beyond itself; the chunks expire on their own.
+    console.warn(JSON.stringify({ event: 'cache.remove_chunks_failed', message: err instanceof Error ? err.message : String(err) }));
   }
 }
 

@@ -80,8 +80,9 @@ export function scheduleContinuation(s: Scheduling, store: RangeStore): 'soon' |
     try {
       createTrigger(() => s.scriptApp.newTrigger(CONTINUE_HANDLER).timeBased().after(CONTINUE_AFTER_MS).create());
       return 'soon';
-    } catch {
+    } catch (err) {
       // No room for a one-off trigger: the hourly one picks the work up instead.
+      console.warn(JSON.stringify({ event: 'refresh.continuation_trigger_failed', message: userMessage(err) }));
     }
   }
   syncScheduleTrigger({ ...s, mode: 'addon' }, store);

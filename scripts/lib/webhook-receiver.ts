@@ -41,6 +41,11 @@ export interface WebhookReceiver {
   readonly deliveries: ReceivedDelivery[];
   /** Attempts per webhook-id so far. */
   attempts(webhookId: string): number;
+  /**
+   * Resolves with the deliveries once `count` have been recorded, as the last one is: a test
+   * awaits the delivery itself instead of sleeping and looking. Rejects after `timeoutMs`.
+   */
+  delivered(count: number, timeoutMs: number): Promise<readonly ReceivedDelivery[]>;
   close(): Promise<void>;
 }
 
@@ -48,6 +53,11 @@ export async function startWebhookReceiver(options: ReceiverOptions = {}): Promi
   const deliveries: ReceivedDelivery[] = [];
   const attempts = new Map<string, number>();
   const hanging = new Set<ServerResponse>();
+  const waiters = new Set<() => void>();
+  const record = (delivery: ReceivedDelivery) => {
+    deliveries.push(delivery);
+    for (const wake of waiters) wake();
+  };
   const maxBody = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -85,13 +95,13 @@ export async function startWebhookReceiver(options: ReceiverOptions = {}): Promi
       attempts.set(base.webhookId, attempt);
       const answer = options.answer?.(base, attempt) ?? { status: 204 };
       if ('hang' in answer) {
-        deliveries.push({ ...base, answered: null, at: Date.now() });
+        record({ ...base, answered: null, at: Date.now() });
         hanging.add(res);
         res.on('close', () => hanging.delete(res));
         return;
       }
       const send = () => {
-        deliveries.push({ ...base, answered: answer.status, at: Date.now() });
+        record({ ...base, answered: answer.status, at: Date.now() });
         res.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.status < 300 ? '' : `status ${answer.status}`);
       };
       if (answer.delayMs) setTimeout(send, answer.delayMs);
@@ -110,6 +120,21 @@ export async function startWebhookReceiver(options: ReceiverOptions = {}): Promi
     port,
     deliveries,
     attempts: (id) => attempts.get(id) ?? 0,
+    delivered: (count, timeoutMs) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(wake);
+          reject(new Error(`${deliveries.length} of ${count} deliveries arrived within ${timeoutMs / 1000} s`));
+        }, timeoutMs);
+        const wake = () => {
+          if (deliveries.length < count) return;
+          clearTimeout(timer);
+          waiters.delete(wake);
+          resolve(deliveries);
+        };
+        waiters.add(wake);
+        wake();
+      }),
     close: async () => {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();

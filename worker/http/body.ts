@@ -1,3 +1,4 @@
+import { warnRecovered } from '../log.ts';
 import { ApiError } from './errors.ts';
 
 /**
@@ -21,7 +22,7 @@ export async function readBodyText(request: Request, maxBytes: number, what: str
   const announced = Number(request.headers.get('content-length') ?? '0');
   if (announced > maxBytes) {
     if (stream && announced <= DRAIN_BYTES) await discard(stream.getReader(), 0);
-    else await stream?.cancel().catch(() => undefined);
+    else await stream?.cancel().catch((err: unknown) => warnRecovered('body.cancel_failed', err));
     throw tooLarge();
   }
   if (!stream) return '';
@@ -78,7 +79,8 @@ async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyR
       total += value.byteLength;
     }
     await reader.cancel();
-  } catch {
-    // The client went away mid-upload: there is nobody left to answer.
+  } catch (err) {
+    // The client went away mid-upload: there is nobody left to answer, only a line to log.
+    warnRecovered('body.drain_failed', err, { bytes_read: total });
   }
 }

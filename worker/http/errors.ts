@@ -18,6 +18,7 @@ export const PROBLEM_TYPES = {
   'invalid-cursor': 'Invalid cursor',
   'warehouse-error': 'The data warehouse could not answer',
   'warehouse-unavailable': 'The data warehouse is unavailable',
+  'service-unavailable': 'The service is unavailable',
   'quota-exceeded': 'Warehouse quota exceeded',
   'rate-limited': 'Too many requests',
   conflict: 'Conflict',
@@ -80,7 +81,12 @@ export function problemBody(err: ApiError, requestId?: string, instance?: string
   };
 }
 
-/** A problem+json Response, for code paths outside Hono's onError (queue, scheduled). */
+/** A problem's `instance`: the request path, cut short so a hostile URL cannot fill a log or a body. */
+export function problemInstance(url: string): string {
+  return new URL(url).pathname.slice(0, 200);
+}
+
+/** A problem+json Response; the app builds every error answer through it (worker/app.ts). */
 export function problemResponse(err: ApiError, requestId?: string, instance?: string): Response {
   return new Response(JSON.stringify(problemBody(err, requestId, instance)), {
     status: err.status,

@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
+import { ApiError } from '../http/errors.ts';
+import { warnRecovered } from '../log.ts';
 import { versionInfo } from '../version.ts';
 
 export const meta = new Hono<AppEnv>()
@@ -15,9 +17,16 @@ export const meta = new Hono<AppEnv>()
     // The control plane answering is what every request needs first.
     try {
       await c.env.DB.prepare('SELECT 1').first();
-      return c.json({ status: 'ok' });
-    } catch {
-      return c.json({ status: 'degraded', detail: 'The control-plane database is not answering.' }, 503);
+    } catch (err) {
+      warnRecovered('healthz.database_failed', err);
+      throw new ApiError(
+        503,
+        'service-unavailable',
+        'The control-plane database is not answering, so no API key can be checked. Try again in a minute.',
+        {},
+        { 'retry-after': '30' },
+      );
     }
+    return c.json({ status: 'ok' });
   })
   .get('/version', (c) => c.json(versionInfo()));

@@ -20,6 +20,7 @@ import { canonicalParams } from '../query/canonical.ts';
 import { decodeCursor, encodeCursor, type Resume } from '../query/cursor.ts';
 import { readRows } from '../query/execute.ts';
 import { LIMITS } from '../query/limits.ts';
+import { warnRecovered } from '../log.ts';
 import { type Format, type OutputColumn, type Query } from '../query/model.ts';
 import { parseQuery } from '../query/parse.ts';
 import { warehouseFor } from '../warehouse/for-tenant.ts';
@@ -197,7 +198,8 @@ export async function streamExport(
       await writer.close();
     } catch (err) {
       console.error('export stream failed', err instanceof Error ? err.message : err);
-      await writer.abort(err).catch(() => undefined);
+      // The client may have gone already, which leaves nothing to abort.
+      await writer.abort(err).catch((abortErr: unknown) => warnRecovered('export.abort_failed', abortErr, { view: query.view.name }));
     } finally {
       await lease?.release();
     }

@@ -225,6 +225,14 @@ const seconds = (s: number) => T0 + s * 1000;
  */
 async function harness(name: string) {
   const store = new ResultStore(await caches.open(`cached-result-test-${name}`), 3600);
+  // Every read of the store, the very promises cachedResult awaits (see `reads` below).
+  const reads: Promise<unknown>[] = [];
+  const read = store.get.bind(store);
+  store.get = (key) => {
+    const p = read(key);
+    reads.push(p);
+    return p;
+  };
   let now = T0;
   let calls = 0;
   let answer: () => Promise<Computed> = async () => ({
@@ -251,6 +259,12 @@ async function harness(name: string) {
     answer: (f: () => Promise<Computed>) => (answer = f),
     calls: () => calls,
     settle: () => Promise.all(background.splice(0)),
+    /**
+     * Resolves once every get() so far has read the store and acted on what it read: a
+     * promise's reactions run in the order they were added, and each get() awaited its read
+     * before this adds its own.
+     */
+    readsDone: () => Promise.all(reads.splice(0)),
   };
 }
 
@@ -357,7 +371,7 @@ describe('cachedResult', () => {
       return { body: 'shared', headers: {} };
     });
     const pending = Array.from({ length: 20 }, () => h.get());
-    await new Promise((r) => setTimeout(r, 20));
+    expect(await h.readsDone()).toHaveLength(20);
     expect(inflightCount()).toBe(1);
     release();
     const outcomes = await Promise.all(pending);

@@ -34,6 +34,25 @@ describe('problem+json', () => {
     },
   );
 
+  it('an unknown path, a wrong method and a route error share one shape: the same members, in order, and the path as instance', async () => {
+    const path = '/v2/nothing/here';
+    const notFound = await expectProblem(await api(path, keys.acme), 404, 'not-found');
+    const routeError = await expectProblem(await api(rowsPath('evnets'), keys.acme), 404, 'unknown-view');
+    const unauthorized = await expectProblem(await api('/v1/views'), 401, 'unauthorized');
+    const wrongMethod = await expectProblem(await api('/v1/views/events/rows', keys.acme, { method: 'PUT' }), 405, 'method-not-allowed');
+    const members = ['type', 'title', 'status', 'detail', 'instance', 'request_id'];
+    expect(Object.keys(notFound)).toEqual(members);
+    expect(Object.keys(unauthorized)).toEqual(members);
+    for (const body of [routeError, wrongMethod]) expect(Object.keys(body).filter((k) => members.includes(k))).toEqual(members);
+    expect(Object.keys(wrongMethod)).toEqual(['allow', ...members]);
+    expect([notFound.instance, routeError.instance, unauthorized.instance, wrongMethod.instance]).toEqual([
+      path,
+      '/v1/views/evnets/rows',
+      '/v1/views',
+      '/v1/views/events/rows',
+    ]);
+  });
+
   it('puts x-request-id on successful answers too, echoing a well-formed one from the caller', async () => {
     for (const path of ['/', '/healthz', '/v1/views', rowsPath('users', 'limit=1')]) {
       const res = await api(path, keys.acme);

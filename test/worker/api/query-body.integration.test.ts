@@ -1,5 +1,5 @@
 // Integration: POST /v1/views/{view}/query takes the GET query as a JSON body and answers the same.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DRAIN_BYTES, readBodyText } from '../../../worker/http/body.ts';
 import { ApiError } from '../../../worker/http/errors.ts';
 import { LIMITS } from '../../../worker/query/limits.ts';
@@ -248,4 +248,30 @@ describe('a body that cannot be read', () => {
       /^The query body could not be read: it ended early or its chunked transfer encoding is malformed/,
     );
   });
+
+  it('is still a 413 when the upload breaks off while the excess is drained, and the break is logged', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    let pulls = 0;
+    const request = new Request('http://bridge.test/v1/views/events/query', {
+      method: 'POST',
+      body: new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (++pulls === 1) controller.enqueue(new TextEncoder().encode('x'.repeat(2000)));
+          else controller.error(new TypeError('connection reset'));
+        },
+      }),
+      // @ts-expect-error duplex is required by fetch for streamed request bodies
+      duplex: 'half',
+    });
+    const err = await readBodyText(request, 1000, 'The query body', 'maxQueryBodyBytes').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ status: 413, type: 'limit-exceeded' });
+    expect(warn.mock.calls.map(([line]) => JSON.parse(String(line)) as unknown)).toEqual([
+      { event: 'body.drain_failed', bytes_read: 2000, message: 'connection reset' },
+    ]);
+  });
 });
+
+afterEach(() => vi.restoreAllMocks());

@@ -268,7 +268,7 @@ export function sharedSchemas(): Record<string, Json> {
     Health: {
       type: 'object',
       required: ['status'],
-      properties: { status: { type: 'string', enum: ['ok', 'degraded'] }, detail: { type: 'string' } },
+      properties: { status: { type: 'string', enum: ['ok'] } },
     },
     Version: {
       type: 'object',

@@ -1,3 +1,4 @@
+import { problemAnswer } from '../components/responses.ts';
 import { type Json, ref } from '../json.ts';
 
 /** The service paths that need no key, and the catalog. */
@@ -24,7 +25,16 @@ export function servicePaths(): Record<string, Json> {
         summary: 'Health check',
         tags: ['Service'],
         ...open,
-        responses: { '200': json('Up.', 'Health'), '503': json('The control-plane database is not answering.', 'Health') },
+        responses: {
+          '200': json('Up.', 'Health'),
+          '503': {
+            ...problemAnswer('The control-plane database is not answering (`service-unavailable`), so no API key can be checked.'),
+            headers: {
+              'X-Request-Id': ref('headers', 'X-Request-Id'),
+              'Retry-After': { description: 'Seconds to wait before asking again.', schema: { type: 'integer' } },
+            },
+          },
+        },
       },
     },
     '/version': {

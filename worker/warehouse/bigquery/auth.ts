@@ -1,4 +1,5 @@
 import { ApiError } from '../../http/errors.ts';
+import { warnRecovered } from '../../log.ts';
 
 /** Read-only access to BigQuery data, and the right to run query jobs with it. */
 export const BIGQUERY_SCOPE = 'https://www.googleapis.com/auth/bigquery.readonly';
@@ -210,7 +211,8 @@ export class ServiceAccountTokenSource implements TokenSource {
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: new URLSearchParams({ grant_type: JWT_BEARER, assertion }).toString(),
         });
-      } catch {
+      } catch (err) {
+        warnRecovered('bigquery.token_request_failed', err, { attempt });
         res = null;
       }
       if (res && res.status < 500 && res.status !== 429) break;
@@ -225,7 +227,12 @@ export class ServiceAccountTokenSource implements TokenSource {
         { 'retry-after': '30' },
       );
     }
-    const body = (await res.json().catch(() => null)) as { access_token?: unknown; expires_in?: unknown; error?: unknown } | null;
+    const status = res.status;
+    const body = (await res.json().catch((err: unknown) => {
+      // The name only: a JSON parser's message quotes the text around the fault, a token's maybe.
+      warnRecovered('bigquery.token_body_unreadable', err instanceof Error ? err.name : 'unreadable', { status });
+      return null;
+    })) as { access_token?: unknown; expires_in?: unknown; error?: unknown } | null;
     if (!res.ok || typeof body?.access_token !== 'string') throw tokenError(res.status, body?.error, this.key.clientEmail);
     const lifetime = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600;
     const refreshAt = issuedAt + Math.max(0, lifetime - REFRESH_MARGIN_SECONDS) * 1000;

@@ -1,4 +1,5 @@
 import { ApiError } from '../../http/errors.ts';
+import { warnRecovered } from '../../log.ts';
 import type { BoundParam } from '../../query/sql.ts';
 import type { TokenSource } from './auth.ts';
 import { toQueryParameter } from './dialect.ts';
@@ -270,8 +271,9 @@ export class BigQueryClient {
     }
     const request = (start: number, size: number): Range => {
       const answer = this.getResults_(spec, job, this.now_() + this.deadlineMs_, { startIndex: start, maxResults: size });
-      // A reader that stops early never awaits the ranges still queued.
-      answer.catch(() => undefined);
+      // A reader that stops early never awaits the ranges still queued; a reader that awaits
+      // one gets its failure anyway, so this only keeps it from being an unhandled rejection.
+      answer.catch((err: unknown) => warnRecovered('bigquery.prefetch_failed', err, { start_index: start }));
       return { start, size, answer };
     };
     const queue: Range[] = [];

@@ -4,6 +4,7 @@
  * query, wait; the administrator: grant a role, fix a setting).
  */
 import { ApiError } from '../../http/errors.ts';
+import { warnRecovered } from '../../log.ts';
 
 /** Google's JSON error body: `{ error: { code, message, errors: [{ reason, message }], status } }`. */
 export interface GoogleError {
@@ -24,7 +25,11 @@ export function parseRetryAfter(value: string | null, nowMs: number = Date.now()
 /** Reads Google's JSON error body (or what a proxy sent instead) without trusting its shape. */
 export async function readGoogleError(res: Response): Promise<GoogleError> {
   const retryAfterSeconds = parseRetryAfter(res.headers.get('retry-after'));
-  const body = (await res.json().catch(() => null)) as { error?: { message?: unknown; errors?: { reason?: unknown }[] } } | null;
+  // A proxy's HTML page instead of Google's JSON: the status alone decides what the caller is told.
+  const body = (await res.json().catch((err: unknown) => {
+    warnRecovered('bigquery.error_body_unreadable', err, { status: res.status });
+    return null;
+  })) as { error?: { message?: unknown; errors?: { reason?: unknown }[] } } | null;
   const reason = body?.error?.errors?.find((e) => typeof e.reason === 'string')?.reason;
   const message = typeof body?.error?.message === 'string' ? body.error.message : '';
   return { status: res.status, reason: typeof reason === 'string' ? reason : null, message, retryAfterSeconds };
