@@ -17,7 +17,7 @@ import { ENCODERS } from '../format/encoders.ts';
 import { canonicalParams } from '../query/canonical.ts';
 import { decodeCursor, encodeCursor, type Resume } from '../query/cursor.ts';
 import { readRows } from '../query/execute.ts';
-import { LIMITS } from '../query/limits.ts';
+import { LIMITS } from '../../shared/query-vocabulary.ts';
 import { type Format, type OutputColumn, type Query } from '../query/model.ts';
 import { parseQuery } from '../query/parse.ts';
 import { warehouseFor } from '../warehouse/for-tenant.ts';

@@ -2,7 +2,7 @@
 // query and tenant; pages stay stable while rows are appended between page fetches.
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../worker/query/limits.ts';
+import { LIMITS } from '../../../shared/query-vocabulary.ts';
 import { direct, seedTinyDemo, testEnv } from '../support/demo.ts';
 import {
   api,

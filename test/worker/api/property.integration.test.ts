@@ -3,7 +3,7 @@
 // problem+json, never a 5xx, and a 200 from /rows never carries another tenant's account id.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RESERVED_PARAMS } from '../../../worker/query/parse.ts';
+import { RESERVED_PARAMS } from '../../../shared/query-vocabulary.ts';
 import { seedTinyDemo } from '../support/demo.ts';
 import { api, ALL_VIEWS, TENANTS, leafColumns, pathOf, type Keys } from './support/contract.ts';
 import { parseCsv } from './support/csv.ts';
