@@ -25,6 +25,8 @@ import { parseQuery } from '../../../worker/query/parse.ts';
 import { docs } from '../../../worker/routes/docs.ts';
 import { deliveryJson, FIELDS as HOOK_FIELDS, HOOK_ID, hookJson, MAX_HOOKS_PER_TENANT } from '../../../worker/hooks/api-shapes.ts';
 import { API_VERSION } from '../../../worker/version.ts';
+import { toBase64 } from '../../../worker/encoding/base64.ts';
+import { sha256 as sha256Digest } from '../../../worker/encoding/sha256.ts';
 
 // The document is JSON from the wire; the checks below walk it without trusting its shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately untyped, as the line above says
@@ -577,10 +579,7 @@ describe('the structural check', () => {
 });
 
 describe('GET /docs', () => {
-  async function sha256(text: string): Promise<string> {
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-    return btoa(String.fromCharCode(...digest));
-  }
+  const sha256 = async (text: string) => toBase64(await sha256Digest(text));
 
   it('is HTML whose CSP allows exactly its inline script and style, and nothing from elsewhere', async () => {
     const res = await app.request(`${ORIGIN}/docs`);
