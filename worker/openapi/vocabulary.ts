@@ -94,10 +94,13 @@ export function filterableColumns(view: ViewDef): LeafColumn[] {
   return leafColumns(view).filter((c) => !(RESERVED_PARAMS as readonly string[]).includes(c.name));
 }
 
+/** How every `limit` is read (shared/query-vocabulary.ts readLimit), for each endpoint's description. */
+export const LIMIT_RULE = 'Blank means the default; otherwise plain digits only (no sign, fraction, exponent or hex).';
+
 export function limitDescription(): string {
   return (
     `Rows per page. json and values: default ${LIMITS.defaultPageSize}, at most ${LIMITS.maxPageSize}. ` +
     `csv and ndjson: without a limit the whole result streams (at most ${LIMITS.maxExportRows} rows); ` +
-    `with a limit up to ${LIMITS.maxPageSize} they are paged like json, the next link in the Link header.`
+    `with a limit up to ${LIMITS.maxPageSize} they are paged like json, the next link in the Link header. ${LIMIT_RULE}`
   );
 }

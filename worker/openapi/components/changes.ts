@@ -6,7 +6,7 @@ import { HOOK_POLICY } from '../../hooks/policy.ts';
 import { HOOK_ID } from '../../hooks/api-shapes.ts';
 import { changeColumnOf, idDescription, sinceExample } from '../follow.ts';
 import { type Json, nullable, ref } from '../json.ts';
-import { expectedValue, JSON_SCHEMAS } from '../vocabulary.ts';
+import { expectedValue, JSON_SCHEMAS, LIMIT_RULE } from '../vocabulary.ts';
 import { list } from '../words.ts';
 
 /** The /changes answer, its rows and parameters, and the delivery body of one view. */
@@ -110,7 +110,7 @@ export function sharedChangesParameters(): Record<string, Json> {
     'changes.limit': {
       name: 'limit',
       in: 'query',
-      description: `Rows per answer: default ${CHANGES_LIMIT.default}, at most ${CHANGES_LIMIT.max}. \`has_more\` says whether more are newer than \`since\`.`,
+      description: `Rows per answer: default ${CHANGES_LIMIT.default}, at most ${CHANGES_LIMIT.max}. ${LIMIT_RULE} \`has_more\` says whether more are newer than \`since\`.`,
       schema: { type: 'integer', minimum: 1, maximum: CHANGES_LIMIT.max, default: CHANGES_LIMIT.default },
     },
     'changes.shape': {
@@ -147,7 +147,7 @@ export function sharedChangesParameters(): Record<string, Json> {
     'hook.deliveries.limit': {
       name: 'limit',
       in: 'query',
-      description: `Log entries, newest first: default ${DELIVERIES_LIMIT.default}, at most ${DELIVERIES_LIMIT.max}.`,
+      description: `Log entries, newest first: default ${DELIVERIES_LIMIT.default}, at most ${DELIVERIES_LIMIT.max}. ${LIMIT_RULE}`,
       schema: { type: 'integer', minimum: 1, maximum: DELIVERIES_LIMIT.max, default: DELIVERIES_LIMIT.default },
     },
   };
