@@ -37,7 +37,7 @@ module.exports = {
     {
       name: 'zapier-bundles-pure-modules-only',
       comment:
-        "The Zapier app bundles a few pure worker modules (the signature check, the operators, the demo data its samples are built from) and never the Worker's runtime.",
+        "The Zapier app bundles a few pure worker modules (the signature check, the demo data its samples are built from; the query vocabulary it shares with the Worker is in shared/) and never the Worker's runtime.",
       severity: 'error',
       from: { path: '^zapier/' },
       to: { path: '^worker/(app\\.ts|index\\.ts|routes|http|cache|tenants|warehouse|mcp|openapi)' },

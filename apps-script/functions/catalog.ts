@@ -1,4 +1,5 @@
 import { PLAN_LABELS, PLANS } from '../../shared/plans.ts';
+import { FILTER_OPS } from '../../shared/query-vocabulary.ts';
 import { VIEW_NAMES, VIEWS } from '../../shared/views/index.ts';
 import { DEFAULT_FUNCTION_ROWS, MAX_FUNCTION_ROWS } from '../query/arguments.ts';
 
@@ -54,8 +55,7 @@ export const CUSTOM_FUNCTIONS: readonly CustomFunction[] = [
         name: 'filters',
         type: 'string|Array<Array<string>>',
         optional: true,
-        description:
-          'Filters as column=op.value cells or a list: "productivity=eq.Productive", "duration_seconds>3600", "user_id=in.(1,2)". Operators: eq neq gt gte lt lte like ilike in is, or = != > >= < <=.',
+        description: `Filters as column=op.value cells or a list: "productivity=eq.Productive", "duration_seconds>3600", "user_id=in.(1,2)". Operators: ${FILTER_OPS.join(' ')}, or = != > >= < <=.`,
       },
       {
         name: 'options',

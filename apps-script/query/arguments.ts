@@ -1,3 +1,4 @@
+import { filterSpec, readLimit } from '../../shared/query-vocabulary.ts';
 import { UserError } from '../api/errors.ts';
 import type { QuerySpec } from './spec.ts';
 
@@ -28,7 +29,6 @@ export const DEFAULT_FUNCTION_ROWS = 10_000;
 /** The most a formula may ask for: beyond this the sheet, not the API, becomes the problem. */
 export const MAX_FUNCTION_ROWS = 50_000;
 
-const OPERATOR = /^(not\.)?(eq|neq|gt|gte|lt|lte|like|ilike|in|is)\./;
 const COMPARISONS: Record<string, string> = { '>=': 'gte', '<=': 'lte', '!=': 'neq', '<>': 'neq', '>': 'gt', '<': 'lt' };
 const FILTER_START = /^\s*[A-Za-z_][\w.]*\s*(>=|<=|!=|<>|=|>|<)/;
 const OPTION_START = /^\s*[A-Za-z_]+\s*=/;
@@ -163,7 +163,7 @@ export function parseFilters(arg: SheetArgument): Record<string, string[]> {
     }
     const column = m[1]!.trim();
     const value = m[3]!.trim();
-    const spec = m[2] === '=' ? (OPERATOR.test(value) ? value : `eq.${value}`) : `${COMPARISONS[m[2]!]}.${value}`;
+    const spec = m[2] === '=' ? filterSpec(value) : `${COMPARISONS[m[2]!]}.${value}`;
     (filters[column] ??= []).push(spec);
   }
   return filters;
@@ -192,11 +192,12 @@ function parseOptions(arg: SheetArgument): Options {
     }
     switch (key) {
       case 'limit': {
-        const n = Number(value);
-        if (!/^\d+$/.test(value) || n < 1 || n > MAX_FUNCTION_ROWS) {
+        // The API's rule for every limit: blank is the default, otherwise plain digits in range.
+        const reading = readLimit(value, { default: DEFAULT_FUNCTION_ROWS, max: MAX_FUNCTION_ROWS });
+        if (!reading.ok) {
           throw new UserError(`limit must be a whole number from 1 to ${MAX_FUNCTION_ROWS}; for more rows use ActivTrak > Insert a view.`);
         }
-        options.limit = n;
+        if (!reading.defaulted) options.limit = reading.limit;
         break;
       }
       case 'header': {

@@ -1,3 +1,4 @@
+import { LIMITS } from '../../shared/query-vocabulary.ts';
 import type { ApiClient, ApiCell, QueryBody } from '../api/client.ts';
 
 /**
@@ -19,8 +20,8 @@ export interface QuerySpec {
   readonly limit?: number;
 }
 
-/** The API's largest page for format=values (worker/query/limits.ts maxPageSize). */
-export const MAX_PAGE_SIZE = 10_000;
+/** The API's largest page for format=values. */
+export const MAX_PAGE_SIZE = LIMITS.maxPageSize;
 
 /** The request body for one page of a spec. */
 export function queryBody(

@@ -6,6 +6,7 @@ import type { Properties, Services, Spreadsheet, Utilities } from '../types/apps
 import type { Scheduling } from '../refresh/scheduler.ts';
 import { Deadline, LIMITS } from './deadline.ts';
 import { scriptMode } from './mode.ts';
+import { MAX_PAGE_SIZE } from '../query/spec.ts';
 
 /** A short, stable, key-safe fingerprint of a text (SHA-256, web-safe base64). */
 export function fingerprint(utilities: Pick<Utilities, 'computeDigest' | 'base64EncodeWebSafe' | 'DigestAlgorithm'>, text: string): string {
@@ -27,12 +28,13 @@ export function rangeStore(services: Services): RangeStore {
 }
 
 /**
- * ScriptProperties `activtrak.page_size`: rows per request for refreshes (100 to 10,000),
- * smaller for a slow network or a very wide view, so each page fits the time budget.
+ * ScriptProperties `activtrak.page_size`: rows per request for refreshes (100 to the API's
+ * largest page, MAX_PAGE_SIZE), smaller for a slow network or a very wide view, so each
+ * page fits the time budget.
  */
 export function pageSize(services: Services): number | undefined {
   const raw = Number(services.PropertiesService.getScriptProperties().getProperty('activtrak.page_size'));
-  return Number.isInteger(raw) && raw >= 100 && raw <= 10_000 ? raw : undefined;
+  return Number.isInteger(raw) && raw >= 100 && raw <= MAX_PAGE_SIZE ? raw : undefined;
 }
 
 /** Everything a refresh needs, for one execution (trigger, menu click or sidebar call). */

@@ -10,8 +10,8 @@ import { VIEW_NAMES, VIEWS } from '../../shared/views/index.ts';
 import { PROBLEM_BASE, PROBLEM_TYPES } from '../../worker/http/errors.ts';
 import { docsContentSecurityPolicy, docsPage, DOCS_SCRIPT } from '../../worker/openapi/docs-page.ts';
 import { openApiDocument } from '../../worker/openapi/document.ts';
-import { LIMITS } from '../../worker/query/limits.ts';
 import { MCP_TOOLS } from '../../worker/mcp/tools.ts';
+import { LIMITS } from '../../shared/query-vocabulary.ts';
 import { DOCS_SCRIPT_MODULE, docsScriptModule } from '../../scripts/build-docs-page.ts';
 
 // Integration: the real page in headless Chromium against a loopback server that serves it

@@ -8,6 +8,7 @@
  */
 import { leafColumns } from '../../shared/columns.ts';
 import { VIEWS } from '../../shared/views/index.ts';
+import { RESERVED_PARAMS } from '../../shared/query-vocabulary.ts';
 import type { DemoTenantId } from '../../worker/demo/tenants.ts';
 import { checkProblem, leakIn } from './support/problem.ts';
 import { rawGet, rawRequest } from './support/raw-http.ts';
@@ -248,11 +249,7 @@ export async function buildCorpus(ctx: HostileContext): Promise<Case[]> {
   // `order=a%0Db` was a 500 (a regex whose `.` stops at a line terminator, then an assertion).
   const HOSTILE_UNITS = ['%0D', '%0A', '%0D%0A', '%E2%80%A8', '%E2%80%A9', '%00', '%C2%85', '%ED%A0%80', '%ED%BF%BF', '%C0%80', '%FF', '%'];
   const routeParams: readonly (readonly [route: string, base: string, params: readonly string[]])[] = [
-    [
-      'rows',
-      '/v1/views/events/rows?',
-      ['select', 'order', 'group_by', 'from', 'to', 'limit', 'cursor', 'format', 'dry_run', 'user_id', 'titlebar'],
-    ],
+    ['rows', '/v1/views/events/rows?', [...RESERVED_PARAMS, 'user_id', 'titlebar']],
     ['rows.csv', '/v1/views/events/rows.csv?limit=5&', ['order', 'select']],
     ['changes', '/v1/views/daily_user_summary/changes?', ['since', 'shape', 'limit', 'select', 'user_id']],
     ['catalog', '/v1/views/events?', ['select']],

@@ -3,6 +3,7 @@
  * plus when it was made, because the Cache API implements neither stale-while-revalidate
  * nor stale-if-error and both need the entry's age.
  */
+import { sha256Hex } from '../encoding/sha256.ts';
 export interface CachedResult {
   readonly body: string;
   readonly etag: string;
@@ -16,9 +17,7 @@ export type CacheStatus = 'HIT' | 'MISS' | 'STALE' | 'REVALIDATED' | 'BYPASS';
 
 /** Strong ETag over the exact bytes served. */
 export async function etagOf(body: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));
-  const hex = [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `"${hex}"`;
+  return `"${await sha256Hex(body, 16)}"`;
 }
 
 /** RFC 9110 If-None-Match: a list of entity tags or `*`; weak comparison. */

@@ -1,6 +1,7 @@
 import type { Caller } from '../tenants/tenants.ts';
 import type { Query } from '../query/model.ts';
-import { normalForm, sha256Hex } from '../query/normalize.ts';
+import { sha256Hex } from '../encoding/sha256.ts';
+import { normalForm } from '../query/normalize.ts';
 
 /**
  * The cache key of a result. The tenant, its data version and the caller's plan are part

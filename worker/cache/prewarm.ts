@@ -3,6 +3,7 @@ import type { Env } from '../env.ts';
 import { answerRows } from '../rows/answer.ts';
 import { effectivePlan, tenantFromRow, type Caller } from '../tenants/tenants.ts';
 import { RECENT_HOURS } from './prune.ts';
+import { isoSeconds } from '../encoding/iso-seconds.ts';
 
 /** How many of the most used queries each cron run keeps warm. */
 export const PREWARM_QUERIES = 20;
@@ -31,7 +32,7 @@ export interface PrewarmReport {
  * the warming itself is not recorded as use.
  */
 export async function prewarm(env: Env, waitUntil: (p: Promise<unknown>) => void, now = new Date()): Promise<PrewarmReport> {
-  const since = new Date(now.getTime() - RECENT_HOURS * 3_600_000).toISOString().slice(0, 19) + 'Z';
+  const since = isoSeconds(now.getTime() - RECENT_HOURS * 3_600_000);
   const { results } = await env.DB.prepare(
     `SELECT u.tenant_id, u.plan, u.key_id, u.view, u.query, u.origin, t.*
      FROM query_usage u
@@ -73,8 +74,6 @@ export async function prewarm(env: Env, waitUntil: (p: Promise<unknown>) => void
       console.warn('prewarm failed', row.tenant_id, row.view, err instanceof Error ? err.message : err);
     }
   }
-  await env.DB.prepare(`UPDATE query_usage SET last_warmed_at = ? WHERE last_used_at >= ?`)
-    .bind(now.toISOString().slice(0, 19) + 'Z', since)
-    .run();
+  await env.DB.prepare(`UPDATE query_usage SET last_warmed_at = ? WHERE last_used_at >= ?`).bind(isoSeconds(now), since).run();
   return { considered: results.length, warmed, failed, queries };
 }

@@ -1,3 +1,5 @@
+import { isoSeconds } from '../encoding/iso-seconds.ts';
+
 /** Queries not asked for in this long are left to go cold, and their usage rows deleted. */
 export const RECENT_HOURS = 48;
 /** The most usage rows one account keeps: its most used queries. The pre-warmer reads far fewer. */
@@ -8,8 +10,6 @@ export interface PruneReport {
   readonly exportLeases: number;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19) + 'Z';
-
 /**
  * Keeps the control-plane tables that grow with traffic bounded, once per cron run: usage
  * rows older than the pre-warm window or past an account's MAX_USAGE_ROWS_PER_TENANT most
@@ -17,7 +17,7 @@ const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19) + 'Z';
  * the rate limits let through, at most about 2.5 KB a row (worker/cache/usage.ts).
  */
 export async function pruneControlPlane(db: D1Database, now = new Date()): Promise<PruneReport> {
-  const since = iso(now.getTime() - RECENT_HOURS * 3_600_000);
+  const since = isoSeconds(now.getTime() - RECENT_HOURS * 3_600_000);
   const [old, surplus, leases] = await db.batch([
     db.prepare('DELETE FROM query_usage WHERE last_used_at < ?').bind(since),
     db

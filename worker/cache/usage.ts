@@ -1,7 +1,7 @@
 import type { CacheStatus } from './entry.ts';
 import { canonicalParams } from '../query/canonical.ts';
 import type { Query } from '../query/model.ts';
-import { sha256Hex } from '../query/normalize.ts';
+import { sha256Hex } from '../encoding/sha256.ts';
 import type { Caller } from '../tenants/tenants.ts';
 
 /**

@@ -1,4 +1,6 @@
 import { getView } from '../../shared/views/index.ts';
+import { DELIVERIES_LIMIT } from '../../shared/query-vocabulary.ts';
+import { limitParam } from '../query/limit-param.ts';
 import { rowId, type Position } from './change-feed.ts';
 import type { Delivery, Subscription } from './store.ts';
 
@@ -6,9 +8,11 @@ import type { Delivery, Subscription } from './store.ts';
 export const MAX_HOOKS_PER_TENANT = 100;
 export const MAX_BODY_BYTES = 16_384;
 export const FIELDS = ['target_url', 'view', 'filters', 'select', 'headers'] as const;
-/** Entries of the delivery log per GET /v1/hooks/{id}/deliveries. */
-export const DELIVERIES_DEFAULT_LIMIT = 50;
-export const DELIVERIES_MAX_LIMIT = 200;
+
+/** `limit=` of GET /v1/hooks/{id}/deliveries, read as every endpoint reads one (query/limit-param.ts). */
+export function deliveriesLimit(raw: string | undefined): number {
+  return limitParam(raw, { ...DELIVERIES_LIMIT, name: 'deliveriesMaxLimit' }).limit;
+}
 
 /**
  * A hook as the API shows it. The secret is not part of it: it is shown once, at creation.

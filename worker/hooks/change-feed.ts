@@ -9,17 +9,12 @@ import type { Plan } from '../../shared/plans.ts';
 import type { ViewDef } from '../../shared/types.ts';
 import { jsonCell } from '../format/cells.ts';
 import { ApiError } from '../http/errors.ts';
+import { CHANGES_LIMIT, NOT_FOR_FEEDS, rowKeyId } from '../../shared/query-vocabulary.ts';
+import { limitParam } from '../query/limit-param.ts';
 import type { Query, TypedValue } from '../query/model.ts';
 import { parseQuery } from '../query/parse.ts';
 import { parseValue } from '../query/values.ts';
 import type { Page } from '../warehouse/types.ts';
-
-/** Polling pages: small by default because Zapier and Make only look at the first page. */
-export const CHANGES_DEFAULT_LIMIT = 100;
-export const CHANGES_MAX_LIMIT = 1000;
-
-/** Parameters of /rows that have no meaning on a feed whose order is fixed. */
-export const NOT_FOR_FEEDS = ['order', 'group_by', 'cursor', 'format', 'dry_run'] as const;
 
 export type Direction = 'asc' | 'desc';
 
@@ -108,40 +103,25 @@ export function sinceValue(view: ViewDef, raw: string): TypedValue {
   return parsed.value;
 }
 
-/**
- * The limit given as `limit=`: 1 to CHANGES_MAX_LIMIT, CHANGES_DEFAULT_LIMIT when absent.
- */
+/** The limit given as `limit=`, read as every endpoint reads one (query/limit-param.ts). */
 export function feedLimit(raw: string | undefined): number {
-  if (raw === undefined) return CHANGES_DEFAULT_LIMIT;
-  const n = /^\d{1,9}$/.test(raw.trim()) ? Number(raw) : NaN;
-  if (!(n >= 1))
-    throw new ApiError(400, 'invalid-parameter', `limit must be a whole number from 1 to ${CHANGES_MAX_LIMIT}; got '${raw.slice(0, 40)}'.`);
-  if (n > CHANGES_MAX_LIMIT) {
-    throw new ApiError(400, 'limit-exceeded', `limit is at most ${CHANGES_MAX_LIMIT} for changes; got ${n}. Use /rows to read more.`, {
-      limit: 'changesMaxLimit',
-      maximum: CHANGES_MAX_LIMIT,
-    });
-  }
-  return n;
+  return limitParam(raw, {
+    ...CHANGES_LIMIT,
+    name: 'changesMaxLimit',
+    tooLarge: (given) => `limit is at most ${CHANGES_LIMIT.max} for changes; got ${given}. Use /rows to read more.`,
+  }).limit;
 }
 
 /**
- * A row's stable id: the row-key values in the view's rowKey order, as the canonical text the
- * API serves them in, joined with '|'. A '\' or '|' inside a value is escaped with '\', and
- * NULL is written '\N', so two different keys can never produce the same id. A one-column key
- * is just that value (`row_id` 123 → "123").
+ * A row's stable id from its feed position: the row-key values in the view's rowKey order,
+ * written by shared/query-vocabulary.ts rowKeyId (the Zapier app computes the same id for
+ * search rows with it). A one-column key is just that value (`row_id` 123 → "123").
  *
  * @example rowId(dailyUserSummary, ['2026-11-19', '1042']) // "1042|2026-11-19"
  */
 export function rowId(view: ViewDef, position: Position): string {
   const columns = feedColumns(view);
-  return view.rowKey
-    .map((name) => {
-      const value = position[columns.indexOf(name)] ?? null;
-      if (value === null) return '\\N';
-      return String(value).replaceAll('\\', '\\\\').replaceAll('|', '\\|');
-    })
-    .join('|');
+  return rowKeyId(view.rowKey.map((name) => position[columns.indexOf(name)] ?? null));
 }
 
 /** One row of a feed: its id, its JSON text as subscribers receive it, and its position. */

@@ -3,6 +3,7 @@
  * exact body are in D1 (hook_deliveries.payload), which keeps messages far below the queue's
  * 128 KB limit and makes every retry send the same bytes.
  */
+import { sha256Hex } from '../encoding/sha256.ts';
 export interface DeliveryMessage {
   readonly deliveryId: string;
   readonly subscriptionId: string;
@@ -28,7 +29,5 @@ export const DEAD_LETTER_QUEUE = 'activconnect-deliveries-dlq';
  * scheme forbids.
  */
 export async function deliveryId(subscriptionId: string, firstPosition: string, lastPosition: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${subscriptionId}\n${firstPosition}\n${lastPosition}`));
-  const hex = [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `msg_${hex}`;
+  return `msg_${await sha256Hex(`${subscriptionId}\n${firstPosition}\n${lastPosition}`, 16)}`;
 }

@@ -96,8 +96,3 @@ export function disableReason(sub: { deadLetters: number; failingSince: string |
   }
   return null;
 }
-
-/** ISO 8601 in UTC to the second, the form every timestamp column in D1 uses. */
-export function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}

@@ -29,6 +29,7 @@ import type { Query } from '../query/model.ts';
 import { normalForm } from '../query/normalize.ts';
 import type { Page, Warehouse } from '../warehouse/types.ts';
 import type { Position } from './change-feed.ts';
+import { sha256Hex } from '../encoding/sha256.ts';
 
 /** A poller name: what the client calls itself ("zapier", "zapier:zap:123"), kept with the position. */
 export const POLLER_NAME = /^[A-Za-z0-9_.:-]{1,100}$/;
@@ -62,8 +63,7 @@ interface Stored {
 
 export async function queryHash(query: Query): Promise<string> {
   const text = normalForm({ ...query, order: [], after: null, afterTies: 0 });
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(text, 16);
 }
 
 async function load(db: D1Database, key: PollerKey): Promise<Stored | null> {

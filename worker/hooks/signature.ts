@@ -6,6 +6,9 @@
  * deliveries with any of the published Standard Webhooks libraries.
  */
 
+import { fromBase64, toBase64 } from '../encoding/base64.ts';
+import { constantTimeEqual } from '../encoding/constant-time.ts';
+
 export const SECRET_PREFIX = 'whsec_';
 export const SIGNATURE_VERSION = 'v1';
 
@@ -140,7 +143,7 @@ export async function verify(input: {
   // byte for byte what the sender signed.
   const expected = toBase64(await hmacSha256(key, signedContent(id, timestampText, body)));
   for (const candidate of candidates) {
-    if (timingSafeEqual(candidate, expected)) return { ok: true };
+    if (constantTimeEqual(candidate, expected)) return { ok: true };
   }
   return fail('No signature in the webhook-signature header matches this secret and body.');
 }
@@ -186,30 +189,4 @@ function signedContent(id: string, timestamp: string, body: WebhookBody): Uint8A
 async function hmacSha256(key: Uint8Array<ArrayBuffer>, data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
   const cryptoKey = await crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return new Uint8Array(await crypto.subtle.sign('HMAC', cryptoKey, data));
-}
-
-/**
- * Compares without an early exit, so response time does not reveal how much of a forged
- * signature was right. Lengths may differ in time: a v1 signature's length is public.
- */
-function timingSafeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return difference === 0;
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-/** Canonical padded base64 only: atob alone would also accept whitespace and missing padding. */
-function fromBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
-  if (text.length === 0 || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }

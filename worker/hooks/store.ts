@@ -7,7 +7,8 @@
 import { isPlan, type Plan } from '../../shared/plans.ts';
 import { tenantFromRow, type Tenant } from '../tenants/tenants.ts';
 import type { Position } from './change-feed.ts';
-import { HOOK_POLICY, isoSeconds } from './policy.ts';
+import { isoSeconds } from '../encoding/iso-seconds.ts';
+import { HOOK_POLICY } from './policy.ts';
 
 export const SUBSCRIPTION_STATUSES = ['active', 'failing', 'disabled', 'unsubscribed'] as const;
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'cancelled'] as const;

@@ -4,7 +4,8 @@
  * file rather than in the scheduler and both queue consumers.
  */
 import { deliveryAfter } from './store.ts';
-import { disableReason, isoSeconds } from './policy.ts';
+import { isoSeconds } from '../encoding/iso-seconds.ts';
+import { disableReason } from './policy.ts';
 
 /**
  * Moves the cursor from `from` to `to`, only if it is still at `from`. Deliveries may land out

@@ -4,7 +4,7 @@ import { keyCacheMaxAgeMs } from '../tenants/key-cache.ts';
 import { authenticate, touchKey } from '../tenants/tenants.ts';
 import { ApiError } from './errors.ts';
 import { chargeKey } from './rate-limit.ts';
-import { LIMITS } from '../query/limits.ts';
+import { LIMITS } from '../../shared/query-vocabulary.ts';
 
 /** A request id on every response, taken from the caller when it looks like one. */
 export const requestId = createMiddleware<AppEnv>(async (c, next) => {

@@ -1,5 +1,5 @@
 import { ApiError } from '../http/errors.ts';
-import { OPS, RESERVED_PARAMS } from '../query/parse.ts';
+import { FILTER_OPS, NEGATION, RESERVED_PARAMS } from '../../shared/query-vocabulary.ts';
 
 /**
  * query_view's arguments as the key/value pairs a /rows query string gives, so they go
@@ -56,10 +56,10 @@ function filterEntry(at: string, value: unknown): [string, string] {
   if (column === '' || (RESERVED_PARAMS as readonly string[]).includes(column)) {
     throw bad(`${at}.column '${column}' is not a column; describe_view lists the view's columns.`);
   }
-  const op = OPS.find((o) => o === spec['op']);
-  if (!op) throw bad(`${at}.op must be one of ${OPS.join(', ')}; got ${JSON.stringify(spec['op'] ?? null).slice(0, 40)}.`);
+  const op = FILTER_OPS.find((o) => o === spec['op']);
+  if (!op) throw bad(`${at}.op must be one of ${FILTER_OPS.join(', ')}; got ${JSON.stringify(spec['op'] ?? null).slice(0, 40)}.`);
   if (spec['not'] !== undefined && typeof spec['not'] !== 'boolean') throw bad(`${at}.not must be true or false.`);
-  const prefix = spec['not'] === true ? 'not.' : '';
+  const prefix = spec['not'] === true ? NEGATION : '';
   let operand: string;
   if (op === 'in') {
     const values = spec['values'] ?? spec['value'];

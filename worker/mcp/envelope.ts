@@ -12,7 +12,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { ApiError } from '../http/errors.ts';
 import { readBodyText } from '../http/body.ts';
-import { LIMITS } from '../query/limits.ts';
+import { LIMITS } from '../../shared/query-vocabulary.ts';
 
 /**
  * The JSON-RPC envelope of a POST /mcp body, checked before the SDK's transport sees it, for

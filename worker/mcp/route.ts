@@ -3,8 +3,8 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../http/errors.ts';
 import { rateLimitKey, requireApiKey } from '../http/middleware.ts';
-import { LIMITS } from '../query/limits.ts';
 import { answerInvalidParams, readEnvelope } from './envelope.ts';
+import { LIMITS } from '../../shared/query-vocabulary.ts';
 import { mcpServerFor } from './server.ts';
 
 /**

@@ -2,7 +2,7 @@ import { isViewAvailable, readableColumns } from '../../shared/columns.ts';
 import type { Plan } from '../../shared/plans.ts';
 import { VIEW_NAMES, VIEWS, type ViewName } from '../../shared/views/index.ts';
 import { AGGREGATES } from '../query/model.ts';
-import { OPS } from '../query/parse.ts';
+import { FILTER_OPS } from '../../shared/query-vocabulary.ts';
 import { MCP_BUDGET } from './budget.ts';
 
 /** A JSON Schema object, as MCP's tools/list carries it. */
@@ -66,7 +66,7 @@ export function toolSchemas(plan: Plan) {
             column,
             op: {
               type: 'string',
-              enum: [...OPS],
+              enum: [...FILTER_OPS],
               description:
                 'eq, neq, gt, gte, lt, lte compare with value; like and ilike (case-insensitive) match a text pattern where * is any text; in takes values; is takes null, true or false.',
             },

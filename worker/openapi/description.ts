@@ -1,15 +1,14 @@
 import { planDisplayName, PLANS } from '../../shared/plans.ts';
 import { type ViewDef } from '../../shared/types.ts';
 import { ENCODERS } from '../format/encoders.ts';
-import { CHANGES_DEFAULT_LIMIT, CHANGES_MAX_LIMIT } from '../hooks/change-feed.ts';
+import { CHANGES_LIMIT, FILTER_OPS, LIMITS } from '../../shared/query-vocabulary.ts';
 import { HOOK_POLICY } from '../hooks/policy.ts';
 import { PROBLEM_BASE } from '../http/errors.ts';
-import { LIMITS } from '../query/limits.ts';
 import { AGGREGATES, FORMATS } from '../query/model.ts';
 import { MAX_HOOKS_PER_TENANT } from '../hooks/api-shapes.ts';
 import { MCP_TOOLS } from '../mcp/tools.ts';
 import { followableViews } from './follow.ts';
-import { formulaTriggers, LIMIT_NOTES, OPERATOR_NAMES, OPERATORS } from './vocabulary.ts';
+import { formulaTriggers, LIMIT_NOTES, OPERATORS } from './vocabulary.ts';
 import { mediaType } from './words.ts';
 
 /** The document's Markdown description: the guide the /docs overview shows. */
@@ -37,7 +36,7 @@ export function description(views: readonly ViewDef[]): string {
     `Plans, lowest first: ${plans}. Each column has a minimum plan (\`x-min-plan\`); a view is available as soon as your plan can read one of its columns, and by default you get every column your plan can read. Naming a column above your plan is a 403 that names the plan to ask for.`,
     '## Querying',
     `\`GET /v1/views/{view}/rows\` takes \`select\`, filters, \`from\`/\`to\`, \`order\`, \`limit\`, \`cursor\`, \`group_by\`, \`format\` and \`dry_run\`. Every other parameter filters the column it names: \`col=op.value\`, with \`not.\` in front to negate.`,
-    OPERATOR_NAMES.map((op) => `- \`${op}\`: ${OPERATORS[op]}`).join('\n'),
+    FILTER_OPS.map((op) => `- \`${op}\`: ${OPERATORS[op]}`).join('\n'),
     `Aggregates in \`select\`: ${AGGREGATES.map((a) => `\`${a}()\``).join(', ')}, with \`group_by\`. \`from\` and \`to\` are inclusive days on the view's date column. \`POST /v1/views/{view}/query\` takes the same query as JSON.`,
     '## Paging',
     `json and values pages hold at most \`limit\` rows (default ${LIMITS.defaultPageSize}, at most ${LIMITS.maxPageSize}). While more rows remain, \`next\` is the URL of the next page and \`next_cursor\` its cursor, also sent as \`Link: <...>; rel="next"\` and \`X-Next-Cursor\`. Cursors are keyset positions, so pages do not shift as new data arrives; they are signed for your account and bound to the query. csv and ndjson without a \`limit\` stream the whole result, up to ${LIMITS.maxExportRows} rows.`,
@@ -66,7 +65,7 @@ export function followSection(views: readonly ViewDef[]): string {
     (others.length ? `${others.map((v) => v.name).join(', ')} cannot: each one's description says why; read them with /rows.` : '');
   const items = [
     `- \`GET /v1/views/{view}/changes\` (polling, Zapier and Make): rows newest first, each with a stable \`id\` built from the row key. ` +
-      `Pass the answer's \`latest\` as \`since\` next time. \`limit\` defaults to ${CHANGES_DEFAULT_LIMIT}, at most ${CHANGES_MAX_LIMIT}; ` +
+      `Pass the answer's \`latest\` as \`since\` next time. \`limit\` defaults to ${CHANGES_LIMIT.default}, at most ${CHANGES_LIMIT.max}; ` +
       '`shape=array` answers with the bare list. Filters and `select` are those of /rows.',
     `- \`POST /v1/hooks\` (REST hooks, at most ${MAX_HOOKS_PER_TENANT} per account): about every minute, new rows are POSTed to your URL, ` +
       `oldest first, at most ${HOOK_POLICY.batchRows} per batch, signed with the hook's \`secret\` (see \`webhooks\`). A 2xx answer delivers ` +

@@ -9,6 +9,8 @@
  * from the document or a response into the DOM as text only.
  */
 import { DOCS_SCRIPT } from './docs-script.generated.ts';
+import { toBase64 } from '../encoding/base64.ts';
+import { sha256 } from '../encoding/sha256.ts';
 
 export { DOCS_SCRIPT };
 
@@ -272,10 +274,7 @@ export function docsPage(): string {
 }
 
 async function sha256Base64(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  let binary = '';
-  for (const byte of digest) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return toBase64(await sha256(text));
 }
 
 /**

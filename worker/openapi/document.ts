@@ -2,7 +2,7 @@ import { viewMinPlan } from '../../shared/columns.ts';
 import { PLAN_LABELS, planDisplayName, PLANS } from '../../shared/plans.ts';
 import { SCALAR_TYPES, type ViewDef } from '../../shared/types.ts';
 import { VIEW_NAMES, VIEWS } from '../../shared/views/index.ts';
-import { LIMITS } from '../query/limits.ts';
+import { FILTER_OPS, LIMITS } from '../../shared/query-vocabulary.ts';
 import { AGGREGATES } from '../query/model.ts';
 import { MAX_HOOKS_PER_TENANT } from '../hooks/api-shapes.ts';
 import { API_VERSION } from '../version.ts';
@@ -20,7 +20,7 @@ import { hookPaths } from './paths/hooks.ts';
 import { mcpPaths } from './paths/mcp.ts';
 import { servicePaths } from './paths/service.ts';
 import { viewPaths } from './paths/views.ts';
-import { OPERATOR_NAMES, OPERATORS, operatorsFor } from './vocabulary.ts';
+import { OPERATORS, operatorsFor } from './vocabulary.ts';
 import { webhooks } from './webhooks.ts';
 
 /**
@@ -132,7 +132,7 @@ export function openApiDocument(serverUrl: string): object {
       headers: sharedHeaders(),
     },
     'x-plans': PLANS.map((id) => ({ id, label: PLAN_LABELS[id].label, display: planDisplayName(id) })),
-    'x-filter-operators': OPERATOR_NAMES.map((op) => ({
+    'x-filter-operators': FILTER_OPS.map((op) => ({
       name: op,
       description: OPERATORS[op],
       types: SCALAR_TYPES.filter((t) => operatorsFor(t).includes(op)),

@@ -1,14 +1,13 @@
 import { type LeafColumn, leafColumns } from '../../shared/columns.ts';
 import { type ScalarType, type ViewDef } from '../../shared/types.ts';
 import { neutraliseFormula } from '../format/cells.ts';
-import { LIMITS } from '../query/limits.ts';
+import { FILTER_OPS, type FilterOp, LIMITS, RESERVED_PARAMS, TEXT_ONLY_OPS } from '../../shared/query-vocabulary.ts';
 import { MAX_LIKE_PATTERN_BYTES } from '../query/pattern.ts';
-import { type FilterOp } from '../query/model.ts';
-import { RESERVED_PARAMS } from '../query/parse.ts';
 import { parseValue } from '../query/values.ts';
 
 /** The query language as the document explains it: types, operators, examples and limits, each
- * tied to the parser or the limits with `satisfies` so a change there fails to compile here. */
+ * tied to the shared vocabulary (shared/query-vocabulary.ts) or the parser with `satisfies`, so
+ * a change there fails to compile here. */
 
 /** How each BigQuery type reaches a client in json and ndjson (see worker/format/cells.ts). */
 export const JSON_SCHEMAS = {
@@ -25,7 +24,7 @@ export const JSON_SCHEMAS = {
   TIME: { type: 'string', pattern: '^\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?$' },
 } as const satisfies Record<ScalarType, { type: string; format?: string; pattern?: string; description?: string }>;
 
-/** The filter operators in the order users meet them; `satisfies` keeps the list complete. */
+/** What each filter operator means; `satisfies` keeps the list complete. */
 export const OPERATORS = {
   eq: 'equals',
   neq: 'does not equal',
@@ -38,11 +37,9 @@ export const OPERATORS = {
   in: 'is one of a list: `in.(a,b,c)`; quote values holding commas: `in.("a,b",c)`',
   is: '`is.null`; on true/false columns also `is.true` and `is.false`',
 } as const satisfies Record<FilterOp, string>;
-export const OPERATOR_NAMES = Object.keys(OPERATORS) as FilterOp[];
-export const TEXT_ONLY_OPERATORS: readonly FilterOp[] = ['like', 'ilike'];
 
 export function operatorsFor(type: ScalarType): FilterOp[] {
-  return OPERATOR_NAMES.filter((op) => type === 'STRING' || !TEXT_ONLY_OPERATORS.includes(op));
+  return FILTER_OPS.filter((op) => type === 'STRING' || !(TEXT_ONLY_OPS as readonly FilterOp[]).includes(op));
 }
 
 /** Two filters per type that the parser accepts; openapi.integration.test.ts runs every one through it. */
@@ -97,10 +94,13 @@ export function filterableColumns(view: ViewDef): LeafColumn[] {
   return leafColumns(view).filter((c) => !(RESERVED_PARAMS as readonly string[]).includes(c.name));
 }
 
+/** How every `limit` is read (shared/query-vocabulary.ts readLimit), for each endpoint's description. */
+export const LIMIT_RULE = 'Blank means the default; otherwise plain digits only (no sign, fraction, exponent or hex).';
+
 export function limitDescription(): string {
   return (
     `Rows per page. json and values: default ${LIMITS.defaultPageSize}, at most ${LIMITS.maxPageSize}. ` +
     `csv and ndjson: without a limit the whole result streams (at most ${LIMITS.maxExportRows} rows); ` +
-    `with a limit up to ${LIMITS.maxPageSize} they are paged like json, the next link in the Link header.`
+    `with a limit up to ${LIMITS.maxPageSize} they are paged like json, the next link in the Link header. ${LIMIT_RULE}`
   );
 }

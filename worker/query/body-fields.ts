@@ -4,7 +4,7 @@
  * routes give the same answer to the same mistake.
  */
 import { ApiError } from '../http/errors.ts';
-import { RESERVED_PARAMS } from './parse.ts';
+import { RESERVED_PARAMS } from '../../shared/query-vocabulary.ts';
 import { didYouMean, nearestNames } from './suggest.ts';
 
 /** Filters as a body carries them: a column name to one filter string, or to a list of them. */

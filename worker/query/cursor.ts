@@ -1,6 +1,9 @@
 import { ApiError } from '../http/errors.ts';
 import type { Query, TypedValue } from './model.ts';
 import { normalForm } from './normalize.ts';
+import { fromBase64url, toBase64url } from '../encoding/base64.ts';
+import { constantTimeEqual } from '../encoding/constant-time.ts';
+import { sha256 } from '../encoding/sha256.ts';
 
 /**
  * Opaque, tamper-proof keyset cursors. A cursor holds the order values of the last row
@@ -24,22 +27,6 @@ export interface Resume {
 
 const encoder = new TextEncoder();
 
-function b64url(bytes: Uint8Array): string {
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}
-
-function fromB64url(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  try {
-    const bin = atob(text.replaceAll('-', '+').replaceAll('_', '/') + '='.repeat((4 - (text.length % 4)) % 4));
-    return Uint8Array.from(bin, (c) => c.charCodeAt(0));
-  } catch {
-    return null;
-  }
-}
-
 const keys = new Map<string, Promise<CryptoKey>>();
 function hmacKey(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret);
@@ -51,8 +38,7 @@ function hmacKey(secret: string): Promise<CryptoKey> {
 }
 
 async function fingerprint(query: Query, tenantId: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(`${tenantId}\n${normalForm(query)}`));
-  return b64url(new Uint8Array(digest).slice(0, 12));
+  return toBase64url((await sha256(`${tenantId}\n${normalForm(query)}`)).subarray(0, 12));
 }
 
 export async function encodeCursor(secret: string, tenantId: string, query: Query, resume: Resume): Promise<string> {
@@ -60,7 +46,7 @@ export async function encodeCursor(secret: string, tenantId: string, query: Quer
   if (resume.ties > 0) payload.t = resume.ties;
   const body = encoder.encode(JSON.stringify(payload));
   const sig = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), body));
-  return `${b64url(body)}.${b64url(sig.slice(0, 16))}`;
+  return `${toBase64url(body)}.${toBase64url(sig.slice(0, 16))}`;
 }
 
 const badCursor = (detail: string) => new ApiError(400, 'invalid-cursor', detail);
@@ -68,15 +54,14 @@ const badCursor = (detail: string) => new ApiError(400, 'invalid-cursor', detail
 /** Checks a cursor against the query it is used with and returns where to resume. */
 export async function decodeCursor(secret: string, tenantId: string, query: Query, cursor: string): Promise<Resume> {
   const [bodyText, sigText, extra] = cursor.split('.');
-  const body = bodyText === undefined ? null : fromB64url(bodyText);
-  const sig = sigText === undefined ? null : fromB64url(sigText);
+  const body = bodyText === undefined ? undefined : fromBase64url(bodyText);
+  const sig = sigText === undefined ? undefined : fromBase64url(sigText);
   if (extra !== undefined || !body || !sig || sig.length !== 16 || cursor.length > 4096) {
     throw badCursor('This cursor is not one the API issued. Use the next link from the previous page as it is.');
   }
   const expected = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), body)).slice(0, 16);
-  let diff = 0;
-  for (let i = 0; i < 16; i++) diff |= expected[i]! ^ sig[i]!;
-  if (diff !== 0) throw badCursor('This cursor has been altered or was issued by another server. Use the next link as it is.');
+  if (!constantTimeEqual(expected, sig))
+    throw badCursor('This cursor has been altered or was issued by another server. Use the next link as it is.');
   let payload: CursorPayload;
   try {
     payload = JSON.parse(new TextDecoder().decode(body)) as CursorPayload;

@@ -1,5 +1,5 @@
 import type { Resume } from './cursor.ts';
-import { LIMITS } from './limits.ts';
+import { LIMITS } from '../../shared/query-vocabulary.ts';
 import { rowsCanTie, type Query, type TypedValue } from './model.ts';
 import type { Cell, Page, Warehouse } from '../warehouse/types.ts';
 

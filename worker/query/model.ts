@@ -14,8 +14,10 @@ import type { LeafColumn } from '../../shared/columns.ts';
  */
 export type TypedValue = string | number | boolean;
 
-export type ComparisonOp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte';
-export type FilterOp = ComparisonOp | 'like' | 'ilike' | 'in' | 'is';
+/** The operators are the shared vocabulary's (shared/query-vocabulary.ts). */
+export type { FilterOp } from '../../shared/query-vocabulary.ts';
+import type { FilterOp } from '../../shared/query-vocabulary.ts';
+export type ComparisonOp = Exclude<FilterOp, 'like' | 'ilike' | 'in' | 'is'>;
 
 export type Filter =
   | { readonly column: LeafColumn; readonly op: ComparisonOp; readonly negated: boolean; readonly value: TypedValue }

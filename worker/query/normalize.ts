@@ -32,9 +32,3 @@ export function normalForm(query: Query): string {
     s: query.order.map((t) => `${t.item.name}.${t.direction}`),
   });
 }
-
-/** Hex SHA-256, short enough for headers and cache keys. */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}

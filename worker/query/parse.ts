@@ -2,7 +2,8 @@ import { leafColumns } from '../../shared/columns.ts';
 import { planDisplayName, planIncludes, type Plan } from '../../shared/plans.ts';
 import type { ViewDef } from '../../shared/types.ts';
 import { ApiError } from '../http/errors.ts';
-import { LIMITS } from './limits.ts';
+import { FILTER_OPS, LIMITS, NEGATION, RESERVED_PARAMS } from '../../shared/query-vocabulary.ts';
+import { limitParam } from './limit-param.ts';
 import {
   AGGREGATES,
   FORMATS,
@@ -19,8 +20,6 @@ import { checkLikePattern } from './pattern.ts';
 import { didYouMean, nearestNames } from './suggest.ts';
 import { NUMERIC_TYPES, nextDay, parseValue } from './values.ts';
 
-/** Query-string keys that are not filters. */
-export const RESERVED_PARAMS = ['select', 'from', 'to', 'order', 'limit', 'cursor', 'group_by', 'format', 'dry_run'] as const;
 const RESERVED: ReadonlySet<string> = new Set(RESERVED_PARAMS);
 
 export interface ParseContext {
@@ -127,22 +126,20 @@ function typed(column: LeafColumn, raw: string, view: ViewDef): TypedValue {
   return parsed.value;
 }
 
-export const OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'in', 'is'] as const;
-
 function parseFilter(view: ViewDef, column: LeafColumn, raw: string): Filter {
   let rest = raw;
   let negated = false;
-  if (rest.startsWith('not.')) {
+  if (rest.startsWith(NEGATION)) {
     negated = true;
-    rest = rest.slice(4);
+    rest = rest.slice(NEGATION.length);
   }
   const dot = rest.indexOf('.');
   const opName = dot === -1 ? rest : rest.slice(0, dot);
   const operand = dot === -1 ? '' : rest.slice(dot + 1);
-  const op = OPS.find((o) => o === opName);
+  const op = FILTER_OPS.find((o) => o === opName);
   if (!op || dot === -1) {
     throw invalid(
-      `Filter '${column.name}=${truncate(raw)}' needs an operator, like ${column.name}=eq.value. Operators: ${OPS.join(', ')}, with not. in front to negate.`,
+      `Filter '${column.name}=${truncate(raw)}' needs an operator, like ${column.name}=eq.value. Operators: ${FILTER_OPS.join(', ')}, with ${NEGATION} in front to negate.`,
       { column: column.name },
     );
   }
@@ -218,25 +215,22 @@ function parseAggregate(view: ViewDef, plan: Plan, text: string, columns: readon
 
 function parseLimit(raw: string | undefined, format: Format): { limit: number; defaulted: boolean } {
   const streamed = format === 'csv' || format === 'ndjson';
-  const max = streamed ? LIMITS.maxExportRows : LIMITS.maxPageSize;
-  if (raw === undefined) return { limit: streamed ? LIMITS.maxExportRows : LIMITS.defaultPageSize, defaulted: true };
-  if (!/^\d{1,9}$/.test(raw.trim()) || Number(raw) < 1)
-    throw invalid(`limit must be a whole number from 1 to ${max}; got '${truncate(raw)}'.`);
-  const n = Number(raw);
-  if (n > max) {
-    throw new ApiError(
-      400,
-      'limit-exceeded',
-      streamed
-        ? `limit is at most ${max} rows for one format=${format} export; got ${n}. Export in parts with from/to or a filter.`
-        : `limit is at most ${max} rows a page for format=${format}; got ${n}. Ask for ${max} or fewer and follow each page's next link for the rest.`,
-      {
-        limit: streamed ? 'maxExportRows' : 'maxPageSize',
-        maximum: max,
-      },
-    );
+  if (streamed) {
+    return limitParam(raw, {
+      default: LIMITS.maxExportRows,
+      max: LIMITS.maxExportRows,
+      name: 'maxExportRows',
+      tooLarge: (given) =>
+        `limit is at most ${LIMITS.maxExportRows} rows for one format=${format} export; got ${given}. Export in parts with from/to or a filter.`,
+    });
   }
-  return { limit: n, defaulted: false };
+  return limitParam(raw, {
+    default: LIMITS.defaultPageSize,
+    max: LIMITS.maxPageSize,
+    name: 'maxPageSize',
+    tooLarge: (given) =>
+      `limit is at most ${LIMITS.maxPageSize} rows a page for format=${format}; got ${given}. Ask for ${LIMITS.maxPageSize} or fewer and follow each page's next link for the rest.`,
+  });
 }
 
 function single(params: ReadonlyMap<string, string[]>, key: string): string | undefined {
@@ -261,7 +255,8 @@ export function parseQuery(entries: Iterable<readonly [string, string]>, ctx: Pa
     params.set(key, list);
   }
 
-  // Blank is absent for format, limit and cursor: form tools (Make, Zapier) send empty fields.
+  // Blank is absent for format, limit and cursor: form tools (Make, Zapier) send empty fields
+  // (for limit, readLimit in shared/query-vocabulary.ts says so for every endpoint).
   const formatRaw = single(params, 'format') || undefined;
   let format: Format = ctx.impliedFormat ?? 'json';
   if (formatRaw !== undefined) {
@@ -412,7 +407,7 @@ export function parseQuery(entries: Iterable<readonly [string, string]>, ctx: Pa
       order.push({ item: columnItem(column), direction: 'asc' });
   }
 
-  const { limit, defaulted } = parseLimit(single(params, 'limit') || undefined, format);
+  const { limit, defaulted } = parseLimit(single(params, 'limit'), format);
   const cursor = single(params, 'cursor') || null;
   const dryRunRaw = single(params, 'dry_run');
   const dryRun = dryRunRaw !== undefined && ['1', 'true', 'yes'].includes(dryRunRaw.toLowerCase());

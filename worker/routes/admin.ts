@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../http/errors.ts';
-import { constantTimeEqual, hashApiKey } from '../tenants/keys.ts';
+import { constantTimeEqual } from '../encoding/constant-time.ts';
+import { hashApiKey } from '../tenants/keys.ts';
 import { bumpDataVersion } from '../tenants/admin.ts';
 import { revokeKeyHere, TENANT_ID } from '../tenants/tenants.ts';
 import { isolateKeyCache, keyCacheMaxAgeMs } from '../tenants/key-cache.ts';

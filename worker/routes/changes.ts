@@ -1,15 +1,15 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../http/errors.ts';
+import { FEED_PARAMS, SHAPES } from '../../shared/query-vocabulary.ts';
 import { feedLimit, feedQuery, feedRows, requireChangeColumn, sinceValue } from '../hooks/change-feed.ts';
 import { pollerName, pollPage, POLL_STARTS, queryHash } from '../hooks/poll-positions.ts';
 import type { Query } from '../query/model.ts';
 import type { Page } from '../warehouse/types.ts';
 import { warehouseFor } from '../warehouse/for-tenant.ts';
 import { resolveView } from '../catalog/views.ts';
-import { OWN_PARAMS, SHAPES } from '../hooks/feed-params.ts';
 
-type OwnParam = (typeof OWN_PARAMS)[number];
+type OwnParam = (typeof FEED_PARAMS)[number];
 
 /**
  * `GET /v1/views/{view}/changes`: a polling trigger. Rows come newest first by the view's
@@ -31,7 +31,7 @@ export const changes = new Hono<AppEnv>().get('/:view/changes', async (c) => {
   const own = new Map<OwnParam, string>();
   const entries: [string, string][] = [];
   for (const [key, value] of new URL(c.req.url).searchParams) {
-    const param = OWN_PARAMS.find((p) => p === key);
+    const param = FEED_PARAMS.find((p) => p === key);
     if (!param) {
       entries.push([key, value]);
       continue;

@@ -24,16 +24,7 @@ import { checkFieldNames, readFilters } from '../query/body-fields.ts';
 import { warehouseFor } from '../warehouse/for-tenant.ts';
 import type { Caller } from '../tenants/tenants.ts';
 import { resolveView } from '../catalog/views.ts';
-import {
-  DELIVERIES_DEFAULT_LIMIT,
-  DELIVERIES_MAX_LIMIT,
-  deliveryJson,
-  FIELDS,
-  HOOK_ID,
-  hookJson,
-  MAX_BODY_BYTES,
-  MAX_HOOKS_PER_TENANT,
-} from '../hooks/api-shapes.ts';
+import { deliveriesLimit, deliveryJson, FIELDS, HOOK_ID, hookJson, MAX_BODY_BYTES, MAX_HOOKS_PER_TENANT } from '../hooks/api-shapes.ts';
 
 type Ctx = Context<AppEnv>;
 
@@ -165,11 +156,7 @@ export const hooks = new Hono<AppEnv>()
   })
   .get('/:id/deliveries', async (c) => {
     const sub = await ownHook(c);
-    const raw = c.req.query('limit');
-    const limit = raw === undefined ? DELIVERIES_DEFAULT_LIMIT : Number(raw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > DELIVERIES_MAX_LIMIT) {
-      throw new ApiError(400, 'invalid-parameter', `limit must be a whole number from 1 to ${DELIVERIES_MAX_LIMIT}.`);
-    }
+    const limit = deliveriesLimit(c.req.query('limit'));
     const deliveries = await listDeliveries(c.env.DB, sub.id, limit);
     return c.json({ hook_id: sub.id, status: sub.status, status_reason: sub.statusReason, deliveries: deliveries.map(deliveryJson) });
   })

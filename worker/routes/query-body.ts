@@ -3,10 +3,10 @@ import type { AppEnv } from '../env.ts';
 import { readBodyText } from '../http/body.ts';
 import { ApiError } from '../http/errors.ts';
 import { checkFieldNames, filterPairs, readFilters } from '../query/body-fields.ts';
-import { LIMITS } from '../query/limits.ts';
+import { LIMITS, RESERVED_PARAMS, type ReservedParam } from '../../shared/query-vocabulary.ts';
 
-const LIST_KEYS = new Set(['select', 'order', 'group_by']);
-const SCALAR_KEYS = new Set(['from', 'to', 'limit', 'cursor', 'format', 'dry_run']);
+const LIST_KEYS: ReadonlySet<string> = new Set(['select', 'order', 'group_by'] satisfies ReservedParam[]);
+const SCALAR_KEYS: ReadonlySet<string> = new Set(RESERVED_PARAMS.filter((key) => !LIST_KEYS.has(key)));
 const FIELDS = [...LIST_KEYS, 'filters', ...SCALAR_KEYS];
 
 const bad = (detail: string) => new ApiError(400, 'bad-request', detail);

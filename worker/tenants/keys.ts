@@ -2,6 +2,7 @@
  * API keys: random, shown once, stored only as SHA-256 hashes. SHA-256 without a salt or
  * work factor is enough here because keys are 190 random bits, not passwords.
  */
+import { sha256Hex } from '../encoding/sha256.ts';
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 export const KEY_PREFIX = 'acb_';
 
@@ -17,17 +18,9 @@ export function generateApiKey(): string {
   return out.length === 32 ? KEY_PREFIX + out : generateApiKey();
 }
 
-export async function hashApiKey(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** Compares two equal-length hex strings in time independent of where they differ. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
+/** Keys are stored as this hash: hex SHA-256 of the key text. */
+export function hashApiKey(key: string): Promise<string> {
+  return sha256Hex(key);
 }
 
 /** What a listing may show of a key. */

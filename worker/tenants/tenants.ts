@@ -2,7 +2,9 @@ import { isPlan, planRank, PLANS, type Plan } from '../../shared/plans.ts';
 import { ApiError } from '../http/errors.ts';
 import { DATASET_ID_PATTERN } from '../warehouse/bigquery/dialect.ts';
 import { isolateKeyCache, type KeyCache } from './key-cache.ts';
-import { constantTimeEqual, hashApiKey } from './keys.ts';
+import { constantTimeEqual } from '../encoding/constant-time.ts';
+import { isoSeconds } from '../encoding/iso-seconds.ts';
+import { hashApiKey } from './keys.ts';
 import { DEFAULT_RATE_TIER, isRateTier, type RateTierName } from './rate-tiers.ts';
 
 export interface Tenant {
@@ -137,7 +139,7 @@ export async function revokeKeyHere(db: D1Database, keyId: string, cache: KeyCac
 /** Records that a key was used, at most once an hour, so admins can find unused keys. */
 export async function touchKey(db: D1Database, caller: Caller, now = new Date(), cache: KeyCache = isolateKeyCache): Promise<void> {
   if (caller.lastUsedAt && now.getTime() - Date.parse(caller.lastUsedAt) < 3_600_000) return;
-  const at = now.toISOString().slice(0, 19) + 'Z';
+  const at = isoSeconds(now);
   // Noted first: a failing write is not retried on every request while the key is cached.
   cache.noteUsed(caller.keyId, at);
   await db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').bind(at, caller.keyId).run();

@@ -3,7 +3,7 @@
  * problem+json errors turned into the Zapier errors users see.
  */
 import type { BeforeRequestMiddleware, Bundle, HttpResponse, ZObject } from 'zapier-platform-core';
-import { filterSpec, NOT_COLUMNS } from './fields.ts';
+import { filterSpec, NOT_COLUMNS } from '../../shared/query-vocabulary.ts';
 
 /**
  * The bridge's base URL as the user typed it, without trailing slashes, so paths can be

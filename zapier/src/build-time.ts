@@ -9,7 +9,7 @@ import { VIEW_NAMES, VIEWS, type ViewName } from '../../shared/views/index.ts';
 import { DEMO_SIZES, generateDemo } from '../../worker/demo/generate.ts';
 import type { StoredValue } from '../../worker/demo/schema.ts';
 import { DEFAULT_DEMO_SEED, DEMO_TENANTS } from '../../worker/demo/tenants.ts';
-import { rowKeyId, type ApiRow } from './fields.ts';
+import { rowIdOf, type ApiRow } from './fields.ts';
 
 /** Where `npm start` serves the bridge: the default for builds that are not pushed to Zapier. */
 export const LOCAL_API_URL = 'http://localhost:8787';
@@ -83,7 +83,7 @@ function apiRow(view: ViewDef, columns: readonly string[], stored: readonly Stor
   columns.forEach((column, i) => {
     row[column] = jsonValue(stored[i] ?? null, types.get(column)!);
   });
-  const id = rowKeyId(view, row);
+  const id = rowIdOf(view, row);
   if (id === undefined) throw new Error(`the ${view.name} sample lacks a row-key column`);
   return { id, ...row };
 }

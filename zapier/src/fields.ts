@@ -7,7 +7,7 @@ import type { PlainInputField, PlainOutputField } from 'zapier-platform-core';
 import { leafColumns, viewMinPlan, type LeafColumn } from '../../shared/columns.ts';
 import { planRank } from '../../shared/plans.ts';
 import type { ScalarType, ViewDef } from '../../shared/types.ts';
-import type { FilterOp } from '../../worker/query/model.ts';
+import { rowKeyId } from '../../shared/query-vocabulary.ts';
 import { clip, humanise, planLabel } from './naming.ts';
 
 type OutputType = NonNullable<PlainOutputField['type']>;
@@ -70,46 +70,15 @@ export function zapierRow(row: ApiRow): Record<string, unknown> {
 }
 
 /**
- * The row id the API gives trigger rows, computed for rows that come without one (searches):
- * the row-key values in the view's rowKey order joined with '|', '\' and '|' escaped with '\',
- * NULL written '\N' (docs/make.md, "Row ids"). Undefined when the row lacks a key column,
- * because a partial key would not be unique.
- * @example rowKeyId(dailyUserSummary, { user_id: 210005, local_date: '2026-11-20' }) // '210005|2026-11-20'
+ * The row id the API gives trigger rows, computed for rows that come without one (searches)
+ * by the same rowKeyId (shared/query-vocabulary.ts). Undefined when the row lacks a key
+ * column, because a partial key would not be unique.
+ * @example rowIdOf(dailyUserSummary, { user_id: 210005, local_date: '2026-11-20' }) // '210005|2026-11-20'
  */
-export function rowKeyId(view: ViewDef, row: ApiRow): string | undefined {
+export function rowIdOf(view: ViewDef, row: ApiRow): string | undefined {
   if (!view.rowKey.every((key) => Object.hasOwn(row, key))) return undefined;
-  return view.rowKey
-    .map((key) => {
-      const value = row[key];
-      if (value === null || value === undefined) return '\\N';
-      return String(value).replaceAll('\\', '\\\\').replaceAll('|', '\\|');
-    })
-    .join('|');
+  return rowKeyId(view.rowKey.map((key) => row[key]));
 }
-
-/**
- * The API's filter operators. `satisfies` keeps out any the worker lacks; a type-level test
- * (test/node/zapier/fields.unit.test.ts) fails when the worker gains one this list lacks.
- */
-export const FILTER_OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'in', 'is'] as const satisfies readonly FilterOp[];
-
-const OPERATOR_PREFIX = new RegExp(`^(not\\.)?(${FILTER_OPS.join('|')})\\.`);
-
-/**
- * A filter as the API takes it. A Zapier user usually maps a plain value ("Productive"), which
- * means equality; a value that already starts with an operator is passed as written.
- * @example filterSpec('Productive') // 'eq.Productive'
- * filterSpec('gte.3600') // 'gte.3600'
- */
-export function filterSpec(value: string): string {
-  return OPERATOR_PREFIX.test(value) ? value : `eq.${value}`;
-}
-
-/**
- * Names that are parameters of /rows or /changes, not columns: as a filter key they would
- * change the request instead of filtering it.
- */
-export const NOT_COLUMNS = ['select', 'from', 'to', 'order', 'limit', 'cursor', 'group_by', 'format', 'dry_run', 'since', 'shape'] as const;
 
 /** The optional inputs every operation on a view takes: conditions and columns. */
 export function rowInputFields(view: ViewDef, example: ApiRow): PlainInputField[] {

@@ -3,17 +3,17 @@
  * so long filter lists never meet a URL length limit.
  */
 import type { Bundle, PlainInputField, Search, ZObject } from 'zapier-platform-core';
+import { readLimit, type LimitRange } from '../../shared/query-vocabulary.ts';
 import type { ViewDef } from '../../shared/types.ts';
 import { VIEWS, type ViewName } from '../../shared/views/index.ts';
 import { apiUrl, filtersFrom, selectFrom } from './api.ts';
 import { BUILD_TIME } from './build-time.ts';
-import { outputFields, rowInputFields, rowKeyId, zapierRow, type ApiRow } from './fields.ts';
+import { outputFields, rowInputFields, rowIdOf, zapierRow, type ApiRow } from './fields.ts';
 import { clip } from './naming.ts';
 import { planNote, viewLabel } from './triggers.ts';
 
 /** Zapier acts on the first result, so a few rows are plenty; the cap keeps responses small. */
-export const SEARCH_DEFAULT_LIMIT = 10;
-export const SEARCH_MAX_LIMIT = 100;
+export const SEARCH_LIMIT = { default: 10, max: 100 } as const satisfies LimitRange;
 
 /** Newest first where the view has a change column; otherwise the bridge's row-key order. */
 export function defaultOrder(view: ViewDef): string | undefined {
@@ -47,8 +47,8 @@ export function searchInputFields(view: ViewDef, example: ApiRow): PlainInputFie
       label: 'Rows',
       type: 'integer',
       required: false,
-      default: String(SEARCH_DEFAULT_LIMIT),
-      helpText: `How many rows to return, 1 to ${SEARCH_MAX_LIMIT}.`,
+      default: String(SEARCH_LIMIT.default),
+      helpText: `How many rows to return, 1 to ${SEARCH_LIMIT.max}.`,
     },
   );
   return fields;
@@ -61,17 +61,13 @@ export function dayOf(value: unknown): string | undefined {
   return /^\d{4}-\d{2}-\d{2}/.test(text) ? text.slice(0, 10) : text;
 }
 
+/** "Rows" read by the rule every `limit` of the bridge follows (shared/query-vocabulary.ts). */
 function limitFrom(z: ZObject, value: unknown): number {
-  if (value === undefined || value === null || value === '') return SEARCH_DEFAULT_LIMIT;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > SEARCH_MAX_LIMIT) {
-    throw new z.errors.Error(
-      `"Rows" must be a whole number from 1 to ${SEARCH_MAX_LIMIT}; got ${String(value).slice(0, 40)}.`,
-      'bad-limit',
-      400,
-    );
+  const reading = readLimit(value === undefined || value === null ? undefined : String(value), SEARCH_LIMIT);
+  if (!reading.ok) {
+    throw new z.errors.Error(`"Rows" must be a whole number from 1 to ${SEARCH_LIMIT.max}; got ${reading.given}.`, 'bad-limit', 400);
   }
-  return n;
+  return reading.limit;
 }
 
 export async function findRows(z: ZObject, bundle: Bundle, view: ViewDef): Promise<Record<string, unknown>[]> {
@@ -98,7 +94,7 @@ export async function findRows(z: ZObject, bundle: Bundle, view: ViewDef): Promi
   }
   // /query rows carry no id; the same key-based id the triggers use lets a Zap match the two.
   return rows.map((row: ApiRow) => {
-    const id = rowKeyId(view, row);
+    const id = rowIdOf(view, row);
     return zapierRow(id === undefined ? row : { id, ...row });
   });
 }

@@ -6,6 +6,7 @@
 import type { Bundle, Trigger, ZObject } from 'zapier-platform-core';
 import { viewMinPlan } from '../../shared/columns.ts';
 import { PLANS } from '../../shared/plans.ts';
+import { CHANGES_LIMIT } from '../../shared/query-vocabulary.ts';
 import type { ViewDef } from '../../shared/types.ts';
 import { VIEWS } from '../../shared/views/index.ts';
 import { verify } from '../../worker/hooks/signature.ts';
@@ -29,7 +30,7 @@ export const POLL_LIMIT = 100;
  * and 20 MB a poll may take (https://docs.zapier.com/platform/build/troubleshoot-trigger-payload).
  * The most /changes gives.
  */
-export const DEDUPE_LIMIT = 1000;
+export const DEDUPE_LIMIT = CHANGES_LIMIT.max;
 /**
  * The name the bridge keeps this trigger's position under. The bridge scopes it by API key,
  * view and query, so Zaps differ by connection, conditions or columns. Zapier passes nothing

@@ -2,11 +2,11 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { errors } from 'zapier-platform-core';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { VIEWS } from '../../../shared/views/index.ts';
-import { RESERVED_PARAMS } from '../../../worker/query/parse.ts';
+import { FILTER_OPS, filterSpec, NOT_COLUMNS, RESERVED_PARAMS } from '../../../shared/query-vocabulary.ts';
 import type { FilterOp } from '../../../worker/query/model.ts';
 import { addApiKey, apiBase, filtersFrom, selectFrom } from '../../../zapier/src/api.ts';
 import { connectionLabel } from '../../../zapier/src/auth.ts';
-import { FILTER_OPS, filterSpec, NOT_COLUMNS, outputKey, rowKeyId, zapierRow } from '../../../zapier/src/fields.ts';
+import { outputKey, rowIdOf, zapierRow } from '../../../zapier/src/fields.ts';
 import { clip, humanise } from '../../../zapier/src/naming.ts';
 import { dayOf } from '../../../zapier/src/searches.ts';
 
@@ -44,11 +44,11 @@ describe('rows for Zapier', () => {
   });
 
   it('builds the same row id as the bridge: key values in rowKey order, escaped, NULL as \\N', () => {
-    expect(rowKeyId(VIEWS.daily_user_summary, { local_date: '2026-11-20', user_id: 210005 })).toBe('210005|2026-11-20');
-    expect(rowKeyId(VIEWS.consumers, { row_id: 17 })).toBe('17');
-    expect(rowKeyId(VIEWS.premium_user_groups, { group_id: 'a|b', user_id: null })).toBe('a\\|b|\\N');
-    expect(rowKeyId(VIEWS.premium_user_groups, { group_id: 'c:\\x', user_id: 1 })).toBe('c:\\\\x|1');
-    expect(rowKeyId(VIEWS.daily_user_summary, { user_id: 1 })).toBeUndefined();
+    expect(rowIdOf(VIEWS.daily_user_summary, { local_date: '2026-11-20', user_id: 210005 })).toBe('210005|2026-11-20');
+    expect(rowIdOf(VIEWS.consumers, { row_id: 17 })).toBe('17');
+    expect(rowIdOf(VIEWS.premium_user_groups, { group_id: 'a|b', user_id: null })).toBe('a\\|b|\\N');
+    expect(rowIdOf(VIEWS.premium_user_groups, { group_id: 'c:\\x', user_id: 1 })).toBe('c:\\\\x|1');
+    expect(rowIdOf(VIEWS.daily_user_summary, { user_id: 1 })).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 // Integration: every failure is RFC 9457 problem+json with a request id; limits are 4xx naming the limit, never 500.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../worker/query/limits.ts';
+import { LIMITS } from '../../../shared/query-vocabulary.ts';
 import { createKey, run, upsertTenant } from '../../../worker/tenants/admin.ts';
 import { seedTinyDemo, testEnv } from '../support/demo.ts';
 import { api, INTERNALS, expectProblem, qs, rowsPath, type Keys } from './support/contract.ts';

@@ -3,7 +3,7 @@
 // cap of 3 over the tiny demo instead.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VIEWS } from '../../../shared/views/index.ts';
-import { LIMITS } from '../../../worker/query/limits.ts';
+import { LIMITS } from '../../../shared/query-vocabulary.ts';
 import { parseQuery } from '../../../worker/query/parse.ts';
 import { streamExport } from '../../../worker/rows/answer.ts';
 import { D1Warehouse } from '../../../worker/warehouse/d1/warehouse.ts';

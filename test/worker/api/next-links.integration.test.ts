@@ -1,7 +1,7 @@
 // A next link is written by the server, so a first page the API answered must never
 // come with a next link the API refuses (limits on order terms and on URL length).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../worker/query/limits.ts';
+import { LIMITS } from '../../../shared/query-vocabulary.ts';
 import { api, seedTinyDemo } from '../support/demo.ts';
 import { getRows, pathOf, qs, rowsPath, walkPages, type Keys } from './support/contract.ts';
 

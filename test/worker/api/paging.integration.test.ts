@@ -2,7 +2,7 @@
 // query and tenant; pages stay stable while rows are appended between page fetches.
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../worker/query/limits.ts';
+import { LIMITS } from '../../../shared/query-vocabulary.ts';
 import { direct, seedTinyDemo, testEnv } from '../support/demo.ts';
 import {
   api,
@@ -26,6 +26,7 @@ import {
 import { VIEWS } from '../../../shared/views/index.ts';
 import type { ViewDef } from '../../../shared/types.ts';
 import type { LeafColumn } from '../../../shared/columns.ts';
+import { fromBase64url, toBase64url } from '../../../worker/encoding/base64.ts';
 
 /** Orders on nullable, descending and several columns; the direct SQL spells out the NULL placement. */
 const ORDERED: { view: ViewDef; order: string; sql: string; nullable?: string }[] = [
@@ -214,9 +215,9 @@ describe('cursors', () => {
     const [payload, sig] = cursor.split('.') as [string, string];
     await expectProblem(await api(withCursor(`${flip(payload, 3)}.${sig}`), keys.acme), 400, 'invalid-cursor');
     // A well-formed payload that jumps ahead, not signed by the server.
-    const decoded = JSON.parse(atob(payload.replaceAll('-', '+').replaceAll('_', '/'))) as { q: string; k: unknown[] };
+    const decoded = JSON.parse(new TextDecoder().decode(fromBase64url(payload))) as { q: string; k: unknown[] };
     decoded.k[0] = '999999';
-    const forged = btoa(JSON.stringify(decoded)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+    const forged = toBase64url(JSON.stringify(decoded));
     await expectProblem(await api(withCursor(`${forged}.${sig}`), keys.acme), 400, 'invalid-cursor');
   });
 

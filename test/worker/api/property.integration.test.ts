@@ -3,7 +3,7 @@
 // problem+json, never a 5xx, and a 200 from /rows never carries another tenant's account id.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RESERVED_PARAMS } from '../../../worker/query/parse.ts';
+import { FILTER_OPS, RESERVED_PARAMS } from '../../../shared/query-vocabulary.ts';
 import { seedTinyDemo } from '../support/demo.ts';
 import { api, ALL_VIEWS, TENANTS, leafColumns, pathOf, type Keys } from './support/contract.ts';
 import { parseCsv } from './support/csv.ts';
@@ -15,7 +15,7 @@ beforeAll(async () => {
 
 const COLUMNS = [...new Set(ALL_VIEWS.flatMap((v) => leafColumns(v).map((c) => c.name)))];
 const ACCOUNT_IDS = TENANTS.map((t) => String(t.accountId));
-const OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'in', 'is', 'not.eq', 'not.in', 'not.is', 'not.like', 'between', ''];
+const OPS = [...FILTER_OPS, 'not.eq', 'not.in', 'not.is', 'not.like', 'between', ''];
 const HOSTILE = [
   "'; DROP TABLE api_keys; --",
   '1 OR 1=1',

@@ -2,7 +2,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DRAIN_BYTES, readBodyText } from '../../../worker/http/body.ts';
 import { ApiError } from '../../../worker/http/errors.ts';
-import { LIMITS } from '../../../worker/query/limits.ts';
+import { LIMITS } from '../../../shared/query-vocabulary.ts';
 import { direct, seedTinyDemo } from '../support/demo.ts';
 import { api, expectProblem, qs, rowsPath, tableOf, type Keys } from './support/contract.ts';
 import { parseCsv } from './support/csv.ts';

@@ -9,6 +9,7 @@ import {
 import { createTestServiceAccount, type TestServiceAccount } from '../../support/bigquery/keys.ts';
 import { BigQueryStandIn, type SqlExecutor } from '../../support/bigquery/standin.ts';
 import { fakeTime, TEST_PROJECT, testAccount } from '../../support/bigquery/harness.ts';
+import { fromBase64url } from '../../../worker/encoding/base64.ts';
 
 const noDb: SqlExecutor = { all: async () => [] };
 
@@ -33,8 +34,7 @@ function setup(options: { lifetime?: number; latencyMs?: number } = {}) {
 }
 
 function decodePart(part: string): Record<string, unknown> {
-  const bin = atob(part.replaceAll('-', '+').replaceAll('_', '/') + '='.repeat((4 - (part.length % 4)) % 4));
-  return JSON.parse(bin) as Record<string, unknown>;
+  return JSON.parse(new TextDecoder().decode(fromBase64url(part))) as Record<string, unknown>;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<ApiError> {

@@ -4,6 +4,7 @@ import { prewarm } from '../../../worker/cache/prewarm.ts';
 import type { Env } from '../../../worker/env.ts';
 import { bumpDataVersion, run } from '../../../worker/tenants/admin.ts';
 import { api, seedTinyDemo } from '../support/demo.ts';
+import { isoSeconds } from '../../../worker/encoding/iso-seconds.ts';
 
 let keys: Awaited<ReturnType<typeof seedTinyDemo>>;
 beforeAll(async () => {
@@ -81,7 +82,7 @@ describe('warming is not use', () => {
 });
 
 function hoursAgo(hours: number): string {
-  return new Date(Date.now() - hours * 3_600_000).toISOString().slice(0, 19) + 'Z';
+  return isoSeconds(Date.now() - hours * 3_600_000);
 }
 
 describe('POST /admin/tenants/{id}/purge', () => {

@@ -8,6 +8,7 @@ import { parseQuery } from '../../../worker/query/parse.ts';
 import { authenticate } from '../../../worker/tenants/tenants.ts';
 import { appWith } from '../support/app-request.ts';
 import { seedTinyDemo, testEnv } from '../support/demo.ts';
+import { isoSeconds } from '../../../worker/encoding/iso-seconds.ts';
 
 let keys: Awaited<ReturnType<typeof seedTinyDemo>>;
 beforeAll(async () => {
@@ -23,7 +24,7 @@ const usageRows = async (tenant: string) =>
       .bind(tenant)
       .all<{ query_hash: string; query: string; uses: number }>()
   ).results;
-const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19) + 'Z';
+const iso = isoSeconds;
 
 describe('what one usage row holds', () => {
   it('keys a recorded query on its hash and keeps its canonical text to replay it', async () => {

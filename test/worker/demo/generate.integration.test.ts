@@ -8,6 +8,7 @@ import { DEMO_SIZES, generateDemo, type DemoData, type DemoOptions } from '../..
 import { loadDemoData } from '../../../worker/demo/load.ts';
 import { sqliteTypeOf, type StoredValue } from '../../../worker/demo/schema.ts';
 import { tableName } from '../../../worker/warehouse/d1/tables.ts';
+import { sha256Hex } from '../../../worker/encoding/sha256.ts';
 
 // The range crosses the start of US daylight time (2025-03-09) and a weekend.
 const OPTIONS: DemoOptions = { seed: 7, accountId: 417_001, endDate: '2025-03-12', ...DEMO_SIZES.tiny };
@@ -20,8 +21,7 @@ async function hashOf(data: DemoData): Promise<string> {
     parts.push(name, JSON.stringify(table.columns));
     for (const row of table.rows) parts.push(JSON.stringify(row));
   }
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(parts.join('\n')));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(parts.join('\n'));
 }
 
 function rowsOf(data: DemoData, name: ViewName): Record<string, StoredValue>[] {

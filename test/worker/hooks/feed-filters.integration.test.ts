@@ -1,7 +1,7 @@
 // Polling triggers and REST-hook subscriptions validate their filters like /rows, and
 // keep working on every poll, not only the first.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../worker/query/limits.ts';
+import { LIMITS } from '../../../shared/query-vocabulary.ts';
 import { api, seedTinyDemo } from '../support/demo.ts';
 import { removeAllHooks } from './helpers.ts';
 import { expectProblem, type Keys } from '../api/support/contract.ts';

@@ -4,28 +4,29 @@ import { leafColumns } from '../../../shared/columns.ts';
 import { PLANS } from '../../../shared/plans.ts';
 import type { ScalarType, ViewDef } from '../../../shared/types.ts';
 import { VIEW_NAMES, VIEWS } from '../../../shared/views/index.ts';
-import { CHANGES_DEFAULT_LIMIT, CHANGES_MAX_LIMIT, NOT_FOR_FEEDS, feedLimit, sinceValue } from '../../../worker/hooks/change-feed.ts';
+import {
+  CHANGES_LIMIT,
+  DELIVERIES_LIMIT,
+  FEED_PARAMS,
+  LIMITS,
+  NOT_FOR_FEEDS,
+  RESERVED_PARAMS,
+  SHAPES,
+} from '../../../shared/query-vocabulary.ts';
+import { feedLimit, sinceValue } from '../../../worker/hooks/change-feed.ts';
 import { deliveryId } from '../../../worker/hooks/message.ts';
 import { HOOK_POLICY } from '../../../worker/hooks/policy.ts';
 import { generateSecret, signatureHeaders, verify } from '../../../worker/hooks/signature.ts';
 import { DELIVERY_STATUSES, SUBSCRIPTION_STATUSES, type Delivery, type Subscription } from '../../../worker/hooks/store.ts';
 import { MAX_TARGET_URL_LENGTH } from '../../../worker/hooks/target-url.ts';
 import { DOCS_SCRIPT, DOCS_STYLE } from '../../../worker/openapi/docs-page.ts';
-import { LIMITS } from '../../../worker/query/limits.ts';
 import { FORMATS } from '../../../worker/query/model.ts';
-import { parseQuery, RESERVED_PARAMS } from '../../../worker/query/parse.ts';
-import { OWN_PARAMS, SHAPES } from '../../../worker/hooks/feed-params.ts';
+import { parseQuery } from '../../../worker/query/parse.ts';
 import { docs } from '../../../worker/routes/docs.ts';
-import {
-  DELIVERIES_DEFAULT_LIMIT,
-  DELIVERIES_MAX_LIMIT,
-  deliveryJson,
-  FIELDS as HOOK_FIELDS,
-  HOOK_ID,
-  hookJson,
-  MAX_HOOKS_PER_TENANT,
-} from '../../../worker/hooks/api-shapes.ts';
+import { deliveryJson, FIELDS as HOOK_FIELDS, HOOK_ID, hookJson, MAX_HOOKS_PER_TENANT } from '../../../worker/hooks/api-shapes.ts';
 import { API_VERSION } from '../../../worker/version.ts';
+import { toBase64 } from '../../../worker/encoding/base64.ts';
+import { sha256 as sha256Digest } from '../../../worker/encoding/sha256.ts';
 
 // The document is JSON from the wire; the checks below walk it without trusting its shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately untyped, as the line above says
@@ -365,7 +366,7 @@ describe('GET /openapi.json: triggers and webhooks', () => {
 
   it('documents the /changes limit with the default and maximum change-feed.ts enforces', () => {
     const limit = doc.components.parameters['changes.limit'];
-    expect(limit.schema).toMatchObject({ type: 'integer', minimum: 1, default: CHANGES_DEFAULT_LIMIT, maximum: CHANGES_MAX_LIMIT });
+    expect(limit.schema).toMatchObject({ type: 'integer', minimum: 1, default: CHANGES_LIMIT.default, maximum: CHANGES_LIMIT.max });
     // The numbers are the server's: the default is what no limit gets, the maximum the last accepted.
     expect(feedLimit(undefined)).toBe(limit.schema.default);
     expect(feedLimit(String(limit.schema.maximum))).toBe(limit.schema.maximum);
@@ -390,7 +391,7 @@ describe('GET /openapi.json: triggers and webhooks', () => {
   it('takes since, limit, shape, select and the filters of /rows on /changes, and none of the /rows parameters a feed refuses', () => {
     for (const view of followable) {
       const names = parametersOf(doc, changesOf(view)).map((p) => p.name);
-      expect(names, view.name).toEqual(expect.arrayContaining([...OWN_PARAMS, 'select']));
+      expect(names, view.name).toEqual(expect.arrayContaining([...FEED_PARAMS, 'select']));
       for (const refused of NOT_FOR_FEEDS) expect(names, `${view.name} ${refused}`).not.toContain(refused);
       for (const column of leafColumns(view)) {
         if (!(RESERVED_PARAMS as readonly string[]).includes(column.name))
@@ -463,8 +464,8 @@ describe('GET /openapi.json: triggers and webhooks', () => {
     expectProblem(doc.paths['/v1/hooks/{id}/resume'].post.responses['409'], 'resume 409');
     expect(doc.components.parameters['hook.id'].schema.pattern).toBe(HOOK_ID.source);
     expect(doc.components.parameters['hook.deliveries.limit'].schema).toMatchObject({
-      default: DELIVERIES_DEFAULT_LIMIT,
-      maximum: DELIVERIES_MAX_LIMIT,
+      default: DELIVERIES_LIMIT.default,
+      maximum: DELIVERIES_LIMIT.max,
     });
   });
 
@@ -578,10 +579,7 @@ describe('the structural check', () => {
 });
 
 describe('GET /docs', () => {
-  async function sha256(text: string): Promise<string> {
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-    return btoa(String.fromCharCode(...digest));
-  }
+  const sha256 = async (text: string) => toBase64(await sha256Digest(text));
 
   it('is HTML whose CSP allows exactly its inline script and style, and nothing from elsewhere', async () => {
     const res = await app.request(`${ORIGIN}/docs`);

@@ -1,14 +1,12 @@
 import { leafColumns } from '../../../shared/columns.ts';
 import { type ViewDef } from '../../../shared/types.ts';
-import { CHANGES_DEFAULT_LIMIT, CHANGES_MAX_LIMIT } from '../../hooks/change-feed.ts';
+import { CHANGES_LIMIT, DELIVERIES_LIMIT, LIMITS, SHAPES } from '../../../shared/query-vocabulary.ts';
 import { POLL_STARTS, POLLER_NAME } from '../../hooks/poll-positions.ts';
 import { HOOK_POLICY } from '../../hooks/policy.ts';
-import { LIMITS } from '../../query/limits.ts';
-import { SHAPES } from '../../hooks/feed-params.ts';
-import { DELIVERIES_DEFAULT_LIMIT, DELIVERIES_MAX_LIMIT, HOOK_ID } from '../../hooks/api-shapes.ts';
+import { HOOK_ID } from '../../hooks/api-shapes.ts';
 import { changeColumnOf, idDescription, sinceExample } from '../follow.ts';
 import { type Json, nullable, ref } from '../json.ts';
-import { expectedValue, JSON_SCHEMAS } from '../vocabulary.ts';
+import { expectedValue, JSON_SCHEMAS, LIMIT_RULE } from '../vocabulary.ts';
 import { list } from '../words.ts';
 
 /** The /changes answer, its rows and parameters, and the delivery body of one view. */
@@ -42,7 +40,7 @@ export function changesSchema(view: ViewDef): Json {
       change_column: { const: change.name },
       rows: {
         type: 'array',
-        maxItems: CHANGES_MAX_LIMIT,
+        maxItems: CHANGES_LIMIT.max,
         items: ref('schemas', `${view.name}ChangeRow`),
         description: `Newest first by \`${change.name}\`, then the row key descending; at most \`limit\`.`,
       },
@@ -112,8 +110,8 @@ export function sharedChangesParameters(): Record<string, Json> {
     'changes.limit': {
       name: 'limit',
       in: 'query',
-      description: `Rows per answer: default ${CHANGES_DEFAULT_LIMIT}, at most ${CHANGES_MAX_LIMIT}. \`has_more\` says whether more are newer than \`since\`.`,
-      schema: { type: 'integer', minimum: 1, maximum: CHANGES_MAX_LIMIT, default: CHANGES_DEFAULT_LIMIT },
+      description: `Rows per answer: default ${CHANGES_LIMIT.default}, at most ${CHANGES_LIMIT.max}. ${LIMIT_RULE} \`has_more\` says whether more are newer than \`since\`.`,
+      schema: { type: 'integer', minimum: 1, maximum: CHANGES_LIMIT.max, default: CHANGES_LIMIT.default },
     },
     'changes.shape': {
       name: 'shape',
@@ -149,8 +147,8 @@ export function sharedChangesParameters(): Record<string, Json> {
     'hook.deliveries.limit': {
       name: 'limit',
       in: 'query',
-      description: `Log entries, newest first: default ${DELIVERIES_DEFAULT_LIMIT}, at most ${DELIVERIES_MAX_LIMIT}.`,
-      schema: { type: 'integer', minimum: 1, maximum: DELIVERIES_MAX_LIMIT, default: DELIVERIES_DEFAULT_LIMIT },
+      description: `Log entries, newest first: default ${DELIVERIES_LIMIT.default}, at most ${DELIVERIES_LIMIT.max}. ${LIMIT_RULE}`,
+      schema: { type: 'integer', minimum: 1, maximum: DELIVERIES_LIMIT.max, default: DELIVERIES_LIMIT.default },
     },
   };
 }

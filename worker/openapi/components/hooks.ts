@@ -3,15 +3,8 @@ import { HOOK_POLICY } from '../../hooks/policy.ts';
 import { SECRET_PREFIX } from '../../hooks/signature.ts';
 import { DELIVERY_STATUSES, SUBSCRIPTION_STATUSES } from '../../hooks/store.ts';
 import { MAX_TARGET_URL_LENGTH } from '../../hooks/target-url.ts';
-import { LIMITS } from '../../query/limits.ts';
-import {
-  DELIVERIES_MAX_LIMIT,
-  type deliveryJson,
-  FIELDS as HOOK_FIELDS,
-  HOOK_ID,
-  type hookJson,
-  MAX_HOOKS_PER_TENANT,
-} from '../../hooks/api-shapes.ts';
+import { DELIVERIES_LIMIT, LIMITS } from '../../../shared/query-vocabulary.ts';
+import { type deliveryJson, FIELDS as HOOK_FIELDS, HOOK_ID, type hookJson, MAX_HOOKS_PER_TENANT } from '../../hooks/api-shapes.ts';
 import { changeColumnOf, DELIVERY_STATUS_NOTES, SUBSCRIPTION_STATUS_NOTES } from '../follow.ts';
 import { type Json, ref } from '../json.ts';
 import { FILTER_EXAMPLES, JSON_SCHEMAS } from '../vocabulary.ts';
@@ -158,7 +151,7 @@ export function hookSchemas(followable: readonly ViewDef[]): Record<string, Json
       status_reason: hook.status_reason,
       deliveries: {
         type: 'array',
-        maxItems: DELIVERIES_MAX_LIMIT,
+        maxItems: DELIVERIES_LIMIT.max,
         items: ref('schemas', 'DeliveryLogEntry'),
         description: 'Newest first.',
       },

@@ -1,7 +1,7 @@
 import { leafColumns } from '../../../shared/columns.ts';
 import { planDisplayName } from '../../../shared/plans.ts';
 import { type ViewDef } from '../../../shared/types.ts';
-import { LIMITS } from '../../query/limits.ts';
+import { LIMITS } from '../../../shared/query-vocabulary.ts';
 import { AGGREGATES, FORMATS } from '../../query/model.ts';
 import { type Json } from '../json.ts';
 import { expectedValue, FILTER_EXAMPLES, filterableColumns, limitDescription, operatorsFor } from '../vocabulary.ts';

@@ -3,9 +3,9 @@ import { PLANS } from '../../../shared/plans.ts';
 import { type ViewDef } from '../../../shared/types.ts';
 import { VIEW_NAMES, VIEWS } from '../../../shared/views/index.ts';
 import { ENCODERS } from '../../format/encoders.ts';
-import { CHANGES_MAX_LIMIT, feedLimit, NOT_FOR_FEEDS, requireChangeColumn } from '../../hooks/change-feed.ts';
+import { CHANGES_LIMIT, LIMITS, NOT_FOR_FEEDS } from '../../../shared/query-vocabulary.ts';
+import { feedLimit, requireChangeColumn } from '../../hooks/change-feed.ts';
 import { ApiError, problemBody } from '../../http/errors.ts';
-import { LIMITS } from '../../query/limits.ts';
 import { FORMATS } from '../../query/model.ts';
 import { parseQuery } from '../../query/parse.ts';
 import { MAX_BODY_BYTES as MAX_HOOK_BODY_BYTES, MAX_HOOKS_PER_TENANT } from '../../hooks/api-shapes.ts';
@@ -135,9 +135,9 @@ export function feedResponses(views: readonly ViewDef[]): Record<string, Json> {
   const unfollowable = views.find((v) => v.changeColumn === null);
   return {
     ChangesBadRequest: problemAnswer(
-      `The poll cannot be run as given: a \`since\` that is not a value of the change column, \`limit\` outside 1 to ${CHANGES_MAX_LIMIT}, ` +
+      `The poll cannot be run as given: a \`since\` that is not a value of the change column, \`limit\` outside 1 to ${CHANGES_LIMIT.max}, ` +
         `an unknown \`shape\`, a malformed \`poller\` or \`start\` (or \`since\` with \`poller\`), a /rows parameter that does not apply (${list(NOT_FOR_FEEDS)}), an aggregate, or a filter /rows would refuse.`,
-      problemExample(() => feedLimit(String(CHANGES_MAX_LIMIT + 1))),
+      problemExample(() => feedLimit(String(CHANGES_LIMIT.max + 1))),
     ),
     HookRefused: problemAnswer(
       'The hook cannot be created as given: a missing or unknown field, a target URL that is not a public https:// address, ' +

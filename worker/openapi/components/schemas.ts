@@ -3,7 +3,7 @@ import { PLANS } from '../../../shared/plans.ts';
 import { SCALAR_TYPES, type ViewDef } from '../../../shared/types.ts';
 import { VIEW_NAMES } from '../../../shared/views/index.ts';
 import { PROBLEM_BASE, PROBLEM_TYPES } from '../../http/errors.ts';
-import { LIMITS } from '../../query/limits.ts';
+import { LIMITS } from '../../../shared/query-vocabulary.ts';
 import { AGGREGATES, FORMATS } from '../../query/model.ts';
 import { CHANGE_COLUMN_NOTE } from '../follow.ts';
 import { columnInfo, viewDetail, viewList, viewSummary } from '../../catalog/views.ts';

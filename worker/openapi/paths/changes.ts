@@ -1,6 +1,5 @@
 import { type ViewDef } from '../../../shared/types.ts';
-import { CHANGES_DEFAULT_LIMIT, NOT_FOR_FEEDS } from '../../hooks/change-feed.ts';
-import { OWN_PARAMS } from '../../hooks/feed-params.ts';
+import { CHANGES_LIMIT, FEED_PARAMS, NOT_FOR_FEEDS } from '../../../shared/query-vocabulary.ts';
 import { queryErrors } from '../components/responses.ts';
 import { changeColumnOf, sinceExample } from '../follow.ts';
 import { type Json, ref } from '../json.ts';
@@ -18,9 +17,9 @@ export function changesPath(view: ViewDef): Record<string, Json> {
     poller: ref('parameters', 'changes.poller'),
     start: ref('parameters', 'changes.start'),
     limit: ref('parameters', 'changes.limit'),
-  } satisfies Record<(typeof OWN_PARAMS)[number], Json>;
+  } satisfies Record<(typeof FEED_PARAMS)[number], Json>;
   const filters = filterableColumns(view)
-    .filter((c) => !(OWN_PARAMS as readonly string[]).includes(c.name))
+    .filter((c) => !(FEED_PARAMS as readonly string[]).includes(c.name))
     .map((c) => ref('parameters', `${view.name}.filter.${c.name}`));
   const rows = { type: 'array', items: ref('schemas', `${view.name}ChangeRow`), title: 'shape=array' };
   return {
@@ -31,7 +30,7 @@ export function changesPath(view: ViewDef): Record<string, Json> {
         description:
           `A polling trigger (Zapier, Make): rows newest first by \`${change.name}\`, then the row key descending, each with a stable \`id\`. ` +
           `Pass the previous answer's \`latest\` as \`since\` to get only newer rows. Filters and \`select\` are those of \`GET ${base}/rows\`; ` +
-          `${list(NOT_FOR_FEEDS)} and aggregates do not apply.\n\nExample: \`${base}/changes?since=${sinceExample(view)}&limit=${CHANGES_DEFAULT_LIMIT}\`.`,
+          `${list(NOT_FOR_FEEDS)} and aggregates do not apply.\n\nExample: \`${base}/changes?since=${sinceExample(view)}&limit=${CHANGES_LIMIT.default}\`.`,
         tags: [view.name],
         parameters: [own.since, ref('parameters', `${view.name}.changes.select`), own.limit, own.shape, own.poller, own.start, ...filters],
         responses: {

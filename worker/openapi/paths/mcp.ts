@@ -1,7 +1,7 @@
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { MCP_BUDGET } from '../../mcp/budget.ts';
 import { DICTIONARY_DESCRIPTION, DICTIONARY_URI, MCP_TOOLS } from '../../mcp/tools.ts';
-import { LIMITS } from '../../query/limits.ts';
+import { LIMITS } from '../../../shared/query-vocabulary.ts';
 import { type Json, ref } from '../json.ts';
 
 const MESSAGE: Json = {

@@ -1,5 +1,5 @@
 import { type ViewDef } from '../../../shared/types.ts';
-import { LIMITS } from '../../query/limits.ts';
+import { LIMITS } from '../../../shared/query-vocabulary.ts';
 import { FORMATS } from '../../query/model.ts';
 import { queryErrors, rowsResponse } from '../components/responses.ts';
 import { followNote } from '../follow.ts';

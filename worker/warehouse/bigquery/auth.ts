@@ -1,5 +1,6 @@
 import { ApiError } from '../../http/errors.ts';
 import { warnRecovered } from '../../log.ts';
+import { toBase64url } from '../../encoding/base64.ts';
 
 /** Read-only access to BigQuery data, and the right to run query jobs with it. */
 export const BIGQUERY_SCOPE = 'https://www.googleapis.com/auth/bigquery.readonly';
@@ -83,16 +84,6 @@ export function parseServiceAccountKey(json: string | undefined): ServiceAccount
   return { clientEmail, privateKeyPem, privateKeyId: text('private_key_id'), tokenUri, projectId: text('project_id') };
 }
 
-const encoder = new TextEncoder();
-
-/** base64url without padding, as JWTs are written. */
-export function base64url(bytes: Uint8Array | string): string {
-  const data = typeof bytes === 'string' ? encoder.encode(bytes) : bytes;
-  let bin = '';
-  for (const b of data) bin += String.fromCharCode(b);
-  return btoa(bin).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}
-
 /** The DER bytes inside a PEM block. */
 export function pemToDer(pem: string): Uint8Array<ArrayBuffer> {
   const body = pem
@@ -126,9 +117,9 @@ export async function signAssertion(key: ServiceAccountKey, signingKey: CryptoKe
     iat: nowSeconds,
     exp: nowSeconds + ASSERTION_LIFETIME_SECONDS,
   };
-  const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
-  const signature = new Uint8Array(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', signingKey, encoder.encode(input)));
-  return `${input}.${base64url(signature)}`;
+  const input = `${toBase64url(JSON.stringify(header))}.${toBase64url(JSON.stringify(claims))}`;
+  const signature = new Uint8Array(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', signingKey, new TextEncoder().encode(input)));
+  return `${input}.${toBase64url(signature)}`;
 }
 
 /** Test seams and tuning for ServiceAccountTokenSource; production uses the defaults. */

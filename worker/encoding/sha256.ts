@@ -1,0 +1,26 @@
+/**
+ * SHA-256 through Web Crypto, which workerd, Node 20+ and browsers all have, so the Worker,
+ * the scripts and the tests hash alike.
+ */
+
+const encoder = new TextEncoder();
+
+/** The digest of a text's UTF-8 bytes. */
+export async function sha256(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
+}
+
+/**
+ * Lower-case hex of the digest, or of its first `bytes` bytes where a shorter id will do
+ * (an ETag, a delivery id); 16 bytes keep collisions out of reach for those.
+ * @example await sha256Hex('abc', 4) // 'ba7816bf'
+ */
+export async function sha256Hex(text: string, bytes = 32): Promise<string> {
+  return toHex((await sha256(text)).subarray(0, bytes));
+}
+
+function toHex(bytes: Uint8Array): string {
+  let hex = '';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
