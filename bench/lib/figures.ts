@@ -22,7 +22,7 @@ export const FIGURES = [
   { id: '4', title: 'uncached group_by aggregate vs sqlite3 and a trivial route', budgetSeconds: 180 },
   { id: '6', title: 'the aggregate cached vs uncached', budgetSeconds: 120 },
   { id: '7', title: 'Sheets values pages vs CSV', budgetSeconds: 300 },
-  { id: '8', title: 'webhook drain per hook after one cron trigger', budgetSeconds: 240 },
+  { id: '8', title: 'webhook drain per hook after one cron trigger', budgetSeconds: 300 },
   { id: '9', title: 'BigQuery export, pages fetched ahead vs one after another', budgetSeconds: 240 },
 ] as const satisfies readonly FigureDef[];
 

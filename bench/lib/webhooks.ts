@@ -38,11 +38,13 @@ export async function subscribeHooks(
 }
 
 /**
- * Moves every subscription's cursor back to before the first row. Writes the D1 file
- * directly, so only with the worker stopped.
+ * Moves the subscriptions' cursors back to before the first row (all of them, or only those of
+ * `ids`: the others stay where they are, at the newest row when just created) and forgets every
+ * delivery. Writes the D1 file directly, so only with the worker stopped.
  */
-export function rewindHooks(sqliteFile: string): void {
-  sqliteExec(sqliteFile, `DELETE FROM hook_deliveries; UPDATE hook_subscriptions SET cursor = 'null', checked_at = NULL;`);
+export function rewindHooks(sqliteFile: string, ids?: readonly string[]): void {
+  const only = ids === undefined ? '' : ` WHERE id IN (${ids.map((id) => `'${id.replaceAll("'", "''")}'`).join(', ')})`;
+  sqliteExec(sqliteFile, `DELETE FROM hook_deliveries; UPDATE hook_subscriptions SET cursor = 'null', checked_at = NULL${only};`);
 }
 
 export function dropHooks(sqliteFile: string): void {
