@@ -2,7 +2,7 @@ import { PLAN_LABELS, PLANS } from '../../shared/plans.ts';
 import { VIEW_NAMES, VIEWS } from '../../shared/views/index.ts';
 import { DEFAULT_FUNCTION_ROWS, MAX_FUNCTION_ROWS } from '../query/arguments.ts';
 
-export interface FunctionParam {
+interface FunctionParam {
   readonly name: string;
   /** The JSDoc type Sheets shows in the function help. */
   readonly type: string;
