@@ -5,7 +5,7 @@ import { effectivePlan, tenantFromRow, type Caller } from '../tenants/tenants.ts
 import { RECENT_HOURS } from './prune.ts';
 
 /** How many of the most used queries each cron run keeps warm. */
-export const PREWARM_QUERIES = 20;
+const PREWARM_QUERIES = 20;
 
 interface UsageRow {
   tenant_id: string;

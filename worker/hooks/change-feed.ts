@@ -21,7 +21,7 @@ export const CHANGES_MAX_LIMIT = 1000;
 /** Parameters of /rows that have no meaning on a feed whose order is fixed. */
 export const NOT_FOR_FEEDS = ['order', 'group_by', 'cursor', 'format', 'dry_run'] as const;
 
-export type Direction = 'asc' | 'desc';
+type Direction = 'asc' | 'desc';
 
 export interface FeedOptions {
   readonly direction: Direction;

@@ -39,7 +39,7 @@ export const OPERATORS = {
   is: '`is.null`; on true/false columns also `is.true` and `is.false`',
 } as const satisfies Record<FilterOp, string>;
 export const OPERATOR_NAMES = Object.keys(OPERATORS) as FilterOp[];
-export const TEXT_ONLY_OPERATORS: readonly FilterOp[] = ['like', 'ilike'];
+const TEXT_ONLY_OPERATORS: readonly FilterOp[] = ['like', 'ilike'];
 
 export function operatorsFor(type: ScalarType): FilterOp[] {
   return OPERATOR_NAMES.filter((op) => type === 'STRING' || !TEXT_ONLY_OPERATORS.includes(op));

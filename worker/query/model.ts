@@ -13,7 +13,7 @@ import type { LeafColumn } from '../../shared/columns.ts';
  */
 export type TypedValue = string | number | boolean;
 
-export type ComparisonOp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte';
+type ComparisonOp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte';
 export type FilterOp = ComparisonOp | 'like' | 'ilike' | 'in' | 'is';
 
 export type Filter =

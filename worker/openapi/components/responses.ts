@@ -14,7 +14,7 @@ import { list, mediaType } from '../words.ts';
 
 /** Reusable responses: problems with real examples, and the rows answer in every format. */
 
-export function problemAnswer(description: string, example?: Json): Json {
+function problemAnswer(description: string, example?: Json): Json {
   return {
     description,
     headers: { 'X-Request-Id': ref('headers', 'X-Request-Id') },
@@ -23,7 +23,7 @@ export function problemAnswer(description: string, example?: Json): Json {
 }
 
 /** Real problems, produced by the parser from the first view, so examples match the server. */
-export function problemExample(run: () => unknown): Json | undefined {
+function problemExample(run: () => unknown): Json | undefined {
   try {
     run();
   } catch (err) {

@@ -3,7 +3,7 @@ import { ApiError } from '../../http/errors.ts';
 /** Read-only access to BigQuery data, and the right to run query jobs with it. */
 export const BIGQUERY_SCOPE = 'https://www.googleapis.com/auth/bigquery.readonly';
 /** Google's token endpoint, used when a key has no token_uri. */
-export const DEFAULT_TOKEN_URI = 'https://oauth2.googleapis.com/token';
+const DEFAULT_TOKEN_URI = 'https://oauth2.googleapis.com/token';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Google accepts assertions valid for at most an hour. */
 const ASSERTION_LIFETIME_SECONDS = 3600;
@@ -85,7 +85,7 @@ export function parseServiceAccountKey(json: string | undefined): ServiceAccount
 const encoder = new TextEncoder();
 
 /** base64url without padding, as JWTs are written. */
-export function base64url(bytes: Uint8Array | string): string {
+function base64url(bytes: Uint8Array | string): string {
   const data = typeof bytes === 'string' ? encoder.encode(bytes) : bytes;
   let bin = '';
   for (const b of data) bin += String.fromCharCode(b);
@@ -93,7 +93,7 @@ export function base64url(bytes: Uint8Array | string): string {
 }
 
 /** The DER bytes inside a PEM block. */
-export function pemToDer(pem: string): Uint8Array<ArrayBuffer> {
+function pemToDer(pem: string): Uint8Array<ArrayBuffer> {
   const body = pem
     .replace(/-----(BEGIN|END) [A-Z ]+-----/g, '')
     .replace(/\\n/g, '')
@@ -116,7 +116,7 @@ async function importSigningKey(pem: string): Promise<CryptoKey> {
  * A signed JWT assertion for the token endpoint (RFC 7523): RS256 over the service
  * account's claims, valid for an hour from `nowSeconds`.
  */
-export async function signAssertion(key: ServiceAccountKey, signingKey: CryptoKey, scope: string, nowSeconds: number): Promise<string> {
+async function signAssertion(key: ServiceAccountKey, signingKey: CryptoKey, scope: string, nowSeconds: number): Promise<string> {
   const header = { alg: 'RS256', typ: 'JWT', ...(key.privateKeyId ? { kid: key.privateKeyId } : {}) };
   const claims = {
     iss: key.clientEmail,
