@@ -4,7 +4,7 @@
  * the same handler as in workerd, over a node:sqlite database with the demo layout.
  *
  * @example
- * const server = await serveStandIn(new BigQueryStandIn({ db: nodeSqliteExecutor('.wrangler/demo.sqlite'), ... }));
+ * const server = await serveStandIn(new BigQueryStandIn({ db: demoExecutor('demo', demoOptions), ... }));
  * // token_uri: `${server.url}/token`, API base: `${server.url}/bigquery/v2`
  * await server.close();
  */
@@ -16,11 +16,6 @@ import { generateDemo, type DemoOptions } from '../../../worker/demo/generate.ts
 import { createTableStatements, quoteIdent } from '../../../worker/demo/schema.ts';
 import { tableName } from '../../../worker/warehouse/d1/tables.ts';
 import { ConnectionDropped, type BigQueryStandIn, type SqlExecutor } from './standin.ts';
-
-/** A SqlExecutor over a SQLite file (or ':memory:') through node:sqlite. */
-export function nodeSqliteExecutor(path: string): SqlExecutor & { close(): void } {
-  return executorOver(new DatabaseSync(path));
-}
 
 function executorOver(db: DatabaseSync): SqlExecutor & { close(): void } {
   return {

@@ -3,8 +3,8 @@ import { seedDemo } from '../../../worker/demo/seed.ts';
 import type { DemoTenantId } from '../../../worker/demo/tenants.ts';
 
 /** The end date every test seeds with, so expectations do not move with the calendar. */
-export const TEST_END_DATE = '2026-11-20';
-export const TEST_SEED = 7;
+const TEST_END_DATE = '2026-11-20';
+const TEST_SEED = 7;
 
 export const testEnv = env as unknown as Cloudflare.Env & { DB: D1Database };
 
