@@ -25,11 +25,11 @@ function leafByName(view: ViewDef): Map<string, LeafColumn> {
 }
 
 /** View names are the URL path segment and the key of VIEWS, so each may appear once. */
-export const uniqueViewNames: ViewCheck = (views) =>
+const uniqueViewNames: ViewCheck = (views) =>
   duplicates(views.map((view) => view.name)).map((name) => `view name '${name}' is defined more than once`);
 
 /** Within a view, top-level names and flattened (dotted) leaf names are each unique. */
-export const uniqueColumnNames: ViewCheck = (views) =>
+const uniqueColumnNames: ViewCheck = (views) =>
   views.flatMap((view) => [
     ...duplicates(view.columns.map((column) => column.name)).map((name) => `${view.name}: column '${name}' is defined more than once`),
     ...duplicates(leafColumns(view).map((column) => column.name)).map(
@@ -38,7 +38,7 @@ export const uniqueColumnNames: ViewCheck = (views) =>
   ]);
 
 /** A row key is non-empty, names leaf columns of the view, and names each only once. */
-export const rowKeyColumnsExist: ViewCheck = (views) =>
+const rowKeyColumnsExist: ViewCheck = (views) =>
   views.flatMap((view) => {
     const leaves = leafByName(view);
     const problems: string[] = [];
@@ -56,7 +56,7 @@ export const rowKeyColumnsExist: ViewCheck = (views) =>
  * no change column either: /changes, hooks and triggers page strictly and give each row an id
  * made of its key, both of which need unique keys.
  */
-export const sharedKeysCoverEveryColumn: ViewCheck = (views) =>
+const sharedKeysCoverEveryColumn: ViewCheck = (views) =>
   views.flatMap((view) => {
     if (view.rowKeyUnique) return [];
     const problems: string[] = [];
@@ -71,7 +71,7 @@ export const sharedKeysCoverEveryColumn: ViewCheck = (views) =>
   });
 
 /** The date column, where there is one, exists and holds a DATE, DATETIME or TIMESTAMP. */
-export const dateColumnIsDateTyped: ViewCheck = (views) =>
+const dateColumnIsDateTyped: ViewCheck = (views) =>
   views.flatMap((view) => {
     if (view.dateColumn === null) return [];
     const column = leafByName(view).get(view.dateColumn);
@@ -83,7 +83,7 @@ export const dateColumnIsDateTyped: ViewCheck = (views) =>
   });
 
 /** The change column, where there is one, exists and holds an orderable INT64, DATE, DATETIME or TIMESTAMP. */
-export const changeColumnIsOrderable: ViewCheck = (views) =>
+const changeColumnIsOrderable: ViewCheck = (views) =>
   views.flatMap((view) => {
     if (view.changeColumn === null) return [];
     const column = leafByName(view).get(view.changeColumn);
@@ -95,7 +95,7 @@ export const changeColumnIsOrderable: ViewCheck = (views) =>
   });
 
 /** Descriptions become Sheets function help, OpenAPI text and Zapier field help, so none may be blank. */
-export const columnsAreDescribed: ViewCheck = (views) =>
+const columnsAreDescribed: ViewCheck = (views) =>
   views.flatMap((view) => {
     const problems: string[] = [];
     if (view.description.trim() === '') problems.push(`${view.name}: the view has no description`);
@@ -113,7 +113,7 @@ export const columnsAreDescribed: ViewCheck = (views) =>
   });
 
 /** Cache lifetimes derive from freshness; zero, negative or infinite ages would disable or pin the cache. */
-export const freshnessIsPositive: ViewCheck = (views) =>
+const freshnessIsPositive: ViewCheck = (views) =>
   views.flatMap((view) =>
     (['maxAgeSeconds', 'staleSeconds'] as const)
       .filter((key) => !(Number.isFinite(view.freshness[key]) && view.freshness[key] > 0))
@@ -121,7 +121,7 @@ export const freshnessIsPositive: ViewCheck = (views) =>
   );
 
 /** The dictionary is silent on keys, dates and freshness, so each choice carries its reason. */
-export const decisionsAreExplained: ViewCheck = (views) =>
+const decisionsAreExplained: ViewCheck = (views) =>
   views.flatMap((view) => {
     const reasons = { ...view.decisions, 'freshness.why': view.freshness.why };
     return Object.entries(reasons)
@@ -135,7 +135,7 @@ export const decisionsAreExplained: ViewCheck = (views) =>
  * by the date and change columns on the caller's behalf, so a key column above the view's own
  * minimum plan would show its values to callers whose plan does not include it.
  */
-export const keyColumnsReadableWithTheView: ViewCheck = (views) =>
+const keyColumnsReadableWithTheView: ViewCheck = (views) =>
   views.flatMap((view) => {
     const leaves = leafByName(view);
     const lowest = Math.min(...[...leaves.values()].map((c) => planRank(c.minPlan)));

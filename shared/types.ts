@@ -8,9 +8,8 @@ export const SCALAR_TYPES = ['INT64', 'NUMERIC', 'FLOAT64', 'STRING', 'BOOL', 'D
 export type ScalarType = (typeof SCALAR_TYPES)[number];
 
 /** What a number counts, where its name alone would be a guess: `seconds` marks a duration. */
-export const UNITS = ['seconds'] as const;
-export type Unit = (typeof UNITS)[number];
-export const NUMBER_TYPES = ['INT64', 'NUMERIC', 'FLOAT64'] as const;
+export type Unit = 'seconds';
+type NumberType = 'INT64' | 'NUMERIC' | 'FLOAT64';
 
 interface ColumnBase {
   readonly name: string;
@@ -21,8 +20,8 @@ interface ColumnBase {
 
 /** Only a number has a unit; the dictionary's "...in seconds" descriptions say which. */
 export type ScalarColumn =
-  | (ColumnBase & { readonly type: (typeof NUMBER_TYPES)[number]; readonly unit?: Unit })
-  | (ColumnBase & { readonly type: Exclude<ScalarType, (typeof NUMBER_TYPES)[number]>; readonly unit?: never });
+  | (ColumnBase & { readonly type: NumberType; readonly unit?: Unit })
+  | (ColumnBase & { readonly type: Exclude<ScalarType, NumberType>; readonly unit?: never });
 
 /**
  * A nested record (`users.agents`, `user_work_schedules.work_schedule`). Its fields are
@@ -37,7 +36,7 @@ export interface RecordColumn {
   readonly fields: readonly ScalarColumn[];
 }
 
-export type ColumnDef = ScalarColumn | RecordColumn;
+type ColumnDef = ScalarColumn | RecordColumn;
 
 /**
  * How fresh a view's data is expected to be; cache lifetimes derive from it.
@@ -82,7 +81,7 @@ export function defineView<const V extends ViewDef>(view: V): V {
 }
 
 /** The JSON type a client receives for a BigQuery type. */
-export interface JsonTypeOf {
+interface JsonTypeOf {
   INT64: number;
   NUMERIC: number;
   FLOAT64: number;

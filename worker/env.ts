@@ -21,7 +21,7 @@ export interface Env extends Omit<Cloudflare.Env, 'ENVIRONMENT' | 'DELIVERIES' |
   readonly ADMIN_TOKEN?: string;
 }
 
-export interface AppVariables {
+interface AppVariables {
   caller: Caller;
   requestId: string;
 }

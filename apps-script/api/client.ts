@@ -7,7 +7,7 @@ export interface Connection {
   readonly key: string;
 }
 
-export interface CatalogView {
+interface CatalogView {
   readonly name: string;
   readonly description: string;
   readonly min_plan: string;
@@ -52,7 +52,7 @@ export interface QueryBody {
 export type ApiCell = string | number | boolean | null;
 
 /** One page of `format=values`: values[0] is the header row. */
-export interface ValuesPage {
+interface ValuesPage {
   readonly view: string;
   readonly columns: readonly { readonly name: string; readonly type: string }[];
   readonly values: readonly (readonly ApiCell[])[];
@@ -72,7 +72,7 @@ export interface ClientOptions {
 }
 
 /** What UrlFetchApp accepts at most; longer URLs throw "Limit Exceeded: URLFetch URL Length". */
-export const URL_FETCH_MAX_URL = 2000;
+const URL_FETCH_MAX_URL = 2000;
 
 const RETRYABLE = new Set([429, 502, 503, 504]);
 
@@ -177,7 +177,7 @@ function retryDelay(response: HTTPResponse, attempt: number): number {
 }
 
 /** A header by name, whatever case the server or UrlFetchApp used. */
-export function header(response: HTTPResponse, name: string): string | null {
+function header(response: HTTPResponse, name: string): string | null {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(response.getHeaders())) {
     if (key.toLowerCase() === wanted) return Array.isArray(value) ? (value[0] ?? null) : value;

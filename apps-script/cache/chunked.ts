@@ -53,19 +53,6 @@ export function getChunked(cache: Cache, key: string): string | null {
   return text.length === manifest.len ? text : null;
 }
 
-export function removeChunked(cache: Cache, key: string): void {
-  const manifestText = cache.get(key);
-  cache.remove(key);
-  if (!manifestText) return;
-  try {
-    const { n } = JSON.parse(manifestText) as Manifest;
-    if (Number.isInteger(n) && n > 0) cache.removeAll(Array.from({ length: n }, (_, i) => `${key}.${i}`));
-  } catch (err) {
-    // A corrupt manifest has nothing to remove beyond itself; the chunks expire on their own.
-    console.warn(JSON.stringify({ event: 'cache.remove_chunks_failed', message: err instanceof Error ? err.message : String(err) }));
-  }
-}
-
 export function utf8Length(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {

@@ -9,7 +9,7 @@ interface ScriptRun {
   [name: string]: unknown;
 }
 
-const google = (globalThis as unknown as { google: { script: { run: ScriptRun; host: { close(): void } } } }).google;
+const google = (globalThis as unknown as { google: { script: { run: ScriptRun } } }).google;
 
 /**
  * Calls a server function and resolves with its result: typed from the server module, so a
@@ -24,8 +24,4 @@ export function call<K extends keyof ServerApi>(name: K, ...args: Parameters<Ser
       .withFailureHandler((error) => reject(new Error(error?.message || 'The request failed.')));
     (runner[name] as (...a: unknown[]) => void)(...args);
   });
-}
-
-export function closeSidebar(): void {
-  google.script.host.close();
 }

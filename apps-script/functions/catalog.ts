@@ -3,7 +3,7 @@ import { FILTER_OPS } from '../../shared/query-vocabulary.ts';
 import { VIEW_NAMES, VIEWS } from '../../shared/views/index.ts';
 import { DEFAULT_FUNCTION_ROWS, MAX_FUNCTION_ROWS } from '../query/arguments.ts';
 
-export interface FunctionParam {
+interface FunctionParam {
   readonly name: string;
   /** The JSDoc type Sheets shows in the function help. */
   readonly type: string;

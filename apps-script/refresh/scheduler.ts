@@ -9,7 +9,7 @@ import type { RangeStore } from './store.ts';
 export const SCHEDULED_HANDLER = 'activtrakScheduledRefresh';
 export const CONTINUE_HANDLER = 'activtrakContinueRefresh';
 /** Apps Script's shortest dependable one-off delay (bound scripts only). */
-export const CONTINUE_AFTER_MS = 60_000;
+const CONTINUE_AFTER_MS = 60_000;
 
 /** Where this run's triggers live: the user's triggers in this spreadsheet, never the project's. */
 export interface Scheduling {

@@ -5,7 +5,7 @@ import type { SavedRange } from './store.ts';
 const EVERY: Record<SavedRange['every'], string> = { off: 'no schedule', hour: 'every hour', day: 'every day' };
 
 /** The note on a range's header cell: what it holds and how its last refresh went. */
-export function statusNote(range: SavedRange, timeZone: string, utilities: Pick<Utilities, 'formatDate'>): string {
+function statusNote(range: SavedRange, timeZone: string, utilities: Pick<Utilities, 'formatDate'>): string {
   const schedule = range.every === 'day' ? `${EVERY.day} at ${String(range.atHour).padStart(2, '0')}:00` : EVERY[range.every];
   const lines = [`ActivTrak: ${range.spec.view} (${range.mode}, ${schedule})`, `Rows: ${formatCount(range.rows)}`];
   const last = range.last;

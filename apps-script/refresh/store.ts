@@ -14,7 +14,7 @@ export type Mode = (typeof MODES)[number];
 export const SCHEDULES = ['off', 'hour', 'day'] as const;
 export type Every = (typeof SCHEDULES)[number];
 
-export interface LastRun {
+interface LastRun {
   readonly at: number;
   readonly result: 'ok' | 'unchanged' | 'error' | 'continued';
   /** Rows written (appended, updated or rewritten) by the run. */
@@ -67,8 +67,8 @@ export interface SavedRange {
 }
 
 /** Apps Script's limits: 9 KB per property value, 500 KB per store. */
-export const MAX_VALUE_BYTES = 9 * 1024;
-export const MAX_STORE_BYTES = 500 * 1024;
+const MAX_VALUE_BYTES = 9 * 1024;
+const MAX_STORE_BYTES = 500 * 1024;
 
 const PREFIX = 'acb.range.';
 

@@ -17,7 +17,7 @@ export function clientFor(services: Services, connection: Connection, deadline: 
   return new ApiClient(services.UrlFetchApp, services.Utilities, connection, { mayWait: (ms) => deadline.allows(ms + 5_000) });
 }
 
-export function documentProperties(services: Services): Properties {
+function documentProperties(services: Services): Properties {
   const properties = services.PropertiesService.getDocumentProperties();
   if (!properties) throw new Error('This add-on runs inside a spreadsheet; open it from Google Sheets.');
   return properties;

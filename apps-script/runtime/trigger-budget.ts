@@ -8,9 +8,9 @@ import { LIMITS } from './deadline.ts';
  * every trigger run fails until the window ends. An hourly refresh therefore budgets each
  * run from what its own runs have left of the day, so it slows down rather than being cut off.
  */
-export const DAILY_TRIGGER_MINUTES = { consumer: 90, workspace: 360 } as const;
+const DAILY_TRIGGER_MINUTES = { consumer: 90, workspace: 360 } as const;
 /** ScriptProperties key: minutes of trigger runtime a day the add-on may plan with (360 on Workspace). */
-export const DAILY_MINUTES_PROPERTY = 'activtrak.daily_trigger_minutes';
+const DAILY_MINUTES_PROPERTY = 'activtrak.daily_trigger_minutes';
 const LEDGER_PROPERTY = 'activtrak.trigger_runtime';
 const WINDOW_MS = 24 * 60 * 60_000;
 /** Less than this is not worth starting: one page fetch and its write. */

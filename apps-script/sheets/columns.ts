@@ -16,7 +16,7 @@ export interface SheetColumn {
 }
 
 /** What Sheets reports as the format of a cell nobody formatted ("Automatic"). */
-export const AUTOMATIC_FORMAT = '0.###############';
+const AUTOMATIC_FORMAT = '0.###############';
 
 const FORMATS: Record<ScalarType, string> = {
   DATE: 'yyyy-mm-dd',
@@ -132,7 +132,7 @@ export const MAX_CELL_CHARACTERS = 50_000;
 export const CUT_MARKER = '… [cut: 50,000-character cell limit]';
 
 /** Text as a cell holds it: cut to the limit with a marker that says so, never mid-character. */
-export function fitCell(text: string): string {
+function fitCell(text: string): string {
   if (text.length <= MAX_CELL_CHARACTERS) return text;
   let end = MAX_CELL_CHARACTERS - CUT_MARKER.length;
   // A high surrogate left at the end would be half a character (an emoji in a titlebar).

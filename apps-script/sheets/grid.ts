@@ -6,7 +6,7 @@ import type { SheetColumn } from './columns.ts';
  * Grows the sheet's grid to hold (lastRow, lastColumn). Sheets refuses a range outside the
  * grid, so rows and columns are added first, in one call each.
  */
-export function ensureGrid(sheet: Sheet, lastRow: number, lastColumn: number): void {
+function ensureGrid(sheet: Sheet, lastRow: number, lastColumn: number): void {
   try {
     const rows = sheet.getMaxRows();
     if (lastRow > rows) sheet.insertRowsAfter(rows, lastRow - rows);

@@ -1,10 +1,10 @@
 import type { Spreadsheet, Utilities } from '../types/apps-script.ts';
 
-export const LOG_SHEET = 'ActivTrak log';
+const LOG_SHEET = 'ActivTrak log';
 const HEADER = ['Time', 'Range', 'View', 'Mode', 'Started by', 'Result', 'Rows written', 'Rows in range', 'Seconds', 'Detail'];
 const FORMATS = ['yyyy-mm-dd hh:mm:ss', '@', '@', '@', '@', '@', '0', '0', '0.0', '@'];
 /** Runs kept: the sheet is a history, not an archive, and must stay quick to open. */
-export const MAX_LOG_ROWS = 1000;
+const MAX_LOG_ROWS = 1000;
 
 export interface LogEntry {
   readonly at: Date;

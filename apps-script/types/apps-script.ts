@@ -190,7 +190,7 @@ export interface ClockTriggerBuilder {
   create(): Trigger;
 }
 
-export interface TriggerBuilder {
+interface TriggerBuilder {
   timeBased(): ClockTriggerBuilder;
 }
 

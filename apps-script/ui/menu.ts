@@ -17,7 +17,7 @@ export const MENU_ITEMS = [
   ['Manage scheduled refreshes…', 'activtrakShowSchedules'],
 ] as const;
 
-export const PANELS = ['connect', 'insert', 'schedules'] as const;
+const PANELS = ['connect', 'insert', 'schedules'] as const;
 export type Panel = (typeof PANELS)[number];
 
 /**

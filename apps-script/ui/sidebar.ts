@@ -18,7 +18,7 @@ import type { Services } from '../types/apps-script.ts';
  * readable message only, which the sidebar shows as is.
  */
 
-export interface SidebarView {
+interface SidebarView {
   readonly name: string;
   readonly description: string;
   readonly dateColumn: string | null;
@@ -64,7 +64,7 @@ export interface PreviewResult {
   readonly added: readonly string[];
 }
 
-export const PREVIEW_ROWS = 20;
+const PREVIEW_ROWS = 20;
 
 function readable<T>(body: () => T): T {
   try {

@@ -23,7 +23,7 @@ function summarise(samples: number[], statuses: string[], rows: number): Latenci
 }
 
 /** Query-string parameters with an always-true cache-busting filter on an INT64 column. */
-export function bustedParams(params: Record<string, string>, bustColumn: string, n: number): Record<string, string> {
+function bustedParams(params: Record<string, string>, bustColumn: string, n: number): Record<string, string> {
   return { ...params, [bustColumn]: `gt.-${1_000_000 + n}` };
 }
 

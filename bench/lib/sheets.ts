@@ -61,13 +61,7 @@ interface WorldLike {
   close(): Promise<void>;
 }
 
-export async function measureSheets(
-  apiUrl: string,
-  key: string,
-  view: string,
-  columns: readonly string[],
-  limit: number,
-): Promise<SheetsResult> {
+async function measureSheets(apiUrl: string, key: string, view: string, columns: readonly string[], limit: number): Promise<SheetsResult> {
   const missing = NEEDED.filter((f) => !existsSync(join(ROOT, f)));
   if (missing.length > 0) return { measured: false, reason: `the add-on or its stand-ins are not there yet (${missing.join(', ')})` };
   let world: WorldLike;

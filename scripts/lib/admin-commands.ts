@@ -22,7 +22,7 @@ import { effectivePlan } from '../../worker/tenants/tenants.ts';
 export type Row = Record<string, unknown>;
 
 /** Runs statements in order against the chosen database, and returns each one's rows. */
-export type Execute = (...statements: Statement[]) => Promise<Row[][]>;
+type Execute = (...statements: Statement[]) => Promise<Row[][]>;
 
 export interface CommandContext {
   /** The arguments after the command's words: `acme` in `key create acme`. */
@@ -36,7 +36,7 @@ export interface CommandContext {
   readonly suggest: (command: string) => string;
 }
 
-export interface OptionSpec {
+interface OptionSpec {
   /** What the value is, for the usage text (`PLAN`). */
   readonly value: string;
   readonly help: string;

@@ -14,7 +14,7 @@ import { nearestNames } from '../../worker/query/suggest.ts';
 export type OptionKinds = Readonly<Record<string, 'string' | 'boolean'>>;
 
 /** An option as `--help` shows it: the placeholder of its value (none for a flag) and what it does. */
-export interface OptionHelp {
+interface OptionHelp {
   readonly value?: string;
   readonly help: string;
 }
@@ -33,7 +33,7 @@ export interface CommandLine {
 }
 
 /** `--size`, or `-x` as typed. */
-export function optionName(name: string): string {
+function optionName(name: string): string {
   return name.startsWith('-') ? name : `--${name}`;
 }
 

@@ -35,14 +35,14 @@ export interface DemoState {
 const STAMP = 'demo-state.json';
 
 /** The local D1 database file under a persist directory (the one that is not metadata.sqlite). */
-export function findSqliteFile(dir: string): string {
+function findSqliteFile(dir: string): string {
   const d1 = join(resolve(dir), 'v3', 'd1', 'miniflare-D1DatabaseObject');
   const files = existsSync(d1) ? readdirSync(d1).filter((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite') : [];
   if (files.length !== 1) throw new Error(`expected one D1 database file in ${d1}, found ${files.length}`);
   return join(d1, files[0]!);
 }
 
-export async function demoKeys(seed: number): Promise<Record<DemoTenantId, string>> {
+async function demoKeys(seed: number): Promise<Record<DemoTenantId, string>> {
   const keys = {} as Record<DemoTenantId, string>;
   for (const t of DEMO_TENANTS) keys[t.id] = await demoApiKey(t.id, seed);
   return keys;

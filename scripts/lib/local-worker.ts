@@ -49,7 +49,7 @@ export interface LocalWorker {
  * wrangler.toml beside it that serves the bundle with the project's bindings. Returns the
  * config path.
  */
-export function snapshotWorker(dir: string): string {
+function snapshotWorker(dir: string): string {
   const abs = resolve(dir);
   rmSync(abs, { recursive: true, force: true });
   mkdirSync(abs, { recursive: true });
@@ -66,7 +66,7 @@ export function snapshotWorker(dir: string): string {
 }
 
 /** `count` distinct free TCP ports on 127.0.0.1 (asked of the kernel, held together, then released). */
-export async function freePorts(count: number): Promise<number[]> {
+async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from(
       { length: count },
@@ -116,7 +116,7 @@ function readProcs(): ProcInfo[] {
 }
 
 /** Every descendant of `root` (not root itself). */
-export function descendants(root: number): ProcInfo[] {
+function descendants(root: number): ProcInfo[] {
   const procs = readProcs();
   const children = new Map<number, ProcInfo[]>();
   for (const p of procs) {
@@ -143,7 +143,7 @@ export interface Memory {
 }
 
 /** Memory of one process in bytes, zeros when it is gone. */
-export function memoryOf(pid: number): Memory {
+function memoryOf(pid: number): Memory {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
@@ -151,10 +151,6 @@ export function memoryOf(pid: number): Memory {
   } catch {
     return { rss: 0, anon: 0 };
   }
-}
-
-export function rssOf(pid: number): number {
-  return memoryOf(pid).rss;
 }
 
 /** One attempt at starting wrangler dev on fresh ports. */

@@ -18,7 +18,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Plan } from '../../shared/plans.ts';
 
-export interface RawRow {
+interface RawRow {
   /** The column_name cell with runs of whitespace collapsed; '' where the scrape lost it. */
   readonly rawName: string;
   readonly rawType: string;

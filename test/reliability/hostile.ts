@@ -84,7 +84,7 @@ async function nextCursor(url: string, key: string, path: string): Promise<strin
   return body.next_cursor;
 }
 
-export async function buildCorpus(ctx: HostileContext): Promise<Case[]> {
+async function buildCorpus(ctx: HostileContext): Promise<Case[]> {
   const { url, port, keys } = ctx;
   const acme = { authorization: `Bearer ${keys.acme}` };
   const rows = (qs: string, view = 'events') => `${url}/v1/views/${view}/rows?${qs}`;

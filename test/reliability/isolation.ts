@@ -62,7 +62,7 @@ function csvFields(line: string): string[] {
 }
 
 /** Account values of every row in a response body, as strings. */
-export function accountValues(format: Format, body: string, column: string): string[] {
+function accountValues(format: Format, body: string, column: string): string[] {
   switch (format) {
     case 'json': {
       const parsed = JSON.parse(body) as { rows: Record<string, unknown>[] };

@@ -139,7 +139,7 @@ async function send(url: string, req: Req, timeoutMs: number): Promise<{ status:
 }
 
 /** Runs the mix with `connections` loops for `seconds`; bounded by time and by `maxRequests`. */
-export async function runMix(
+async function runMix(
   url: string,
   keys: Record<DemoTenantId, string>,
   rnd: Random,

@@ -62,7 +62,7 @@ function rowsOf(a: McpAnswer): number | null {
   return rows ? rows.length : null;
 }
 
-export function buildMcpCorpus(ctx: McpHostileContext): Case[] {
+function buildMcpCorpus(ctx: McpHostileContext): Case[] {
   const { url, port, keys } = ctx;
   const acme = keys.acme;
   const cases: Case[] = [];

@@ -82,7 +82,7 @@ export async function subscribe(
  * what a receiver would see as out of order. Repeats of an accepted row (at-least-once) are
  * not counted again.
  */
-export function rowsOutOfOrder(deliveries: readonly ReceivedDelivery[]): string[] {
+function rowsOutOfOrder(deliveries: readonly ReceivedDelivery[]): string[] {
   const seen = new Set<string>();
   const late: string[] = [];
   let newest: readonly [string, number] | null = null;

@@ -6,7 +6,7 @@ import { RECENT_HOURS } from './prune.ts';
 import { isoSeconds } from '../encoding/iso-seconds.ts';
 
 /** How many of the most used queries each cron run keeps warm. */
-export const PREWARM_QUERIES = 20;
+const PREWARM_QUERIES = 20;
 
 interface UsageRow {
   tenant_id: string;

@@ -69,7 +69,7 @@ export class HitTally {
 }
 
 /** The isolate's own tally, shared by every request it serves. */
-export const isolateHitTally = new HitTally();
+const isolateHitTally = new HitTally();
 
 const UPSERT = `INSERT INTO query_usage (tenant_id, plan, key_id, view, query_hash, query, origin, uses, last_used_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))

@@ -24,7 +24,6 @@ import { userWorkSchedulesTable } from './generators/user_work_schedules.ts';
 import { usersTable } from './generators/users.ts';
 import { buildWorld, type DemoOptions, type World } from './generators/world.ts';
 
-export type { DemoTable } from './generators/table.ts';
 export type { DemoOptions } from './generators/world.ts';
 
 /** Keyed by view name, so adding a view to the definitions is a type error here until it has a generator. */

@@ -23,7 +23,7 @@ import type { DemoTable } from './generators/table.ts';
 import { createTableStatements, dropTableStatements, quoteIdent, type StoredValue } from './schema.ts';
 import { tableName } from '../warehouse/d1/tables.ts';
 
-export type LoadMethod = 'exec' | 'batch';
+type LoadMethod = 'exec' | 'batch';
 
 export interface LoadOptions {
   /** Called after each chunk is written, with the rows written so far for that view. */
@@ -42,8 +42,8 @@ export interface LoadResult {
 }
 
 /** D1's documented limits: bound parameters per statement, and SQL statement length. */
-export const D1_MAX_BOUND_PARAMETERS = 100;
-export const D1_MAX_STATEMENT_BYTES = 100_000;
+const D1_MAX_BOUND_PARAMETERS = 100;
+const D1_MAX_STATEMENT_BYTES = 100_000;
 /**
  * SQL text per exec() call. Each call is a round trip and a transaction: 0.5 MB was clearly
  * slower than 2–5 MB inside workerd; 0.25–8 MB were within noise through the proxy.

@@ -5,7 +5,7 @@
  */
 
 /** 32-bit string/number hash (FNV-1a then a murmur3 finaliser) for deriving seeds. */
-export function hash32(...parts: readonly (string | number)[]): number {
+function hash32(...parts: readonly (string | number)[]): number {
   let h = 0x811c9dc5;
   for (const part of parts) {
     const text = typeof part === 'number' ? `#${part}` : part;

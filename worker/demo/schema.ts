@@ -97,7 +97,7 @@ export function encoderFor(type: ScalarType): ((value: JsonValue) => StoredValue
  * NUMERIC as text, keeping one decimal for whole numbers so it reads as a decimal ('6.0').
  * Only for values with a short exact decimal form, which is all the demo produces.
  */
-export function numericText(value: number): string {
+function numericText(value: number): string {
   if (!Number.isFinite(value)) throw new Error(`NUMERIC cannot hold ${value}`);
   return Number.isInteger(value) ? value.toFixed(1) : String(value);
 }

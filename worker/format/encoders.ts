@@ -2,7 +2,7 @@ import type { Format, OutputColumn } from '../query/model.ts';
 import type { Cell } from '../warehouse/types.ts';
 import { csvField, jsonCell, spreadsheetCell } from './cells.ts';
 
-export interface PageMeta {
+interface PageMeta {
   readonly view: string;
   readonly next: string | null;
   readonly nextCursor: string | null;

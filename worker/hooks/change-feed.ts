@@ -16,7 +16,7 @@ import { parseQuery } from '../query/parse.ts';
 import { parseValue } from '../query/values.ts';
 import type { Page } from '../warehouse/types.ts';
 
-export type Direction = 'asc' | 'desc';
+type Direction = 'asc' | 'desc';
 
 export interface FeedOptions {
   readonly direction: Direction;

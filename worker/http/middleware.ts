@@ -36,7 +36,7 @@ const WWW_AUTHENTICATE = { 'www-authenticate': 'Bearer realm="activconnect-bridg
  * the same key is fine (some tools add one of their own); two different keys are a 400, since
  * answering with either would serve one account's data to a caller who may have meant the other.
  */
-export function requestKey(authorization: string | undefined, xApiKey: string | undefined): string {
+function requestKey(authorization: string | undefined, xApiKey: string | undefined): string {
   const fromHeader = xApiKey?.trim() || undefined;
   let bearer: string | undefined;
   if (authorization) {

@@ -25,7 +25,7 @@ const DEFAULTS: Readonly<Record<string, string>> = {
 };
 
 /** Adds DEFAULTS to a response's headers where the route has not set its own. */
-export function withSecurityHeaders(res: Response): Response {
+function withSecurityHeaders(res: Response): Response {
   let out = res;
   try {
     for (const [name, value] of Object.entries(DEFAULTS)) if (!out.headers.has(name)) out.headers.set(name, value);

@@ -20,7 +20,7 @@ import { MCP_BUDGET } from './budget.ts';
 import { DICTIONARY_DESCRIPTION, DICTIONARY_URI, MCP_TOOLS, toolText } from './tools.ts';
 
 /** Where a tool result says what went wrong, for programs: the API's problem type and status. */
-export const PROBLEM_META = 'dev.activconnect-bridge/problem';
+const PROBLEM_META = 'dev.activconnect-bridge/problem';
 
 /**
  * A failure as a tool result: the sentence the API's problem+json would carry, marked isError

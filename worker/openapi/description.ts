@@ -57,7 +57,7 @@ export function description(views: readonly ViewDef[]): string {
   ].join('\n\n');
 }
 
-export function followSection(views: readonly ViewDef[]): string {
+function followSection(views: readonly ViewDef[]): string {
   const followable = followableViews(views);
   const others = views.filter((v) => v.changeColumn === null);
   const paragraph =

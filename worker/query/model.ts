@@ -17,7 +17,7 @@ export type TypedValue = string | number | boolean;
 /** The operators are the shared vocabulary's (shared/query-vocabulary.ts). */
 export type { FilterOp } from '../../shared/query-vocabulary.ts';
 import type { FilterOp } from '../../shared/query-vocabulary.ts';
-export type ComparisonOp = Exclude<FilterOp, 'like' | 'ilike' | 'in' | 'is'>;
+type ComparisonOp = Exclude<FilterOp, 'like' | 'ilike' | 'in' | 'is'>;
 
 export type Filter =
   | { readonly column: LeafColumn; readonly op: ComparisonOp; readonly negated: boolean; readonly value: TypedValue }

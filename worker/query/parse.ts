@@ -42,7 +42,7 @@ const LAST_DAY = '9999-12-31';
 const invalid = (detail: string, extra: Record<string, unknown> = {}) => new ApiError(400, 'invalid-parameter', detail, extra);
 
 /** Resolves a column name for this caller: unknown is 400 with suggestions, above plan is 403. */
-export function resolveColumn(view: ViewDef, plan: Plan, name: string, columns = leafColumns(view)): LeafColumn {
+function resolveColumn(view: ViewDef, plan: Plan, name: string, columns = leafColumns(view)): LeafColumn {
   const column = columns.find((c) => c.name === name);
   if (!column) {
     const readable = columns.filter((c) => planIncludes(plan, c.minPlan)).map((c) => c.name);
@@ -83,7 +83,7 @@ function splitList(raw: string): string[] {
 /**
  * Splits a PostgREST `in.(a,b,"c,d")` list: double quotes protect commas, backslash escapes.
  */
-export function splitInList(raw: string): string[] | null {
+function splitInList(raw: string): string[] | null {
   if (!raw.startsWith('(') || !raw.endsWith(')')) return null;
   const body = raw.slice(1, -1);
   const out: string[] = [];

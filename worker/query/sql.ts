@@ -47,8 +47,8 @@ export interface CompiledQuery {
 }
 
 /** Output alias for the i-th output item: plain and safe in both dialects. */
-export const outputAlias = (i: number) => `c${i}`;
-export const keyAlias = (i: number) => `k${i}`;
+const outputAlias = (i: number) => `c${i}`;
+const keyAlias = (i: number) => `k${i}`;
 
 /**
  * Compiles the query model to one SELECT. Identifiers come only from the definitions;

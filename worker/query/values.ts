@@ -124,14 +124,3 @@ export function nextDay(date: string): string {
 
 /** Types an aggregate or ORDER can compare and sum. */
 export const NUMERIC_TYPES: ReadonlySet<ScalarType> = new Set(['INT64', 'NUMERIC', 'FLOAT64']);
-export const ORDERABLE_TYPES: ReadonlySet<ScalarType> = new Set([
-  'INT64',
-  'NUMERIC',
-  'FLOAT64',
-  'STRING',
-  'BOOL',
-  'DATE',
-  'DATETIME',
-  'TIMESTAMP',
-  'TIME',
-]);

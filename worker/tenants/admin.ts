@@ -157,7 +157,7 @@ export async function run(db: D1Database, ...statements: Statement[]): Promise<v
 }
 
 /** A SQL literal, for statements sent as text through `wrangler d1 execute`. */
-export function sqlLiteral(value: string | number | null): string {
+function sqlLiteral(value: string | number | null): string {
   if (value === null) return 'NULL';
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new Error('not a finite number');

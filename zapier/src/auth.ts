@@ -8,7 +8,7 @@ import { apiBase, apiUrl } from './api.ts';
 import { planLabel } from './naming.ts';
 
 /** What GET /v1/views answers, as far as the app reads it. */
-export interface Catalog {
+interface Catalog {
   readonly plan: string;
   readonly views: readonly { readonly name: string }[];
 }
@@ -20,7 +20,7 @@ function isCatalog(value: unknown): value is Catalog {
 }
 
 /** The connection test: any 2xx that is not the bridge's catalog means the URL is wrong. */
-export async function testConnection(z: ZObject, bundle: Bundle): Promise<Catalog> {
+async function testConnection(z: ZObject, bundle: Bundle): Promise<Catalog> {
   const response = await z.request({ url: apiUrl(bundle, '/v1/views') });
   let body: unknown;
   try {

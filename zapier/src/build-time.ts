@@ -36,7 +36,7 @@ export function buildTimeValues(options: { defaultApiUrl: string }): BuildTimeVa
  * A real-looking row per view from the demo generator: the newest by the change column (then
  * the row key, both descending, as /changes orders) or, for a view without one, the first.
  */
-export function demoSamples(): Record<ViewName, ApiRow> {
+function demoSamples(): Record<ViewName, ApiRow> {
   const { tenant, seed, endDate, size } = SAMPLE_SOURCE;
   const data = generateDemo({ seed: `${seed}:${tenant.id}`, accountId: tenant.accountId, endDate, ...DEMO_SIZES[size] });
   const samples = {} as Record<ViewName, ApiRow>;

@@ -40,7 +40,7 @@ function operations(app: CheckedApp): [kind: 'trigger' | 'search', key: string, 
 }
 
 /** Every trigger and search says what it is: key, noun, label, description, sample, output fields. */
-export const everyOperationIsDescribed: Check = (app) =>
+const everyOperationIsDescribed: Check = (app) =>
   operations(app).flatMap(([kind, key, op]) => {
     const missing = [
       op.key === key ? null : 'a key equal to its name',
@@ -54,7 +54,7 @@ export const everyOperationIsDescribed: Check = (app) =>
   });
 
 /** Zapier users pick from a list of labels; two equal ones cannot be told apart. */
-export const labelsAreUnique: Check = (app) => {
+const labelsAreUnique: Check = (app) => {
   const problems: string[] = [];
   for (const group of [app.triggers ?? {}, app.searches ?? {}]) {
     const seen = new Map<string, string>();
@@ -73,7 +73,7 @@ export const labelsAreUnique: Check = (app) => {
  * The app covers the definitions exactly: `new_<view>` and `new_<view>_instant` for each view
  * with a change column, `find_<view>` for every view, and nothing else.
  */
-export const operationsCoverTheViews: Check = (app) => {
+const operationsCoverTheViews: Check = (app) => {
   const wantTriggers = FOLLOWABLE_VIEW_NAMES.flatMap((n) => [`new_${n}`, `new_${n}_instant`]);
   const wantSearches = VIEW_NAMES.map((n) => `find_${n}`);
   const diff = (kind: string, want: readonly string[], have: readonly string[]) => [
@@ -87,7 +87,7 @@ export const operationsCoverTheViews: Check = (app) => {
 };
 
 /** An instant trigger can be turned on, turned off and tested before its first delivery. */
-export const hooksAreComplete: Check = (app) =>
+const hooksAreComplete: Check = (app) =>
   Object.entries(app.triggers ?? {})
     .filter(([, op]) => op.operation?.type === 'hook')
     .flatMap(([key, op]) =>
@@ -120,7 +120,7 @@ function flatten(value: Readonly<Record<string, unknown>>, prefix = ''): Map<str
  * A sample has a value for every output field, of the field's type (or null), and nothing
  * the output fields do not list: Zapier shows the sample where no real row exists yet.
  */
-export const samplesMatchOutputFields: Check = (app) =>
+const samplesMatchOutputFields: Check = (app) =>
   operations(app).flatMap(([kind, key, op]) => {
     const sample = op.operation?.sample;
     const fields = (op.operation?.outputFields ?? []).filter(
@@ -146,7 +146,7 @@ export const samplesMatchOutputFields: Check = (app) =>
   });
 
 /** Output fields are the view's columns, so a column added to a definition shows up in Zapier. */
-export const outputFieldsAreTheColumns: Check = (app) =>
+const outputFieldsAreTheColumns: Check = (app) =>
   operations(app).flatMap(([kind, key, op]) => {
     const view = VIEWS[key.replace(/^(new|find)_/, '').replace(/_instant$/, '') as keyof typeof VIEWS];
     if (!view) return [];

@@ -26,7 +26,7 @@ const OUTPUT_TYPES: Readonly<Record<ScalarType, OutputType>> = {
   TIME: 'string',
 };
 
-export function outputType(type: ScalarType): OutputType {
+function outputType(type: ScalarType): OutputType {
   return OUTPUT_TYPES[type];
 }
 
@@ -39,7 +39,7 @@ export function outputKey(column: string): string {
   return column.replaceAll('.', '__');
 }
 
-export const ID_FIELD = { key: 'id', label: 'Row ID', type: 'string' } as const satisfies PlainOutputField;
+const ID_FIELD = { key: 'id', label: 'Row ID', type: 'string' } as const satisfies PlainOutputField;
 
 /** `id` first, then every column of the view in definition order. */
 export function outputFields(view: ViewDef): PlainOutputField[] {
@@ -86,7 +86,7 @@ export function rowInputFields(view: ViewDef, example: ApiRow): PlainInputField[
 }
 
 /** A key/value input: column name → condition, with an example taken from a real row. */
-export function filtersField(view: ViewDef, example: ApiRow): PlainInputField {
+function filtersField(view: ViewDef, example: ApiRow): PlainInputField {
   const column = exampleColumn(view);
   const value = example[column.name];
   const shown = value === null || value === undefined ? 'value' : String(value);
@@ -111,7 +111,7 @@ function exampleColumn(view: ViewDef): LeafColumn {
 }
 
 /** A multi-select of the view's columns; columns above the view's lowest plan say which plan. */
-export function selectField(view: ViewDef): PlainInputField {
+function selectField(view: ViewDef): PlainInputField {
   const lowest = planRank(viewMinPlan(view));
   return {
     key: 'select',

@@ -13,14 +13,14 @@ import { clip } from './naming.ts';
 import { planNote, viewLabel } from './triggers.ts';
 
 /** Zapier acts on the first result, so a few rows are plenty; the cap keeps responses small. */
-export const SEARCH_LIMIT = { default: 10, max: 100 } as const satisfies LimitRange;
+const SEARCH_LIMIT = { default: 10, max: 100 } as const satisfies LimitRange;
 
 /** Newest first where the view has a change column; otherwise the bridge's row-key order. */
-export function defaultOrder(view: ViewDef): string | undefined {
+function defaultOrder(view: ViewDef): string | undefined {
   return view.changeColumn ? `${view.changeColumn}.desc` : undefined;
 }
 
-export function searchInputFields(view: ViewDef, example: ApiRow): PlainInputField[] {
+function searchInputFields(view: ViewDef, example: ApiRow): PlainInputField[] {
   const fields = rowInputFields(view, example);
   if (view.dateColumn) {
     const range = (key: 'from' | 'to', label: string, side: string): PlainInputField => ({
@@ -70,7 +70,7 @@ function limitFrom(z: ZObject, value: unknown): number {
   return reading.limit;
 }
 
-export async function findRows(z: ZObject, bundle: Bundle, view: ViewDef): Promise<Record<string, unknown>[]> {
+async function findRows(z: ZObject, bundle: Bundle, view: ViewDef): Promise<Record<string, unknown>[]> {
   const input = bundle.inputData;
   const select = selectFrom(input.select);
   const from = dayOf(input.from);

@@ -39,7 +39,7 @@ export const DEDUPE_LIMIT = CHANGES_LIMIT.max;
  */
 const POLLER = 'zapier';
 /** Enough to show a user what the trigger returns while they set up a Zap. */
-export const SAMPLE_LIMIT = 10;
+const SAMPLE_LIMIT = 10;
 
 /** "Daily User Summary": the view as trigger and search labels name it. */
 export function viewLabel(view: ViewDef): string {
@@ -59,7 +59,7 @@ export function planNote(view: ViewDef): string {
  * the previous poll, which Zapier has seen; for a sample, a few of the newest, leaving the
  * position alone.
  */
-export async function pollRows(z: ZObject, bundle: Bundle, view: ViewDef): Promise<Record<string, unknown>[]> {
+async function pollRows(z: ZObject, bundle: Bundle, view: ViewDef): Promise<Record<string, unknown>[]> {
   return changedRows(z, bundle, view, { positioned: true });
 }
 
@@ -108,7 +108,7 @@ interface HookSubscription {
   readonly secret?: string;
 }
 
-export async function subscribe(z: ZObject, bundle: Bundle, view: ViewDef): Promise<HookSubscription> {
+async function subscribe(z: ZObject, bundle: Bundle, view: ViewDef): Promise<HookSubscription> {
   const select = selectFrom(bundle.inputData.select);
   const response = await z.request({
     url: apiUrl(bundle, '/v1/hooks'),
@@ -127,7 +127,7 @@ export async function subscribe(z: ZObject, bundle: Bundle, view: ViewDef): Prom
  * DELETE /v1/hooks/{id}. A hook already gone (deleted by an administrator) counts as
  * unsubscribed: failing here would leave the user unable to turn the Zap off cleanly.
  */
-export async function unsubscribe(z: ZObject, bundle: Bundle): Promise<{ id: string; deleted: boolean }> {
+async function unsubscribe(z: ZObject, bundle: Bundle): Promise<{ id: string; deleted: boolean }> {
   const id = bundle.subscribeData?.id ?? '';
   const response = await z.request({
     url: apiUrl(bundle, `/v1/hooks/${encodeURIComponent(id)}`),
@@ -151,7 +151,7 @@ interface Delivery {
  * the bridge gave at subscription: the target URL alone is no proof of origin, as it travels
  * in logs and Zap histories.
  */
-export async function deliveredRows(z: ZObject, bundle: Bundle, view: ViewDef): Promise<Record<string, unknown>[]> {
+async function deliveredRows(z: ZObject, bundle: Bundle, view: ViewDef): Promise<Record<string, unknown>[]> {
   await checkSignature(z, bundle);
   const delivery = (bundle.cleanedRequest ?? {}) as Delivery;
   if (!Array.isArray(delivery.rows)) {

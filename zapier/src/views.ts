@@ -10,7 +10,7 @@ export type FollowableViewName = {
   [N in ViewName]: (typeof VIEWS)[N]['changeColumn'] extends string ? N : never;
 }[ViewName];
 
-export function isFollowable(name: ViewName): name is FollowableViewName {
+function isFollowable(name: ViewName): name is FollowableViewName {
   return VIEWS[name].changeColumn !== null;
 }
 

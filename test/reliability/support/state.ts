@@ -10,8 +10,8 @@ import { ROOT } from '../../../scripts/lib/wrangler.ts';
 import { DEMO_TENANTS, type DemoTenantId } from '../../../worker/demo/tenants.ts';
 import { hashApiKey, keyPrefix } from '../../../worker/tenants/keys.ts';
 
-export const END_DATE = '2026-03-31';
-export const SEED = 42;
+const END_DATE = '2026-03-31';
+const SEED = 42;
 
 export interface ReliabilityState extends DemoState {
   /** A key of acme's, revoked. */

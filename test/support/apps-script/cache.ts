@@ -7,13 +7,13 @@ import type { Host } from './spreadsheet.ts';
  * 250-character keys, 100 KB values, 6 hours, 10 minutes by default, and at most 1,000
  * items: past that, the cache keeps the 900 items farthest from expiring.
  */
-export const MAX_KEY_LENGTH = 250;
-export const MAX_VALUE_BYTES = 100 * 1024;
-export const MAX_EXPIRATION_SECONDS = 21_600;
-export const DEFAULT_EXPIRATION_SECONDS = 600;
-export const MAX_PUT_ALL = 1000;
-export const MAX_ITEMS = 1000;
-export const ITEMS_KEPT = 900;
+const MAX_KEY_LENGTH = 250;
+const MAX_VALUE_BYTES = 100 * 1024;
+const MAX_EXPIRATION_SECONDS = 21_600;
+const DEFAULT_EXPIRATION_SECONDS = 600;
+const MAX_PUT_ALL = 1000;
+const MAX_ITEMS = 1000;
+const ITEMS_KEPT = 900;
 
 /** One cache's entries with their expiry on the simulated clock. */
 export class CacheStore {
@@ -36,7 +36,7 @@ export class CacheStore {
   }
 }
 
-export class FakeCache implements Cache {
+class FakeCache implements Cache {
   private readonly host: Host;
   private readonly clock: WorldClock;
   private readonly store: CacheStore;

@@ -37,7 +37,7 @@ export const TIME_LIMIT_MESSAGE = 'Exceeded maximum execution time';
  * further service call throws again, so a `catch` in the add-on cannot carry on working:
  * the real runtime does not return control at all.
  */
-export class ExecutionKilled extends Error {
+class ExecutionKilled extends Error {
   constructor() {
     super(TIME_LIMIT_MESSAGE);
     this.name = 'Exception';

@@ -2,8 +2,8 @@ import type { Properties, PropertiesService } from '../../../apps-script/types/a
 import type { Host } from './spreadsheet.ts';
 
 /** Apps Script's quotas: 9 KB per value, 500 KB per store. */
-export const MAX_VALUE_BYTES = 9 * 1024;
-export const MAX_STORE_BYTES = 500 * 1024;
+const MAX_VALUE_BYTES = 9 * 1024;
+const MAX_STORE_BYTES = 500 * 1024;
 
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 
@@ -18,7 +18,7 @@ export class PropertyStore {
   }
 }
 
-export class FakeProperties implements Properties {
+class FakeProperties implements Properties {
   private readonly host: Host;
   private readonly store: PropertyStore;
 

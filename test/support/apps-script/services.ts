@@ -5,7 +5,7 @@ import type { Execution } from './clock.ts';
 import type { Host } from './spreadsheet.ts';
 
 /** HtmlService: files are the built project's .html files, found by name without extension. */
-export class FakeHtmlOutput implements HtmlOutput {
+class FakeHtmlOutput implements HtmlOutput {
   private title = '';
   private content: string;
 

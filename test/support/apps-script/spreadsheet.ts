@@ -2,13 +2,13 @@ import type { CellValue, HtmlOutput, Menu, Range, Sheet, Spreadsheet, Spreadshee
 import type { Costs, Execution } from './clock.ts';
 
 /** Google Sheets' limit for a whole spreadsheet, all sheets together. */
-export const MAX_CELLS = 10_000_000;
-export const DEFAULT_ROWS = 1000;
-export const DEFAULT_COLUMNS = 26;
+const MAX_CELLS = 10_000_000;
+const DEFAULT_ROWS = 1000;
+const DEFAULT_COLUMNS = 26;
 /** What getNumberFormat() reports for a cell nobody formatted. */
-export const DEFAULT_FORMAT = '0.###############';
+const DEFAULT_FORMAT = '0.###############';
 /** A cell holds at most 50,000 characters (https://support.google.com/drive/answer/37603). */
-export const MAX_CELL_CHARACTERS = 50_000;
+const MAX_CELL_CHARACTERS = 50_000;
 export const CELL_TOO_LONG_MESSAGE = 'Your input contains more than the maximum of 50000 characters in a single cell.';
 
 export interface Host {
@@ -137,7 +137,7 @@ function columnLetters(column: number): string {
   return out;
 }
 
-export function a1(row: number, column: number): string {
+function a1(row: number, column: number): string {
   return `${columnLetters(column)}${row}`;
 }
 
@@ -194,7 +194,7 @@ abstract class Facade {
   }
 }
 
-export class FakeRange extends Facade implements Range {
+class FakeRange extends Facade implements Range {
   private readonly spreadsheet: SpreadsheetState;
   private readonly state: SheetState;
   private readonly row: number;
@@ -365,7 +365,7 @@ export class FakeRange extends Facade implements Range {
   }
 }
 
-export class FakeSheet extends Facade implements Sheet {
+class FakeSheet extends Facade implements Sheet {
   private readonly spreadsheet: SpreadsheetState;
   readonly state: SheetState;
 
@@ -497,7 +497,7 @@ export class FakeSheet extends Facade implements Sheet {
   }
 }
 
-export class FakeSpreadsheet extends Facade implements Spreadsheet {
+class FakeSpreadsheet extends Facade implements Spreadsheet {
   readonly state: SpreadsheetState;
 
   constructor(host: Host, state: SpreadsheetState) {

@@ -5,7 +5,7 @@ import type { Host } from './spreadsheet.ts';
 import { formatDate, instantOf } from './utilities.ts';
 
 /** Apps Script allows 20 triggers per user per script (https://developers.google.com/apps-script/guides/services/quotas#current_limitations). */
-export const MAX_TRIGGERS = 20;
+const MAX_TRIGGERS = 20;
 
 /**
  * A published Editor add-on may hold one trigger of each type per user per document, and a
@@ -160,13 +160,13 @@ export interface ScriptAppContext {
 }
 
 // https://developers.google.com/apps-script/reference/script/installation-source
-export const INSTALLATION_SOURCE = {
+const INSTALLATION_SOURCE = {
   APPS_MARKETPLACE_DOMAIN_ADD_ON: 'APPS_MARKETPLACE_DOMAIN_ADD_ON',
   NONE: 'NONE',
   WEB_STORE_ADD_ON: 'WEB_STORE_ADD_ON',
 };
 // https://developers.google.com/apps-script/reference/script/auth-mode
-export const AUTH_MODE = { NONE: 'NONE', CUSTOM_FUNCTION: 'CUSTOM_FUNCTION', LIMITED: 'LIMITED', FULL: 'FULL' };
+const AUTH_MODE = { NONE: 'NONE', CUSTOM_FUNCTION: 'CUSTOM_FUNCTION', LIMITED: 'LIMITED', FULL: 'FULL' };
 
 /** ScriptApp for one execution. */
 export function createScriptApp(host: Host, ctx: ScriptAppContext): ScriptApp & { getProjectTriggers(): Trigger[] } {

@@ -3,9 +3,9 @@ import type { FetchParams, HTTPResponse, UrlFetchApp } from '../../../apps-scrip
 import type { Host } from './spreadsheet.ts';
 
 /** UrlFetchApp's documented limits. */
-export const MAX_URL_LENGTH = 2048;
-export const MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
-export const FETCH_TIMEOUT_MS = 60_000;
+const MAX_URL_LENGTH = 2048;
+const MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
+const FETCH_TIMEOUT_MS = 60_000;
 
 interface BridgeRequest {
   readonly url: string;
@@ -169,7 +169,7 @@ export function createUrlFetchApp(host: Host, http: SyncHttp, log: FetchRecord[]
  * a full domain and a non-empty path, and at most one wildcard, as the leading subdomain label.
  * Returns why a prefix is invalid, or null.
  */
-export function allowlistPrefixProblem(prefix: string): string | null {
+function allowlistPrefixProblem(prefix: string): string | null {
   const m = /^https:\/\/([^/?#]+)(\/[^?#]*)$/.exec(prefix);
   if (!m) return 'must be an https:// URL with a path (https://example.com/ rather than https://example.com)';
   const host = m[1]!;

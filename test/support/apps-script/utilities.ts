@@ -3,7 +3,7 @@ import type { Bytes, Utilities } from '../../../apps-script/types/apps-script.ts
 import type { Execution } from './clock.ts';
 
 /** Java bytes (-128..127), which is what Apps Script's byte arrays hold. */
-export function toJavaBytes(buffer: Uint8Array): Bytes {
+function toJavaBytes(buffer: Uint8Array): Bytes {
   return Array.from(buffer, (b) => (b > 127 ? b - 256 : b));
 }
 

@@ -4,7 +4,7 @@
  * the same handler as in workerd, over a node:sqlite database with the demo layout.
  *
  * @example
- * const server = await serveStandIn(new BigQueryStandIn({ db: nodeSqliteExecutor('.wrangler/demo.sqlite'), ... }));
+ * const server = await serveStandIn(new BigQueryStandIn({ db: demoExecutor('demo', demoOptions), ... }));
  * // token_uri: `${server.url}/token`, API base: `${server.url}/bigquery/v2`
  * await server.close();
  */
@@ -17,16 +17,6 @@ import { createTableStatements, quoteIdent } from '../../../worker/demo/schema.t
 import { tableName } from '../../../worker/warehouse/d1/tables.ts';
 import { isNested, nestedInsert, nestedTableStatements, nestRows } from './nested.ts';
 import { ConnectionDropped, type BigQueryStandIn, type SqlExecutor } from './standin.ts';
-
-/**
- * A SqlExecutor over a SQLite file (or ':memory:') through node:sqlite. A file `npm run seed`
- * filled has only the flat demo tables: the stand-in answers the views without a REPEATED
- * record from it, and "Table ... was not found" for the record views until their nested
- * tables (nested.ts) are added; demoExecutor builds both.
- */
-export function nodeSqliteExecutor(path: string): SqlExecutor & { close(): void } {
-  return executorOver(new DatabaseSync(path));
-}
 
 function executorOver(db: DatabaseSync): SqlExecutor & { close(): void } {
   return {

@@ -652,7 +652,7 @@ function json(status: number, body: unknown, retryAfter?: string): Response {
 }
 
 /** Google's JSON error body (google.rpc.Status with the legacy `errors` list BigQuery still sends). */
-export function googleError(status: number, reason: string, message: string, retryAfter?: string): Response {
+function googleError(status: number, reason: string, message: string, retryAfter?: string): Response {
   return json(
     status,
     {
@@ -762,7 +762,7 @@ function timestampMicros(text: string): bigint {
 }
 
 /** How BigQuery (Java's Double.toString) writes a FLOAT64: '6.0', '0.25', '1.7887113E9'. */
-export function javaDouble(n: number): string {
+function javaDouble(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
   if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
   const abs = Math.abs(n);

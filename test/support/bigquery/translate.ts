@@ -516,7 +516,7 @@ function typeOf(expr: Token[], columnAt: (list: Token[], i: number) => { column:
  * A LIKE pattern (`%`, `_`, backslash escapes) as a GLOB pattern, whose `*`, `?` and `[`
  * are escaped by bracketing; GLOB compares case-sensitively, as BigQuery's LIKE does.
  */
-export function likeToGlob(pattern: string): string {
+function likeToGlob(pattern: string): string {
   let glob = '';
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i]!;

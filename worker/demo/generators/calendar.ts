@@ -39,12 +39,12 @@ export function isWeekend(day: number): boolean {
 }
 
 /** ActivTrak weeks start on Sunday. */
-export function weekStart(day: number): number {
+function weekStart(day: number): number {
   return day - weekday(day);
 }
 
 /** BigQuery's EXTRACT(WEEK FROM date): Sunday-based, days before the year's first Sunday are week 0. */
-export function weekOfYear(day: number): number {
+function weekOfYear(day: number): number {
   const year = new Date(day * 86_400_000).getUTCFullYear();
   const jan1 = Date.UTC(year, 0, 1) / 86_400_000;
   const firstSunday = jan1 + ((7 - weekday(jan1)) % 7);

@@ -824,5 +824,4 @@ export const TIME_ZONES = {
 } as const satisfies Record<string, TimeZoneDef>;
 
 /** Approver and viewer roles the consumers view lists. */
-export const CONSUMER_ROLES = ['Admin', 'Configurator', 'Power User', 'Viewer'] as const;
-export type ConsumerRole = (typeof CONSUMER_ROLES)[number];
+export type ConsumerRole = 'Admin' | 'Configurator' | 'Power User' | 'Viewer';

@@ -22,7 +22,7 @@ interface AppGroup {
   count: number;
 }
 
-export const OFFLINE_MEETINGS = 'Offline Meetings';
+const OFFLINE_MEETINGS = 'Offline Meetings';
 
 const host = (g: AppGroup) => {
   const a = g.first?.use.activity;

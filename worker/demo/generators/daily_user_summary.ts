@@ -15,8 +15,8 @@ interface SummaryRow {
 }
 
 /** Goals are kept in tenths of an hour so the NUMERIC values are exact ('6.5', '3.0'). */
-export const productiveGoalHours = (u: DemoUser) => (u.group.productiveGoalTenths ?? DEFAULT_GOALS.productiveGoalTenths) / 10;
-export const focusGoalHours = (u: DemoUser) => (u.group.focusGoalTenths ?? DEFAULT_GOALS.focusGoalTenths) / 10;
+const productiveGoalHours = (u: DemoUser) => (u.group.productiveGoalTenths ?? DEFAULT_GOALS.productiveGoalTenths) / 10;
+const focusGoalHours = (u: DemoUser) => (u.group.focusGoalTenths ?? DEFAULT_GOALS.focusGoalTenths) / 10;
 
 /** Healthy within 30% of the productive-hours goal, over- or under-utilized beyond it. */
 function utilization(r: SummaryRow): string | null {

@@ -28,7 +28,7 @@ export interface DayEvent {
   readonly alarm: Alarm | null;
 }
 
-export interface Meeting {
+interface Meeting {
   readonly start: number;
   readonly duration: number;
   readonly title: string;

@@ -477,7 +477,7 @@ function drawConsumers(rng: Random, users: readonly DemoUser[], firstDay: number
 }
 
 /** Lowercase ASCII for logins and e-mail addresses: 'Nguyễn' → 'nguyen', "O'Brien" → 'obrien'. */
-export function ascii(name: string): string {
+function ascii(name: string): string {
   return name
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')

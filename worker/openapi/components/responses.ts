@@ -23,7 +23,7 @@ export function problemAnswer(description: string, example?: Json): Json {
 }
 
 /** Real problems, produced by the parser from the first view, so examples match the server. */
-export function problemExample(run: () => unknown): Json | undefined {
+function problemExample(run: () => unknown): Json | undefined {
   try {
     run();
   } catch (err) {

@@ -122,7 +122,7 @@ export function querySchema(view: ViewDef): Json {
   };
 }
 
-export function exampleBody(view: ViewDef): Json {
+function exampleBody(view: ViewDef): Json {
   const key = view.rowKey;
   return {
     select: view.dateColumn && !key.includes(view.dateColumn) ? [...key, view.dateColumn] : [...key],

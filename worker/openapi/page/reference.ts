@@ -3,20 +3,20 @@
  * wire, so a missing part yields an empty value rather than a script error.
  */
 
-export interface PlanInfo {
+interface PlanInfo {
   readonly id: string;
   readonly label: string;
   readonly display: string;
 }
 
-export interface OperatorInfo {
+interface OperatorInfo {
   readonly name: string;
   readonly description: string;
   /** The column types it applies to; absent: every type. */
   readonly types: readonly string[] | null;
 }
 
-export interface ColumnInfo {
+interface ColumnInfo {
   readonly name: string;
   readonly type: string;
   readonly plan: string;

@@ -5,7 +5,7 @@ import { toBase64url } from '../../encoding/base64.ts';
 /** Read-only access to BigQuery data, and the right to run query jobs with it. */
 export const BIGQUERY_SCOPE = 'https://www.googleapis.com/auth/bigquery.readonly';
 /** Google's token endpoint, used when a key has no token_uri. */
-export const DEFAULT_TOKEN_URI = 'https://oauth2.googleapis.com/token';
+const DEFAULT_TOKEN_URI = 'https://oauth2.googleapis.com/token';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Google accepts assertions valid for at most an hour. */
 const ASSERTION_LIFETIME_SECONDS = 3600;
@@ -85,7 +85,7 @@ export function parseServiceAccountKey(json: string | undefined): ServiceAccount
 }
 
 /** The DER bytes inside a PEM block. */
-export function pemToDer(pem: string): Uint8Array<ArrayBuffer> {
+function pemToDer(pem: string): Uint8Array<ArrayBuffer> {
   const body = pem
     .replace(/-----(BEGIN|END) [A-Z ]+-----/g, '')
     .replace(/\\n/g, '')
@@ -108,7 +108,7 @@ async function importSigningKey(pem: string): Promise<CryptoKey> {
  * A signed JWT assertion for the token endpoint (RFC 7523): RS256 over the service
  * account's claims, valid for an hour from `nowSeconds`.
  */
-export async function signAssertion(key: ServiceAccountKey, signingKey: CryptoKey, scope: string, nowSeconds: number): Promise<string> {
+async function signAssertion(key: ServiceAccountKey, signingKey: CryptoKey, scope: string, nowSeconds: number): Promise<string> {
   const header = { alg: 'RS256', typ: 'JWT', ...(key.privateKeyId ? { kid: key.privateKeyId } : {}) };
   const claims = {
     iss: key.clientEmail,

@@ -7,10 +7,10 @@ import { mapGoogleError, readGoogleError, type GoogleError } from './errors.ts';
 import type { TableRow, TableSchema, TimestampFormat } from './rows.ts';
 
 /** The REST API root; tests and a local stand-in replace it through `apiBase`. */
-export const BIGQUERY_API = 'https://bigquery.googleapis.com/bigquery/v2';
+const BIGQUERY_API = 'https://bigquery.googleapis.com/bigquery/v2';
 
 /** Retry timing: exponential from `baseMs`, capped at `maxMs`, with full jitter. */
-export interface BackoffOptions {
+interface BackoffOptions {
   /** First retry waits up to this long (full jitter: a random time from 0 to the cap). */
   readonly baseMs?: number;
   /** The cap stops doubling here. */

@@ -24,7 +24,7 @@ const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const BIGQUERY_QUERY_LIMITS = { maxParameters: 10_000, maxQueryChars: 1024 * 1024 } as const;
 
 /** The alias of the view's row in FROM; record fields are reached through their own UNNEST alias. */
-export const ROW_ALIAS = 't';
+const ROW_ALIAS = 't';
 
 function checkName(kind: string, name: string): string {
   // A definition with a backtick or dot in a name must fail loudly, not alter the SQL.

@@ -15,7 +15,7 @@ export interface TableSchema {
 }
 
 /** One cell on the wire: a string or null for scalars, a list for REPEATED, a row for RECORD. */
-export interface TableCell {
+interface TableCell {
   readonly v: unknown;
 }
 
@@ -60,7 +60,7 @@ const TYPE_ALIASES: Record<string, string> = {
 };
 
 /** The standard type name for a REST schema type (`INTEGER` → `INT64`). */
-export function standardType(type: string): string {
+function standardType(type: string): string {
   const upper = type.toUpperCase();
   return TYPE_ALIASES[upper] ?? upper;
 }

@@ -4,9 +4,9 @@
  */
 
 /** A dataset is a tenant's namespace; the pattern keeps it a safe identifier fragment. */
-export const DATASET_PATTERN = /^[a-z][a-z0-9_]{0,30}$/;
+const DATASET_PATTERN = /^[a-z][a-z0-9_]{0,30}$/;
 
-export function assertDataset(dataset: string): void {
+function assertDataset(dataset: string): void {
   if (!DATASET_PATTERN.test(dataset)) {
     throw new Error(`invalid dataset name '${dataset}': use 1-31 lowercase letters, digits or '_', starting with a letter`);
   }

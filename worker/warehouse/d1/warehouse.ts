@@ -7,7 +7,7 @@ import type { Cell, Page, Warehouse } from '../types.ts';
 import { sqliteDialect } from './dialect.ts';
 
 /** Turns a stored SQLite value into the Cell the formats expect for the column type. */
-export function decodeSqlite(value: unknown, type: ScalarType): Cell {
+function decodeSqlite(value: unknown, type: ScalarType): Cell {
   if (value === null || value === undefined) return null;
   switch (type) {
     case 'BOOL':
