@@ -36,6 +36,12 @@ export interface Dialect {
   inList?(expr: string, values: readonly TypedValue[], type: ScalarType, bind: (value: TypedValue, type: ScalarType) => string): string;
   /** A boolean constant as a BOOL value is stored (1/0 in SQLite, TRUE/FALSE in BigQuery). */
   bool(value: boolean): TypedValue;
+  /**
+   * The value a comparison filter (`eq`...`lte`) binds, where the warehouse stores a type in a
+   * way that compares differently from the canonical value. Cursor positions are not passed
+   * here: they come from the stored values themselves. Optional: the value as is.
+   */
+  comparisonValue?(value: TypedValue, type: ScalarType): TypedValue;
 }
 
 export interface CompiledQuery {
@@ -118,7 +124,7 @@ function comparable(expr: string, type: ScalarType): string {
 function compileFilter(f: Filter, dialect: Dialect, bind: Bind): string {
   const col = comparable(dialect.column(f.column), f.column.type);
   const type = f.column.type;
-  const value = (v: TypedValue) => bind(type === 'BOOL' ? dialect.bool(v === true) : v, type);
+  const value = (v: TypedValue) => bind(type === 'BOOL' ? dialect.bool(v === true) : (dialect.comparisonValue?.(v, type) ?? v), type);
   let expr: string;
   switch (f.op) {
     case 'eq':

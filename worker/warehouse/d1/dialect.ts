@@ -1,7 +1,23 @@
-import type { ViewDef } from '../../../shared/types.ts';
+import type { ScalarType, ViewDef } from '../../../shared/types.ts';
 import type { Dialect } from '../../query/sql.ts';
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** DATETIME, TIMESTAMP and TIME: the demo stores them as text, in whole seconds. */
+const TEMPORAL: ReadonlySet<ScalarType> = new Set(['DATETIME', 'TIMESTAMP', 'TIME']);
+
+/**
+ * The demo's temporal text has whole seconds ('2026-09-01T08:15:00Z'; worker/demo/generators
+ * writes no fraction), where a fraction compares as text in the wrong place ('.' sorts
+ * before 'Z'). A filter value with a fraction becomes its whole second followed by '~', which
+ * sorts after every whole-second text of that second and before the next second's: so
+ * `> v`, `>= v`, `< v` and `<= v` hold for exactly the whole-second rows they hold for the
+ * exact value, and `= v` for none, while the comparison stays plain text the index can use.
+ * @example wholeSecondBound('2026-09-01T08:15:00.5Z') // '2026-09-01T08:15:00Z~'
+ */
+function wholeSecondBound(text: string): string {
+  return text.replace(/\.\d+(Z?)$/, '$1~');
+}
 
 /** SQLite as D1 runs it, over the demo layout: one table per tenant and view, nested fields flattened. */
 export const sqliteDialect: Dialect = {
@@ -39,6 +55,7 @@ export const sqliteDialect: Dialect = {
   // which D1 lowers from SQLite's 50,000. A longer one fails the whole query.
   maxLikePatternBytes: 50,
   bool: (value) => (value ? 1 : 0),
+  comparisonValue: (value, type) => (TEMPORAL.has(type) && typeof value === 'string' ? wholeSecondBound(value) : value),
   // The whole list travels as one JSON array parameter, read back row by row by json_each.
   inList: (expr, values, type, bind) => {
     const items = values.map((v) => (type === 'INT64' && typeof v === 'string' && Number.isSafeInteger(Number(v)) ? Number(v) : v));

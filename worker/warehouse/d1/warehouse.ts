@@ -49,25 +49,8 @@ function keyValue(value: unknown, item: OutputItem): TypedValue | null {
   return decodeSqlite(value, item.type);
 }
 
-/** DATETIME, TIMESTAMP and TIME: the demo stores them as text, in whole seconds. */
-const TEMPORAL: ReadonlySet<string> = new Set(['DATETIME', 'TIMESTAMP', 'TIME']);
-
-/**
- * The demo's temporal text has whole seconds ('2026-09-01T08:15:00Z'; worker/demo/generators
- * writes no fraction), where a fraction compares as text in the wrong place ('.' sorts
- * before 'Z'). A bound value with a fraction becomes its whole second followed by '~', which
- * sorts after every whole-second text of that second and before the next second's: so
- * `> v`, `>= v`, `< v` and `<= v` hold for exactly the rows they hold for the exact value, and
- * `= v` for none, while the comparison stays plain text that the index can use.
- * @example toSqliteParam({ value: '2026-09-01T08:15:00.5Z', type: 'TIMESTAMP' }) // '2026-09-01T08:15:00Z~'
- */
-function wholeSecondBound(text: string): string {
-  return text.replace(/\.\d+(Z?)$/, '$1~');
-}
-
 function toSqliteParam(p: BoundParam): unknown {
   if (typeof p.value === 'boolean') return p.value ? 1 : 0;
-  if (TEMPORAL.has(p.type) && typeof p.value === 'string') return wholeSecondBound(p.value);
   if (p.type === 'INT64' && typeof p.value === 'string') {
     const n = Number(p.value);
     return Number.isSafeInteger(n) ? n : p.value;
