@@ -18,6 +18,8 @@ export interface LocalWorkerOptions {
    * keeps a long measurement from being cut short by someone editing worker/ meanwhile.
    */
   readonly snapshotDir?: string;
+  /** Serve this wrangler config as it is (a snapshot built earlier), instead of building one. */
+  readonly config?: string;
   /** Exposes /__scheduled so a run can fire the Cron Trigger on demand. */
   readonly testScheduled?: boolean;
   /** Extra `--var NAME:value` bindings. */
@@ -277,7 +279,7 @@ async function startOnce(options: LocalWorkerOptions, configPath: string): Promi
 export const NO_KEY_CACHE: Readonly<Record<string, string>> = { KEY_CACHE_SECONDS: '0' };
 
 export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
-  const configPath = options.snapshotDir ? snapshotWorker(options.snapshotDir) : join(ROOT, 'wrangler.toml');
+  const configPath = options.config ?? (options.snapshotDir ? snapshotWorker(options.snapshotDir) : join(ROOT, 'wrangler.toml'));
   for (let attempt = 1; ; attempt++) {
     try {
       return await startOnce(options, configPath);
