@@ -9,11 +9,9 @@ export type Position = readonly (TypedValue | null)[];
  * Reads up to query.limit rows in chunks, so an export of millions of rows never sits in
  * the isolate at once. After the iteration, `next()` is where to continue from, or null
  * when the result is complete; during it, `lastPosition()` is where to continue after the
- * row yielded last, for a reader that stops early. `chunkRows` may be a function, asked
- * before each chunk: a reader that will stop early can ask for no more than it will take.
+ * row yielded last, for a reader that stops early.
  */
-export function readRows(warehouse: Warehouse, query: Query, chunkRows: number | (() => number) = LIMITS.chunkRows) {
-  const chunkSize = typeof chunkRows === 'number' ? () => chunkRows : chunkRows;
+export function readRows(warehouse: Warehouse, query: Query, chunkRows: number = LIMITS.chunkRows) {
   const canTie = rowsCanTie(query);
   let next: Resume | null = null;
   let last: Resume | null = query.after ? { after: query.after, ties: query.afterTies ?? 0 } : null;
@@ -45,7 +43,7 @@ export function readRows(warehouse: Warehouse, query: Query, chunkRows: number |
     }
     let remaining = query.limit;
     while (remaining > 0) {
-      const want = Math.max(1, Math.min(chunkSize(), remaining));
+      const want = Math.min(chunkRows, remaining);
       const page = await warehouse.page({ ...query, after: last?.after ?? null, afterTies: last?.ties ?? 0 }, want + 1);
       const take = Math.min(want, page.rows.length);
       if (take > 0) yield take === page.rows.length ? page : { rows: page.rows.slice(0, take), keys: page.keys.slice(0, take) };

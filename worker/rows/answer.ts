@@ -116,9 +116,6 @@ export async function answerRows(req: RowsRequest): Promise<Response> {
  */
 const STREAM_WRITE_CHARS = 1 << 20;
 
-/** The first chunk a json or values page reads, before it knows how wide its rows are. */
-const PAGE_FIRST_CHUNK_ROWS = 1000;
-
 const outputColumns = (query: Query): OutputColumn[] => query.output.map((o) => ({ name: o.name, type: o.type }));
 
 type NextLink = (position: Resume) => Promise<{ cursor: string; url: string }>;
@@ -134,18 +131,9 @@ async function buildPage(warehouse: Warehouse, query: Query, nextLink: NextLink)
   const encoder = ENCODERS[query.format];
   const columns = outputColumns(query);
   const row = encoder.compile(columns);
+  const read = readRows(warehouse, query);
   let body = encoder.head(columns, query.view.name);
   let count = 0;
-  // Rows read past the byte budget are read again for the next page; a page of wide rows
-  // (events: about 3,000 of 10,000) would otherwise read 5,001 and throw 2,000 away. So
-  // the first chunk is small, and later ones as many rows as the budget left still holds.
-  const chunkRows = () => {
-    if (count === 0) return PAGE_FIRST_CHUNK_ROWS;
-    const rowChars = (body.length - headChars) / count;
-    return Math.min(LIMITS.maxPageSize, Math.ceil(Math.max(0, LIMITS.maxPageBytes - body.length) / rowChars) + 1);
-  };
-  const headChars = body.length;
-  const read = readRows(warehouse, query, chunkRows);
   let position: Resume | null = null;
   let full = false;
   for await (const cells of read.rows) {
