@@ -5,6 +5,11 @@
  */
 export interface CachedResult {
   readonly body: string;
+  /**
+   * `body` as UTF-8, when the result was just computed: encoded once for its ETag, the cache
+   * and the response alike, instead of once for each (a page is up to 4 MB).
+   */
+  readonly bytes?: Uint8Array;
   readonly etag: string;
   /** Headers that belong to the content (content-type, link, x-row-count...). */
   readonly headers: Record<string, string>;
@@ -15,8 +20,8 @@ export interface CachedResult {
 export type CacheStatus = 'HIT' | 'MISS' | 'STALE' | 'REVALIDATED' | 'BYPASS';
 
 /** Strong ETag over the exact bytes served. */
-export async function etagOf(body: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));
+export async function etagOf(body: string | Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', typeof body === 'string' ? new TextEncoder().encode(body) : body);
   const hex = [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
   return `"${hex}"`;
 }

@@ -107,7 +107,7 @@ export async function answerRows(req: RowsRequest): Promise<Response> {
   };
   if (outcome.staleReason) headers['x-cache-stale-reason'] = outcome.staleReason;
   if (matchesIfNoneMatch(req.ifNoneMatch, result.etag)) return new Response(null, { status: 304, headers });
-  return new Response(result.body, { status: 200, headers: { ...result.headers, ...headers } });
+  return new Response(result.bytes ?? result.body, { status: 200, headers: { ...result.headers, ...headers } });
 }
 
 /**
