@@ -6,7 +6,7 @@
  * bundles per round so machine load falls on both alike. Prints seconds and the ratio to the
  * run's median sqlite3 time.
  *
- *   node bench/export-ratio.ts --bundle before=DIR --bundle after=DIR [--rounds 3] [--size small]
+ *   node bench/export-ratio.ts --bundle before=DIR --bundle after=DIR [--rounds 3] [--size small] [--only csv|ndjson|pages]
  *   node bench/export-ratio.ts --snapshot DIR      (bundle the Worker as it is now into DIR)
  */
 import { join, resolve } from 'node:path';
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     snapshot: { type: 'string' },
     rounds: { type: 'string', default: '3' },
     size: { type: 'string', default: 'small' },
+    only: { type: 'string' },
   },
 });
 const log = (m: string) => console.error(`export-ratio: ${m}`);
@@ -54,14 +55,16 @@ async function main(): Promise<void> {
         const t = (times[bundle.name] ??= {});
         const base = await timeSqliteCsv(state.sqliteFile, sql);
         (t.sqlite ??= []).push(base.seconds);
-        for (const format of ['csv', 'ndjson'] as const) {
+        for (const format of (['csv', 'ndjson'] as const).filter((f) => !values.only || values.only === f)) {
           const r = await streamedExport(worker, key, 'events', format);
           if (r.rows !== events) throw new Error(`${bundle.name} ${format}: ${r.rows} rows, not ${events}`);
           (t[format] ??= []).push(r.seconds);
         }
-        const p = await pagedExport(worker, key, 'events', 10_000, 400);
-        if (p.rows !== events) throw new Error(`${bundle.name} json pages: ${p.rows} rows, not ${events}`);
-        (t.pages ??= []).push(p.seconds);
+        if (!values.only || values.only === 'pages') {
+          const p = await pagedExport(worker, key, 'events', 10_000, 400);
+          if (p.rows !== events) throw new Error(`${bundle.name} json pages: ${p.rows} rows, not ${events}`);
+          (t.pages ??= []).push(p.seconds);
+        }
         log(`round ${round + 1} ${bundle.name}: ${JSON.stringify(Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.at(-1)])))}`);
       } finally {
         await worker.stop();
@@ -75,7 +78,7 @@ async function main(): Promise<void> {
   console.log('| bundle | csv | ndjson | json pages of 10000 |');
   console.log('|---|---|---|---|');
   for (const [name, t] of Object.entries(times)) {
-    const m = (k: string) => `${median(t[k] ?? []).toFixed(2)} s (${(median(t[k] ?? []) / base).toFixed(2)}x)`;
+    const m = (k: string) => (t[k] ? `${median(t[k]).toFixed(2)} s (${(median(t[k]) / base).toFixed(2)}x)` : 'not run');
     console.log(`| ${name} | ${m('csv')} | ${m('ndjson')} | ${m('pages')} |`);
   }
 }
