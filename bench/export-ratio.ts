@@ -9,6 +9,7 @@
  *   node bench/export-ratio.ts --bundle before=DIR --bundle after=DIR [--rounds 3] [--size small] [--only csv|ndjson|pages]
  *   node bench/export-ratio.ts --snapshot DIR      (bundle the Worker as it is now into DIR)
  */
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDemoState } from '../scripts/lib/demo-state.ts';
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
   const times: Record<string, Record<string, number[]>> = {};
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const bundle of round % 2 ? [...bundles].reverse() : bundles) {
+      // No page cached by an earlier bundle or round may answer this one's json pages.
+      rmSync(join(state.dir, 'v3', 'cache'), { recursive: true, force: true });
       const worker = await startLocalWorker({ persistTo: state.dir, config: bundle.config });
       try {
         const t = (times[bundle.name] ??= {});
