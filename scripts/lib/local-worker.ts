@@ -18,6 +18,8 @@ export interface LocalWorkerOptions {
    * keeps a long measurement from being cut short by someone editing worker/ meanwhile.
    */
   readonly snapshotDir?: string;
+  /** Serve this wrangler config as it is (a snapshot built earlier), instead of building one. */
+  readonly config?: string;
   /** Exposes /__scheduled so a run can fire the Cron Trigger on demand. */
   readonly testScheduled?: boolean;
   /** Extra `--var NAME:value` bindings. */
@@ -49,7 +51,7 @@ export interface LocalWorker {
  * wrangler.toml beside it that serves the bundle with the project's bindings. Returns the
  * config path.
  */
-function snapshotWorker(dir: string): string {
+export function snapshotWorker(dir: string): string {
   const abs = resolve(dir);
   rmSync(abs, { recursive: true, force: true });
   mkdirSync(abs, { recursive: true });
@@ -273,7 +275,7 @@ async function startOnce(options: LocalWorkerOptions, configPath: string): Promi
 export const NO_KEY_CACHE: Readonly<Record<string, string>> = { KEY_CACHE_SECONDS: '0' };
 
 export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
-  const configPath = options.snapshotDir ? snapshotWorker(options.snapshotDir) : join(ROOT, 'wrangler.toml');
+  const configPath = options.config ?? (options.snapshotDir ? snapshotWorker(options.snapshotDir) : join(ROOT, 'wrangler.toml'));
   for (let attempt = 1; ; attempt++) {
     try {
       return await startOnce(options, configPath);

@@ -66,7 +66,8 @@ export async function cachedResult(options: CachedResultOptions): Promise<CacheO
     if (!running) {
       running = (async () => {
         const computed = await compute();
-        const result: CachedResult = { ...computed, etag: await etagOf(computed.body), storedAt: now() };
+        const bytes = new TextEncoder().encode(computed.body);
+        const result: CachedResult = { ...computed, bytes, etag: await etagOf(bytes), storedAt: now() };
         // The answer does not wait for the Cache API: the put finishes after it.
         landing.set(key, result);
         waitUntil(

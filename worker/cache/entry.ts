@@ -6,6 +6,11 @@
 import { sha256Hex } from '../encoding/sha256.ts';
 export interface CachedResult {
   readonly body: string;
+  /**
+   * `body` as UTF-8, when the result was just computed: encoded once for its ETag, the cache
+   * and the response alike, instead of once for each (a page is up to 4 MB).
+   */
+  readonly bytes?: Uint8Array;
   readonly etag: string;
   /** Headers that belong to the content (content-type, link, x-row-count...). */
   readonly headers: Record<string, string>;
@@ -16,7 +21,7 @@ export interface CachedResult {
 export type CacheStatus = 'HIT' | 'MISS' | 'STALE' | 'REVALIDATED' | 'BYPASS';
 
 /** Strong ETag over the exact bytes served. */
-export async function etagOf(body: string): Promise<string> {
+export async function etagOf(body: string | Uint8Array): Promise<string> {
   return `"${await sha256Hex(body, 16)}"`;
 }
 

@@ -31,7 +31,7 @@ export class ResultStore {
     headers.set(ETAG, result.etag);
     headers.set(STORED_AT, String(result.storedAt));
     headers.set('cache-control', `public, max-age=${this.keepSeconds}`);
-    await this.cache.put(new Request(key), new Response(result.body, { headers }));
+    await this.cache.put(new Request(key), new Response(result.bytes ?? result.body, { headers }));
   }
 
   async delete(key: string): Promise<void> {

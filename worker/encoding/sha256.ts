@@ -5,9 +5,9 @@
 
 const encoder = new TextEncoder();
 
-/** The digest of a text's UTF-8 bytes. */
-export async function sha256(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
+/** The digest of a text's UTF-8 bytes, or of bytes already encoded (a page encoded once for all its uses). */
+export async function sha256(data: string | Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', typeof data === 'string' ? encoder.encode(data) : data));
 }
 
 /**
@@ -15,8 +15,8 @@ export async function sha256(text: string): Promise<Uint8Array> {
  * (an ETag, a delivery id); 16 bytes keep collisions out of reach for those.
  * @example await sha256Hex('abc', 4) // 'ba7816bf'
  */
-export async function sha256Hex(text: string, bytes = 32): Promise<string> {
-  return toHex((await sha256(text)).subarray(0, bytes));
+export async function sha256Hex(data: string | Uint8Array, bytes = 32): Promise<string> {
+  return toHex((await sha256(data)).subarray(0, bytes));
 }
 
 function toHex(bytes: Uint8Array): string {

@@ -14,22 +14,45 @@ export function neutraliseFormula(text: string): string {
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
-/** A cell as JSON text. INT64 and NUMERIC are written as bare numbers, digit for digit. */
-export function jsonCell(cell: Cell, type: ScalarType): string {
+/** A cell written as text for one column: chosen once per column, not per cell. */
+export type CellWriter = (cell: Cell) => string;
+
+/** Characters JSON.stringify escapes in a string: a quote, a backslash, controls, surrogates. */
+// eslint-disable-next-line no-control-regex -- control characters are what JSON.stringify escapes
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify's answer for a string, without its call where there is nothing to escape. */
+const jsonString = (text: string): string => (JSON_ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`);
+
+const jsonOther = (cell: Cell): string => {
   if (cell === null) return 'null';
-  if (typeof cell === 'string') {
-    if ((type === 'INT64' || type === 'NUMERIC') && DECIMAL.test(cell)) return cell;
-    return JSON.stringify(cell);
-  }
+  if (typeof cell === 'string') return jsonString(cell);
   if (typeof cell === 'number') return Number.isFinite(cell) ? String(cell) : 'null';
   return cell ? 'true' : 'false';
+};
+
+const jsonNumeric = (cell: Cell): string => (typeof cell === 'string' && DECIMAL.test(cell) ? cell : jsonOther(cell));
+
+/** The JSON writer for a column type. INT64 and NUMERIC are written as bare numbers, digit for digit. */
+export function jsonWriter(type: ScalarType): CellWriter {
+  return type === 'INT64' || type === 'NUMERIC' ? jsonNumeric : jsonOther;
 }
 
-/** A cell for a spreadsheet range: numbers stay numbers, text is neutralised. */
-export function spreadsheetCell(cell: Cell, type: ScalarType): string {
+/** A cell as JSON text. INT64 and NUMERIC are written as bare numbers, digit for digit. */
+export function jsonCell(cell: Cell, type: ScalarType): string {
+  return jsonWriter(type)(cell);
+}
+
+const spreadsheetText = (cell: Cell): string => {
   if (cell === null) return '""';
-  if (type === 'STRING' && typeof cell === 'string') return JSON.stringify(neutraliseFormula(cell));
-  return jsonCell(cell, type);
+  return typeof cell === 'string' ? jsonString(neutraliseFormula(cell)) : jsonOther(cell);
+};
+
+/** The spreadsheet-range writer for a column type: numbers stay numbers, text is neutralised. */
+export function spreadsheetWriter(type: ScalarType): CellWriter {
+  if (type === 'STRING') return spreadsheetText;
+  const json = jsonWriter(type);
+  return (cell) => (cell === null ? '""' : json(cell));
 }
 
 /**
@@ -49,13 +72,43 @@ function neutraliseCsvText(text: string): string {
   return neutraliseFormula(text).replace(TRIGGER_AFTER_SEPARATOR, "$1'$2");
 }
 
+const CSV_QUOTED = /[",;\t\r\n]/;
+
+const csvQuote = (text: string): string => (CSV_QUOTED.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+
+/** Any character neutraliseCsvText or csvQuote would act on, bar a leading trigger. */
+const CSV_TEXT_SPECIAL = /[",;\t\r\n|]/;
+
+const csvText = (text: string): string => {
+  // Most text has no separator, quote or leading trigger, and comes back as it is.
+  if (text.length === 0 || (!FORMULA_TRIGGERS.has(text[0]!) && !CSV_TEXT_SPECIAL.test(text))) return text;
+  return csvQuote(neutraliseCsvText(text));
+};
+
+const csvWith =
+  (text: (t: string) => string): CellWriter =>
+  (cell) => {
+    if (cell === null) return '';
+    return text(typeof cell === 'string' ? cell : typeof cell === 'boolean' ? (cell ? 'true' : 'false') : String(cell));
+  };
+
+const csvStringColumn = csvWith(csvText);
+const csvOtherColumn = csvWith(csvQuote);
+
 /**
- * A CSV field per RFC 4180, quoted when it holds a quote, a line break, or any separator a
- * spreadsheet may use (comma, semicolon, tab), so a semicolon-list locale keeps it one cell.
+ * The CSV writer for a column type, per RFC 4180: a field is quoted when it holds a quote, a
+ * line break, or any separator a spreadsheet may use (comma, semicolon, tab), so a
+ * semicolon-list locale keeps it one cell.
  */
+export function csvWriter(type: ScalarType): CellWriter {
+  if (type === 'STRING') return csvStringColumn;
+  // Decimal text (INT64 and NUMERIC as the warehouses return them) holds nothing to quote.
+  if (type === 'INT64' || type === 'NUMERIC')
+    return (cell) => (typeof cell === 'string' && DECIMAL.test(cell) ? cell : csvOtherColumn(cell));
+  return csvOtherColumn;
+}
+
+/** A CSV field for one cell; see csvWriter. */
 export function csvField(cell: Cell, type: ScalarType): string {
-  if (cell === null) return '';
-  let text = typeof cell === 'string' ? cell : typeof cell === 'boolean' ? (cell ? 'true' : 'false') : String(cell);
-  if (type === 'STRING') text = neutraliseCsvText(text);
-  return /[",;\t\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return csvWriter(type)(cell);
 }

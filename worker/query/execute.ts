@@ -21,25 +21,24 @@ export function readRows(warehouse: Warehouse, query: Query, chunkRows: number =
     const ties = !canTie ? 0 : last && samePosition(last.after, key) ? last.ties + 1 : 1;
     last = { after: key, ties };
   };
-  /** One query for everything, its pages arriving while earlier ones are encoded. */
-  async function* streamed(pages: AsyncIterable<Page>): AsyncGenerator<Cell[]> {
-    let remaining = query.limit;
-    for await (const page of pages) {
-      for (let i = 0; i < page.rows.length; i++) {
-        if (remaining === 0) {
+  /**
+   * The rows to return, as slices of the warehouse's pages with their keys. A slice's rows
+   * are returned once the reader calls `advance` for each; `next` is set along the way.
+   */
+  async function* slices(): AsyncGenerator<Page> {
+    if (warehouse.pages && query.limit > 0) {
+      // One query for everything, its pages arriving while earlier ones are encoded.
+      let remaining = query.limit;
+      const from = { ...query, after: last?.after ?? null, afterTies: last?.ties ?? 0 };
+      for await (const page of warehouse.pages(from, query.limit + 1)) {
+        const take = Math.min(remaining, page.rows.length);
+        if (take > 0) yield take === page.rows.length ? page : { rows: page.rows.slice(0, take), keys: page.keys.slice(0, take) };
+        remaining -= take;
+        if (remaining === 0 && page.rows.length > take) {
           next = last; // one row more than asked for: the result goes on
           return;
         }
-        advance(page.keys[i]!);
-        remaining--;
-        yield page.rows[i]!;
       }
-    }
-  }
-  async function* rows(): AsyncGenerator<Cell[]> {
-    if (warehouse.pages && query.limit > 0) {
-      const from = { ...query, after: last?.after ?? null, afterTies: last?.ties ?? 0 };
-      yield* streamed(warehouse.pages(from, query.limit + 1));
       return;
     }
     let remaining = query.limit;
@@ -47,16 +46,35 @@ export function readRows(warehouse: Warehouse, query: Query, chunkRows: number =
       const want = Math.min(chunkRows, remaining);
       const page = await warehouse.page({ ...query, after: last?.after ?? null, afterTies: last?.ties ?? 0 }, want + 1);
       const take = Math.min(want, page.rows.length);
-      for (let i = 0; i < take; i++) {
-        advance(page.keys[i]!);
-        yield page.rows[i]!;
-      }
+      if (take > 0) yield take === page.rows.length ? page : { rows: page.rows.slice(0, take), keys: page.keys.slice(0, take) };
       remaining -= take;
       if (page.rows.length <= want) return; // result exhausted
       if (remaining === 0) next = last;
     }
   }
-  return { rows: rows(), next: () => next, lastPosition: () => last };
+  /** Row by row, `lastPosition()` following each. */
+  async function* rows(): AsyncGenerator<Cell[]> {
+    for await (const slice of slices()) {
+      for (let i = 0; i < slice.rows.length; i++) {
+        advance(slice.keys[i]!);
+        yield slice.rows[i]!;
+      }
+    }
+  }
+  /** Chunk by chunk, for a reader that takes every row: one await per chunk, not per row. */
+  async function* chunks(): AsyncGenerator<readonly Cell[][]> {
+    for await (const slice of slices()) {
+      for (const key of slice.keys) advance(key);
+      yield slice.rows;
+    }
+  }
+  return {
+    rows: rows(),
+    /** The same rows as `rows`, a chunk at a time; read one or the other. */
+    chunks: chunks(),
+    next: () => next,
+    lastPosition: () => last,
+  };
 }
 
 function samePosition(a: Position, b: Position): boolean {

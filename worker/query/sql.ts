@@ -218,7 +218,16 @@ function compileKeyset(query: Query, dialect: Dialect, bind: Bind, rawExpr: (ite
     );
     alternatives.push(`(${equal.join(' AND ')})`);
   }
-  return alternatives.length ? `(${alternatives.join(' OR ')})` : '(1 = 0)';
+  if (alternatives.length === 0) return '(1 = 0)';
+  const keyset = `(${alternatives.join(' OR ')})`;
+  // Every alternative implies `first >= v` when the first term ascends from a value. Said
+  // outright, it lets SQLite seek the order's index to the position instead of scanning it
+  // from the start for every chunk of an export (quadratic in the view's size).
+  const first = query.order[0]!;
+  if (query.order.length > 1 && first.direction === 'asc' && after[0] !== null && after[0] !== undefined) {
+    return `(${rawExpr(first.item)} >= ${param(0)} AND ${keyset})`;
+  }
+  return keyset;
 }
 
 function keyParam(item: OutputItem, value: TypedValue, dialect: Dialect, bind: Bind): string {
