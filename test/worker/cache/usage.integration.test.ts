@@ -14,9 +14,13 @@ let keys: Awaited<ReturnType<typeof seedTinyDemo>>;
 beforeAll(async () => {
   keys = await seedTinyDemo();
 });
-afterEach(() => vi.restoreAllMocks());
-
 const db = () => testEnv.DB;
+// D1 is shared by the tests of this file, which run in any order: each starts from an empty
+// usage table, so one test's rows are never counted by another.
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await db().prepare('DELETE FROM query_usage').run();
+});
 const usageRows = async (tenant: string) =>
   (
     await db()
