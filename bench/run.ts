@@ -211,6 +211,9 @@ const FIGURE_RUNS: Record<FigureId, Figure> = {
       ratio: `${fmt.ratio(ndjson.seconds, base.seconds)} the time`,
     });
     run.notes.push(`ndjson export (${fmt.mb(ndjson.bytes)}): ${memory(ndjson)}.`);
+    run.notes.push(
+      "Export profile: where a whole-view export's seconds go, what changed and before/after ratios: [export-profile.md](export-profile.md).",
+    );
     signal.throwIfAborted();
     if (run.quick) {
       emit({ id: '2b', what: 'events → json pages of 10000', api: 'not measured with --quick', baseline: '', ratio: '' });
