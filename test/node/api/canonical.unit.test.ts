@@ -52,8 +52,12 @@ function filterOf(column: LeafColumn): fc.Arbitrary<[string, string]> {
     fc.tuple(fc.constantFrom('', 'not.'), fc.array(v, { minLength: 1, maxLength: 4 })).map(([n, xs]) => `${n}in.${quoted(xs)}`),
     fc.constantFrom('is.null', 'not.is.null'),
   ];
-  if (column.type === 'STRING')
-    ops.push(fc.tuple(fc.constantFrom('like', 'ilike', 'not.like'), v).map(([op, x]) => `${op}.*${x.replaceAll('*', '')}*`));
+  if (column.type === 'STRING') {
+    // Within the 50-byte pattern limit (query/pattern.ts) even when every byte is a `[` or `?`,
+    // which the demo's GLOB writes as three: this property is about order, not about that limit.
+    const short = v.filter((x) => new TextEncoder().encode(x).length <= 16);
+    ops.push(fc.tuple(fc.constantFrom('like', 'ilike', 'not.like'), short).map(([op, x]) => `${op}.*${x.replaceAll('*', '')}*`));
+  }
   return fc.oneof(...ops).map((f) => [column.name, f]);
 }
 
