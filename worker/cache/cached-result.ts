@@ -1,6 +1,7 @@
 import type { Freshness } from '../../shared/types.ts';
 import { ApiError } from '../http/errors.ts';
 import { etagOf, type CacheStatus, type CachedResult } from './entry.ts';
+import { warnRecovered } from '../log.ts';
 import { ageOf } from './policy.ts';
 import type { ResultMemo } from './memo.ts';
 import type { ResultStore } from './store.ts';
@@ -73,7 +74,7 @@ export async function cachedResult(options: CachedResultOptions): Promise<CacheO
         waitUntil(
           store
             .put(key, result)
-            .catch((err: unknown) => console.warn('could not store a result in the cache', err instanceof Error ? err.message : err))
+            .catch((err: unknown) => warnRecovered('cache.put_failed', err))
             .finally(() => {
               if (landing.get(key) === result) landing.delete(key);
             }),
@@ -106,7 +107,7 @@ export async function cachedResult(options: CachedResultOptions): Promise<CacheO
       memo?.results.set(key, existing);
       return { result: existing, status: 'HIT' };
     case 'stale':
-      waitUntil(refresh().catch((err) => console.warn('background revalidation failed', err instanceof Error ? err.message : err)));
+      waitUntil(refresh().catch((err: unknown) => warnRecovered('cache.revalidation_failed', err)));
       return { result: existing, status: 'STALE', staleReason: 'revalidating' };
     case 'expired':
       try {
