@@ -242,20 +242,25 @@ describe("BigQuery's per-query limits", () => {
   });
 });
 
+/** jobs.query for users' whole `agents` array, as a client selecting the ARRAY<STRUCT> itself sends it. */
+async function selectWholeAgents(dataset: string): Promise<Response> {
+  const { standIn, tokens } = await harness(dataset);
+  return standIn.fetch('https://bigquery.googleapis.com/bigquery/v2/projects/acb-standin/queries', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await tokens.token()}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: `SELECT t.\`uid\` AS c0, t.\`agents\` AS c1 FROM \`acb-standin.${dataset}.users\` AS t ORDER BY t.\`uid\` ASC LIMIT @p0`,
+      useLegacySql: false,
+      parameterMode: 'NAMED',
+      queryParameters: [{ name: 'p0', parameterType: { type: 'INT64' }, parameterValue: { value: '10' } }],
+      formatOptions: { useInt64Timestamp: true },
+    }),
+  });
+}
+
 describe('nested REPEATED RECORD cells', () => {
   it("the stand-in writes a whole ARRAY<STRUCT> as BigQuery does, and the worker's decoder reads it exactly", async () => {
-    const { standIn, tokens } = await harness(DATASET);
-    const res = await standIn.fetch('https://bigquery.googleapis.com/bigquery/v2/projects/acb-standin/queries', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${await tokens.token()}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: `SELECT t.\`uid\` AS c0, t.\`agents\` AS c1 FROM \`acb-standin.${DATASET}.users\` AS t ORDER BY t.\`uid\` ASC LIMIT @p0`,
-        useLegacySql: false,
-        parameterMode: 'NAMED',
-        queryParameters: [{ name: 'p0', parameterType: { type: 'INT64' }, parameterValue: { value: '10' } }],
-        formatOptions: { useInt64Timestamp: true },
-      }),
-    });
+    const res = await selectWholeAgents(DATASET);
     const body = (await res.json()) as { schema: TableSchema; rows: TableRow[] };
     expect(body.schema.fields[1]).toEqual({
       name: 'c1',
@@ -345,17 +350,7 @@ describe('arrays the stand-in stores nested', () => {
   });
 
   it('writes an empty and a NULL array alike as an empty REPEATED cell, which the decoder reads as []', async () => {
-    const { standIn, tokens } = await harness(HOLLOW);
-    const res = await standIn.fetch('https://bigquery.googleapis.com/bigquery/v2/projects/acb-standin/queries', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${await tokens.token()}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: `SELECT t.\`uid\` AS c0, t.\`agents\` AS c1 FROM \`acb-standin.${HOLLOW}.users\` AS t ORDER BY t.\`uid\` ASC LIMIT @p0`,
-        useLegacySql: false,
-        parameterMode: 'NAMED',
-        queryParameters: [{ name: 'p0', parameterType: { type: 'INT64' }, parameterValue: { value: '10' } }],
-      }),
-    });
+    const res = await selectWholeAgents(HOLLOW);
     const body = (await res.json()) as { schema: TableSchema; rows: TableRow[] };
     expect(body.rows.map((row) => row.f[1])).toEqual([
       {
