@@ -393,6 +393,13 @@ function buildMcpCorpus(ctx: McpHostileContext): Case[] {
   for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonx', 'multipart/form-data; boundary=x'])
     raw(a, `Content-Type: ${type}`, { refused: 415 }, listCall, { ...MCP_HEADERS, 'content-type': type });
   raw(a, 'no Content-Type', { refused: 415 }, new TextEncoder().encode(listCall), { accept: MCP_HEADERS.accept });
+  // Refused on the headers, yet the whole upload is read first, so the refusal arrives intact.
+  const large = toolCall('query_view', q({ x: 'y'.repeat(5_000_000) }));
+  raw(a, 'a 5 MB body with Accept: application/json', { refused: 406 }, large, {
+    'content-type': 'application/json',
+    accept: 'application/json',
+  });
+  raw(a, 'a 5 MB body with Content-Type: text/plain', { refused: 415 }, large, { ...MCP_HEADERS, 'content-type': 'text/plain' });
   raw(a, 'Content-Type: application/json; charset=utf-8', any, listCall, {
     ...MCP_HEADERS,
     'content-type': 'application/json; charset=utf-8',

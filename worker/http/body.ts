@@ -69,6 +69,15 @@ async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>, what: 
   }
 }
 
+/**
+ * Throws a body away unread, for a request refused on its headers alone: the refusal is then
+ * readable by the client, as a 413 is (see DRAIN_BYTES), however much it was still sending.
+ */
+export async function discardBody(request: Request): Promise<void> {
+  const stream = request.body as ReadableStream<Uint8Array> | null;
+  if (stream) await discard(stream.getReader(), 0);
+}
+
 /** Reads the rest of a body without keeping it, up to DRAIN_BYTES in all, then cancels. */
 async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyRead: number): Promise<void> {
   let total = alreadyRead;

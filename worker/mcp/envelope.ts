@@ -11,15 +11,17 @@ import {
   ReadResourceRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { ApiError } from '../http/errors.ts';
-import { readBodyText } from '../http/body.ts';
+import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
+import { discardBody, readBodyText } from '../http/body.ts';
 import { LIMITS } from '../../shared/query-vocabulary.ts';
 
 /**
  * The JSON-RPC envelope of a POST /mcp body, checked before the SDK's transport sees it, for
  * what the transport answers otherwise: a body that is JSON but not a JSON-RPC message is
  * -32700 there (JSON-RPC 2.0 says -32600, Invalid Request), an empty batch is a silent 202
- * (JSON-RPC: one -32600), and an oversized body is answered before it is read, which leaves
- * the client writing into a closed connection (readBodyText drains it and answers 413).
+ * (JSON-RPC: one -32600), and an oversized body or one with the wrong headers is answered
+ * before it is read, which leaves the client writing into a closed connection (readBodyText
+ * drains it and answers 413; a refusal on the headers drains it too).
  */
 
 /** The most messages in one batch: the SDK transport's own bound. */
@@ -30,14 +32,15 @@ function rpcError(status: number, code: number, message: string): Response {
 }
 
 /**
- * The transport's own precondition (transports: "Sending Messages to the Server"): a body is
- * read only from a client that accepts both answers and sends JSON; anything else is left to
- * the transport's 406 or 415.
+ * The transport's own precondition (transports: "Sending Messages to the Server"), checked as
+ * the transport checks it: a body is read only from a client that accepts both answers and
+ * sends JSON; anything else is left to the transport's 406 or 415.
  */
 function speaksMcp(request: Request): boolean {
   const accept = request.headers.get('accept') ?? '';
-  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  return accept.includes('application/json') && accept.includes('text/event-stream') && type === 'application/json';
+  return (
+    accept.includes('application/json') && accept.includes('text/event-stream') && isJsonContentType(request.headers.get('content-type'))
+  );
 }
 
 /**
@@ -45,7 +48,12 @@ function speaksMcp(request: Request): boolean {
  * wrong; null when the headers are (the transport answers those).
  */
 export async function readEnvelope(request: Request): Promise<{ readonly body: unknown } | Response | null> {
-  if (!speaksMcp(request)) return null;
+  if (!speaksMcp(request)) {
+    // The transport answers these on the headers alone, without reading the body: drained
+    // first, a large upload still gets its 406 or 415 instead of a reset connection.
+    await discardBody(request);
+    return null;
+  }
   let text: string;
   try {
     text = await readBodyText(request, LIMITS.maxQueryBodyBytes, 'The MCP request body', 'maxQueryBodyBytes');
