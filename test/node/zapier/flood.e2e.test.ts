@@ -1,13 +1,12 @@
 // First, so the environment is set before zapier-platform-core loads.
 import './support/offline-zapier.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppTester } from 'zapier-platform-core';
+import { describe, expect, it } from 'vitest';
 import { leafColumns } from '../../../shared/columns.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
 import { quoteIdent } from '../../../worker/demo/schema.ts';
 import { tableName } from '../../../worker/warehouse/d1/tables.ts';
-import { builtApp, type BuiltApp } from './support/built-app.ts';
-import { DEMO_END_DATE, startLocalBridge, type LocalBridge } from './support/local-bridge.ts';
+import { appAgainstBridge } from './support/app-against-bridge.ts';
+import { DEMO_END_DATE } from './support/local-bridge.ts';
 import { NEW_ITEMS_PER_POLL, ZapierPoller, type PollMeta } from './support/zapier-poller.ts';
 
 // Zapier's flood rules against the built app, run by zapier-platform-core's app tester, and the
@@ -15,21 +14,7 @@ import { NEW_ITEMS_PER_POLL, ZapierPoller, type PollMeta } from './support/zapie
 // most, every row once, none held. ZapierPoller stands in for Zapier's de-duplication and flood
 // protection (its rules and their documentation are in support/zapier-poller.ts).
 
-let built: BuiltApp;
-let bridge: LocalBridge;
-let tester: ReturnType<typeof createAppTester>;
-
-beforeAll(async () => {
-  const [app, local] = await Promise.allSettled([builtApp(), startLocalBridge()]);
-  if (app.status === 'fulfilled') built = app.value;
-  if (local.status === 'fulfilled') bridge = local.value;
-  for (const result of [app, local]) if (result.status === 'rejected') throw result.reason;
-  tester = createAppTester(built.app);
-}, 180_000);
-afterAll(async () => {
-  await bridge?.stop();
-  built?.dispose();
-});
+const local = appAgainstBridge();
 
 const NEW_DAY = new Date(Date.parse(`${DEMO_END_DATE}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
@@ -41,7 +26,7 @@ function addDay(tenant: Tenant, date: string, count: number, firstUser: number):
   const columns = leafColumns(VIEWS.daily_user_summary).map((c) => c.name);
   const table = quoteIdent(tableName(tenant, 'daily_user_summary'));
   const values = columns.map((c) => (c === 'user_id' ? `${firstUser - 1} + n.i` : c === 'local_date' ? `'${date}'` : `t.${quoteIdent(c)}`));
-  bridge.sql(
+  local.bridge.sql(
     `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${count}) ` +
       `INSERT INTO ${table} (${columns.map(quoteIdent).join(', ')}) ` +
       `SELECT ${values.join(', ')} FROM n, (SELECT * FROM ${table} ORDER BY "local_date" DESC, "user_id" DESC LIMIT 1) AS t`,
@@ -53,13 +38,13 @@ function addDay(tenant: Tenant, date: string, count: number, firstUser: number):
 type Tenant = 'acme' | 'globex';
 
 const perform = (tenant: Tenant, meta: PollMeta) =>
-  tester(built.app.triggers.new_daily_user_summary.operation.perform, {
-    authData: { api_url: bridge.url, api_key: bridge.keys[tenant] },
+  local.tester(local.built.app.triggers.new_daily_user_summary.operation.perform, {
+    authData: { api_url: local.bridge.url, api_key: local.bridge.keys[tenant] },
     inputData: {},
     meta,
   });
 
-/** One Zap on New Daily User Summary Row, its polls run through the app tester. */
+/** One Zap on New Daily User Summary Row, its polls run through the app local.tester. */
 function zap(tenant: Tenant): ZapierPoller {
   return new ZapierPoller({
     perform: (meta) => perform(tenant, meta),
