@@ -15,6 +15,7 @@ export async function resultCacheKey(caller: Caller, query: Query, origin: strin
     origin,
     normalForm(query),
     query.format,
+    query.dates,
     query.limit,
     query.limitDefaulted,
     JSON.stringify(query.after),
