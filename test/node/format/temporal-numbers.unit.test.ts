@@ -7,6 +7,7 @@ import { temporalNumber, temporalText } from '../../../shared/temporal-numbers.t
 import type { ScalarType } from '../../../shared/types.ts';
 import { spreadsheetWriter } from '../../../worker/format/cells.ts';
 import { ENCODERS } from '../../../worker/format/encoders.ts';
+import { microsToTimestamp } from '../../../worker/warehouse/bigquery/rows.ts';
 
 /** Every number the writer sends, read back both ways: from its exact text and as JSON.parse reads it. */
 function roundTrip(type: ScalarType, iso: string) {
@@ -104,6 +105,20 @@ describe('dates=serial numbers', () => {
         if (at.micros === 0 || (year >= 1697 && year <= 2242)) expect(timestamp.fromJson).toBe(`${iso}Z`);
         expect(timestamp.text).not.toMatch(/\.\d*0$|e/);
         expect(datetime.text).not.toMatch(/\.\d*0$|e/);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("writes BigQuery's TIMESTAMP microseconds as epoch seconds digit for digit, over the whole range", () => {
+    const micros = fc.bigInt({ min: -62_135_596_800_000_000n, max: 253_402_300_799_999_999n });
+    fc.assert(
+      fc.property(micros, (us) => {
+        const sign = us < 0n ? '-' : '';
+        const abs = us < 0n ? -us : us;
+        const fraction = (abs % 1_000_000n).toString().padStart(6, '0').replace(/0+$/, '');
+        const seconds = `${sign}${abs / 1_000_000n}${fraction ? `.${fraction}` : ''}`;
+        expect(temporalNumber('TIMESTAMP', microsToTimestamp(us))).toBe(seconds === '-0' ? '0' : seconds);
       }),
       { numRuns: 3000 },
     );
