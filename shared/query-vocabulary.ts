@@ -31,14 +31,21 @@ export function filterSpec(value: string): string {
 }
 
 /** Query-string keys of /rows (and POST /query) that are parameters, not filters. */
-export const RESERVED_PARAMS = ['select', 'from', 'to', 'order', 'limit', 'cursor', 'group_by', 'format', 'dry_run'] as const;
+export const RESERVED_PARAMS = ['select', 'from', 'to', 'order', 'limit', 'cursor', 'group_by', 'format', 'dates', 'dry_run'] as const;
 export type ReservedParam = (typeof RESERVED_PARAMS)[number];
+/**
+ * Values of `dates`, the default first. `iso`: DATE, DATETIME and TIMESTAMP cells as ISO 8601
+ * text. `serial` (format=values only): as numbers a spreadsheet takes, fewer bytes than the
+ * quoted text (shared/temporal-numbers.ts says which number for which type).
+ */
+export const DATE_FORMS = ['iso', 'serial'] as const;
+export type DateForm = (typeof DATE_FORMS)[number];
 /** Parameters of /changes itself; every other key there is a /rows filter or `select`. */
 export const FEED_PARAMS = ['since', 'shape', 'limit', 'poller', 'start'] as const;
 /** Values of /changes' `shape`: the default first. */
 export const SHAPES = ['object', 'array'] as const;
 /** Parameters of /rows that have no meaning on a feed, whose order is fixed. */
-export const NOT_FOR_FEEDS = ['order', 'group_by', 'cursor', 'format', 'dry_run'] as const satisfies readonly ReservedParam[];
+export const NOT_FOR_FEEDS = ['order', 'group_by', 'cursor', 'format', 'dates', 'dry_run'] as const satisfies readonly ReservedParam[];
 /**
  * Names that are parameters of /rows or /changes, never columns: as a filter key they would
  * change the request instead of filtering it.

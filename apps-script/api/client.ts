@@ -1,5 +1,6 @@
 import type { HTTPResponse, UrlFetchApp, Utilities } from '../types/apps-script.ts';
 import { ApiProblem, UserError } from './errors.ts';
+import { isoDatesInPlace, REQUESTED_DATES } from './serial-dates.ts';
 
 /** Where the API is and the key to send; kept in UserProperties (api/connection.ts). */
 export interface Connection {
@@ -47,6 +48,8 @@ export interface QueryBody {
   readonly limit?: number;
   readonly cursor?: string;
   readonly format: 'values';
+  /** DATE, DATETIME and TIMESTAMP as numbers on the wire; `query` hands them back as ISO text. */
+  readonly dates?: typeof REQUESTED_DATES;
 }
 
 export type ApiCell = string | number | boolean | null;
@@ -118,6 +121,7 @@ export class ApiClient {
     if (!Array.isArray(page.values) || !Array.isArray(page.columns)) {
       throw new UserError(`The ActivTrak API at ${this.base} did not answer with rows. Is this the bridge API's address?`);
     }
+    if (body.dates === REQUESTED_DATES) isoDatesInPlace(page.columns, page.values as ApiCell[][]);
     return { changed: true, page: { ...page, next_cursor: page.next_cursor ?? null, etag: header(response, 'etag') } };
   }
 

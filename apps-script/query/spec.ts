@@ -1,5 +1,6 @@
 import { LIMITS } from '../../shared/query-vocabulary.ts';
 import type { ApiClient, ApiCell, QueryBody } from '../api/client.ts';
+import { REQUESTED_DATES } from '../api/serial-dates.ts';
 
 /**
  * What a user asked for, in the API's terms: the one shape custom-function arguments,
@@ -41,6 +42,7 @@ export function queryBody(
     limit: page.limit,
     ...(page.cursor ? { cursor: page.cursor } : {}),
     format: 'values',
+    dates: REQUESTED_DATES,
   };
 }
 

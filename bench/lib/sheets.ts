@@ -3,7 +3,8 @@
  * spreadsheet (test/support/apps-script/), over real HTTP to the running Worker. Rows per
  * second are given twice: by the wall clock of this machine, and by the stand-in's simulated
  * Apps Script clock (its per-call costs model Google's back ends, and are what a user waits
- * for). Bytes per cell compare the add-on's `values` pages with the same rows as CSV.
+ * for). Bytes per cell compare the add-on's `values` pages, as it asks for them (dates=serial:
+ * dates as numbers), with the same rows as CSV, checked cell by cell.
  *
  * The stand-ins use TypeScript that Node's type stripping refuses (parameter properties), so
  * the measurement runs in a child Node with --experimental-transform-types, this same file
@@ -26,6 +27,8 @@ export type SheetsResult =
       readonly requests: number;
       readonly valuesBytes: number;
       readonly csvBytes: number;
+      /** Rows of the add-on's pages found equal, cell by cell, to the CSV's. */
+      readonly checkedRows: number;
     }
   | { readonly measured: false; readonly reason: string };
 
@@ -108,6 +111,7 @@ async function measureSheets(apiUrl: string, key: string, view: string, columns:
     // with the same bodies), against the same rows as one CSV.
     const queries = world.fetches.filter((f) => /\/v1\/views\/[^/]+\/(query|rows)/.test(f.url) && f.status === 200);
     let valuesBytes = 0;
+    const pages: string[] = [];
     for (const f of queries) {
       const res = await fetch(f.url, {
         method: f.method,
@@ -115,11 +119,17 @@ async function measureSheets(apiUrl: string, key: string, view: string, columns:
         ...(f.body !== null ? { body: f.body } : {}),
         signal: AbortSignal.timeout(60_000),
       });
-      valuesBytes += (await res.arrayBuffer()).byteLength;
+      const text = await res.text();
+      valuesBytes += Buffer.byteLength(text);
+      // The insert's one-row probe (limit 1) checks the query before a sheet is made; the rest are the pages.
+      if (f.body === null || (JSON.parse(f.body) as { limit?: number }).limit !== 1) pages.push(text);
     }
     const csvUrl = `${apiUrl}/v1/views/${view}/rows.csv?select=${columns.join(',')}&limit=${limit}`;
     const csv = await fetch(csvUrl, { headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(120_000) });
-    const csvBytes = (await csv.arrayBuffer()).byteLength;
+    const csvText = await csv.text();
+    const csvBytes = Buffer.byteLength(csvText);
+    const mismatch = await sameRows(pages, csvText);
+    if (mismatch !== null) return { measured: false, reason: `the values pages are not the CSV's rows: ${mismatch}` };
     return {
       measured: true,
       rows,
@@ -130,12 +140,40 @@ async function measureSheets(apiUrl: string, key: string, view: string, columns:
       requests: queries.length,
       valuesBytes,
       csvBytes,
+      checkedRows: rows,
     };
   } catch (err) {
     return { measured: false, reason: `the run failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` };
   } finally {
     await world.close();
   }
+}
+
+/**
+ * Null when the pages (read back as the add-on reads them, dates=serial numbers to ISO text)
+ * hold the CSV's rows in its order, cell for cell; otherwise where they first differ. CSV text
+ * also gets an apostrophe before a formula trigger after a separator, which values does not.
+ */
+async function sameRows(pages: readonly string[], csvText: string): Promise<string | null> {
+  const { isoDatesInPlace } = await import('../../apps-script/api/serial-dates.ts');
+  const { parseCsv } = await import('../../test/worker/api/support/csv.ts');
+  const csvRows = parseCsv(csvText).slice(1);
+  let r = 0;
+  for (const text of pages) {
+    const page = JSON.parse(text) as { columns: { name: string; type: string }[]; values: (string | number | boolean)[][] };
+    isoDatesInPlace(page.columns, page.values);
+    for (const row of page.values.slice(1)) {
+      const want = csvRows[r];
+      if (!want) return `more rows than the CSV's ${csvRows.length}`;
+      for (let i = 0; i < row.length; i++) {
+        const csvCell = page.columns[i]!.type === 'STRING' ? want[i]!.replace(/([,;\t|\r\n])'([=+\-@\t\r])/g, '$1$2') : want[i];
+        if (String(row[i]) !== csvCell)
+          return `row ${r + 1}, ${page.columns[i]!.name}: ${JSON.stringify(row[i])} vs ${JSON.stringify(want[i])}`;
+      }
+      r++;
+    }
+  }
+  return r === csvRows.length ? null : `${r} rows against the CSV's ${csvRows.length}`;
 }
 
 interface SheetsJob {

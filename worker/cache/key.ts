@@ -19,6 +19,8 @@ export async function resultCacheKey(caller: Caller, query: Query, origin: strin
     query.limitDefaulted,
     JSON.stringify(query.after),
     query.afterTies ?? 0,
+    // Last and only when asked for, so every key cached before the option stays the same.
+    ...(query.dates === 'iso' ? [] : [`dates=${query.dates}`]),
   ].join('\n');
   return `https://cache.activconnect-bridge.internal/rows/${tenant.id}/${tenant.dataVersion}/${plan}/${await sha256Hex(meaning)}`;
 }

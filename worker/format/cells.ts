@@ -1,3 +1,5 @@
+import type { DateForm } from '../../shared/query-vocabulary.ts';
+import { NUMBERED_TYPES, temporalNumber } from '../../shared/temporal-numbers.ts';
 import type { ScalarType } from '../../shared/types.ts';
 import type { Cell } from '../warehouse/types.ts';
 
@@ -48,10 +50,20 @@ const spreadsheetText = (cell: Cell): string => {
   return typeof cell === 'string' ? jsonString(neutraliseFormula(cell)) : jsonOther(cell);
 };
 
-/** The spreadsheet-range writer for a column type: numbers stay numbers, text is neutralised. */
-export function spreadsheetWriter(type: ScalarType): CellWriter {
+/**
+ * The spreadsheet-range writer for a column type: numbers stay numbers, text is neutralised.
+ * With `dates` serial, DATE, DATETIME and TIMESTAMP cells are numbers too (shared/temporal-numbers.ts);
+ * a cell not in the warehouses' canonical text goes out as the text it is.
+ */
+export function spreadsheetWriter(type: ScalarType, dates: DateForm = 'iso'): CellWriter {
   if (type === 'STRING') return spreadsheetText;
   const json = jsonWriter(type);
+  if (dates === 'serial' && NUMBERED_TYPES.has(type)) {
+    return (cell) => {
+      if (cell === null) return '""';
+      return (typeof cell === 'string' ? temporalNumber(type, cell) : null) ?? json(cell);
+    };
+  }
   return (cell) => (cell === null ? '""' : json(cell));
 }
 

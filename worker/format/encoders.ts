@@ -1,3 +1,4 @@
+import type { DateForm } from '../../shared/query-vocabulary.ts';
 import type { Format, OutputColumn } from '../query/model.ts';
 import type { Cell } from '../warehouse/types.ts';
 import { csvField, csvWriter, jsonWriter, spreadsheetWriter, type CellWriter } from './cells.ts';
@@ -23,8 +24,11 @@ type RowWriter = (cells: readonly Cell[], index: number) => string;
 export interface Encoder {
   readonly contentType: string;
   head(columns: readonly OutputColumn[], view: string): string;
-  /** The row writer for these columns, made once per page or export. */
-  compile(columns: readonly OutputColumn[]): RowWriter;
+  /**
+   * The row writer for these columns, made once per page or export. `dates` is the query's
+   * `dates` form; only values has a form other than ISO text.
+   */
+  compile(columns: readonly OutputColumn[], dates?: DateForm): RowWriter;
   /** One row; the same text as `compile(columns)(cells, index)`. */
   row(cells: readonly Cell[], columns: readonly OutputColumn[], index: number): string;
   tail(meta: PageMeta): string;
@@ -64,9 +68,9 @@ const jsonCompile = (columns: readonly OutputColumn[]): RowWriter => {
   const row = objectRow(columns);
   return (cells, index) => (index ? ',' : '') + row(cells, index);
 };
-const valuesCompile = (columns: readonly OutputColumn[]): RowWriter => {
+const valuesCompile = (columns: readonly OutputColumn[], dates: DateForm = 'iso'): RowWriter => {
   const row = listRow(
-    columns.map((c) => spreadsheetWriter(c.type)),
+    columns.map((c) => spreadsheetWriter(c.type, dates)),
     ',',
   );
   return (cells, index) => ',[' + row(cells, index) + ']';

@@ -104,3 +104,13 @@ export function limitDescription(): string {
     `with a limit up to ${LIMITS.maxPageSize} they are paged like json, the next link in the Link header. ${LIMIT_RULE}`
   );
 }
+
+/** What `dates` does, for the query parameter and the POST body field alike. */
+export const DATES_DESCRIPTION =
+  'How DATE, DATETIME and TIMESTAMP cells are written. `iso` (the default): ISO 8601 text, as in every format. ' +
+  '`serial`, with `format=values` only (any other format answers 400): numbers, fewer bytes than quoted text. ' +
+  'DATE is the Google Sheets serial day, days since 1899-12-30 (2026-01-01 is `46023`). ' +
+  'DATETIME is the serial day plus the time as a fraction of the day to 12 decimals (`46023.5` is noon); round value × 86400 to the microsecond for the exact time. ' +
+  'TIMESTAMP is Unix epoch seconds, exact, with the fraction of a second when it has one (`1767282369.25`). ' +
+  'Before 1899-12-30 (DATE, DATETIME) or 1970 (TIMESTAMP) the numbers are negative. TIME stays text; nulls stay empty strings. ' +
+  'Parsed as 64-bit floats, microseconds stay exact for DATETIME to 2079 and TIMESTAMP from 1697 to 2242; whole seconds always.';

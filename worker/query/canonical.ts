@@ -82,5 +82,7 @@ export function canonicalParams(query: Query): URLSearchParams {
   if (order.length) params.set('order', order.map((t) => `${t.item.name}.${t.direction}`).join(','));
   if (!query.limitDefaulted) params.set('limit', String(query.limit));
   params.set('format', query.format);
+  // Written only when asked for, so a link without the option is the link it always was.
+  if (query.dates !== 'iso') params.set('dates', query.dates);
   return params;
 }

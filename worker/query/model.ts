@@ -16,7 +16,7 @@ export type TypedValue = string | number | boolean;
 
 /** The operators are the shared vocabulary's (shared/query-vocabulary.ts). */
 export type { FilterOp } from '../../shared/query-vocabulary.ts';
-import type { FilterOp } from '../../shared/query-vocabulary.ts';
+import type { DateForm, FilterOp } from '../../shared/query-vocabulary.ts';
 type ComparisonOp = Exclude<FilterOp, 'like' | 'ilike' | 'in' | 'is'>;
 
 export type Filter =
@@ -72,6 +72,8 @@ export interface Query {
    */
   readonly afterTies?: number;
   readonly format: Format;
+  /** How DATE, DATETIME and TIMESTAMP cells are written: `serial` only with format=values. */
+  readonly dates: DateForm;
 }
 
 /** The output column descriptor every format and both warehouses agree on. */

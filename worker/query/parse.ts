@@ -2,7 +2,7 @@ import { leafColumns } from '../../shared/columns.ts';
 import { planDisplayName, planIncludes, type Plan } from '../../shared/plans.ts';
 import type { ViewDef } from '../../shared/types.ts';
 import { ApiError } from '../http/errors.ts';
-import { FILTER_OPS, LIMITS, NEGATION, RESERVED_PARAMS } from '../../shared/query-vocabulary.ts';
+import { DATE_FORMS, FILTER_OPS, LIMITS, NEGATION, RESERVED_PARAMS, type DateForm } from '../../shared/query-vocabulary.ts';
 import { limitParam } from './limit-param.ts';
 import {
   AGGREGATES,
@@ -233,6 +233,29 @@ function parseLimit(raw: string | undefined, format: Format): { limit: number; d
   });
 }
 
+/**
+ * `dates`: blank is absent, as for format. `serial` is refused outside format=values rather
+ * than ignored: csv and json keep ISO text, and a caller asking for numbers there would
+ * otherwise get text without being told.
+ */
+function parseDates(raw: string | undefined, format: Format): DateForm {
+  if (raw === undefined) return 'iso';
+  const form = DATE_FORMS.find((x) => x === raw.trim().toLowerCase());
+  if (!form) {
+    throw invalid(`Unknown dates '${truncate(raw)}'. dates takes ${DATE_FORMS.join(' or ')}; serial is for format=values.`, {
+      parameter: 'dates',
+      allowed: [...DATE_FORMS],
+    });
+  }
+  if (form === 'serial' && format !== 'values') {
+    throw invalid(
+      `dates=serial applies to format=values only; format=${format} writes dates as ISO 8601 text. Add format=values, or leave dates out.`,
+      { parameter: 'dates' },
+    );
+  }
+  return form;
+}
+
 function single(params: ReadonlyMap<string, string[]>, key: string): string | undefined {
   const values = params.get(key);
   if (!values) return undefined;
@@ -264,6 +287,7 @@ export function parseQuery(entries: Iterable<readonly [string, string]>, ctx: Pa
     if (!f) throw new ApiError(400, 'invalid-parameter', `Unknown format '${truncate(formatRaw)}'. Formats: ${FORMATS.join(', ')}.`);
     format = f;
   }
+  const dates = parseDates(single(params, 'dates') || undefined, format);
 
   // Filters: every key that is not a reserved parameter names a column.
   const filters: Filter[] = [];
@@ -413,7 +437,7 @@ export function parseQuery(entries: Iterable<readonly [string, string]>, ctx: Pa
   const dryRun = dryRunRaw !== undefined && ['1', 'true', 'yes'].includes(dryRunRaw.toLowerCase());
 
   return {
-    query: { view, plan, output, filters, groupBy, order, limit, limitDefaulted: defaulted, after: null, format },
+    query: { view, plan, output, filters, groupBy, order, limit, limitDefaulted: defaulted, after: null, format, dates },
     cursor,
     dryRun,
   };

@@ -135,7 +135,7 @@ type NextLink = (position: Resume) => Promise<{ cursor: string; url: string }>;
 async function buildPage(warehouse: Warehouse, query: Query, nextLink: NextLink) {
   const encoder = ENCODERS[query.format];
   const columns = outputColumns(query);
-  const row = encoder.compile(columns);
+  const row = encoder.compile(columns, query.dates);
   const read = readRows(warehouse, query);
   let body = encoder.head(columns, query.view.name);
   let count = 0;
@@ -184,7 +184,7 @@ export async function streamExport(
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
   const bytes = new TextEncoder();
-  const row = encoder.compile(columns);
+  const row = encoder.compile(columns, query.dates);
   const pump = async () => {
     let buffer = encoder.head(columns, query.view.name);
     let count = 0;

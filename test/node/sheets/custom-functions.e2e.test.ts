@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildResult } from '../../../apps-script/build.ts';
 import { apiValues, dayIn, Worlds } from '../../support/apps-script/harness.ts';
 import { builtProject } from '../../support/apps-script/project.ts';
+import { formatDate } from '../../support/apps-script/utilities.ts';
 import { DEMO_END_DATE, startTestApi, type TestApi } from '../../support/apps-script/worker-server.ts';
 
 // Formula → custom function in the built bundle → UrlFetchApp stand-in → real HTTP →
@@ -17,6 +18,8 @@ beforeAll(async () => {
 }, 240_000);
 afterEach(() => worlds.closeAll());
 afterAll(() => api?.stop());
+
+const isDate = (value: unknown) => Object.prototype.toString.call(value) === '[object Date]';
 
 function queries(world: ReturnType<Worlds['create']>) {
   return world.fetches.filter((f) => f.url.includes('/query'));
@@ -55,7 +58,25 @@ describe('=ACTIVTRAK end to end', () => {
     const [request] = queries(world);
     expect(request).toMatchObject({ method: 'POST', url: `${api.url}/v1/views/daily_user_summary/query` });
     expect(request!.headers['Authorization']).toBe(`Bearer ${api.keys.acme}`);
-    expect(JSON.parse(request!.body!)).toMatchObject({ from: '2026-10-01', to: DEMO_END_DATE, format: 'values' });
+    expect(JSON.parse(request!.body!)).toMatchObject({ from: '2026-10-01', to: DEMO_END_DATE, format: 'values', dates: 'serial' });
+  });
+
+  it('returns DATE, DATETIME and TIMESTAMP cells as Date objects, which Sheets shows as dates: wall clock in the sheet zone, UTC instants as instants', async () => {
+    const world = worlds.connected(api);
+    const cell = world.formula('ACTIVTRAK', 'events', 'local_date,account_datetime,utc_timestamp', '', '', undefined, 'limit=20');
+    if (!('values' in cell)) throw new Error(cell.error);
+    const expected = await apiValues(api, 'acme', 'events', { select: ['local_date', 'account_datetime', 'utc_timestamp'], limit: 20 });
+    expect(cell.values).toHaveLength(21);
+    cell.values.slice(1).forEach((row, i) => {
+      const [day, wallClock, instant] = expected.values[i + 1] as string[];
+      // A null is an empty cell, as before.
+      // Dates from the script's own realm: instanceof Date would not hold across it.
+      row.forEach((c, k) => expect(isDate(c) || (c === '' && expected.values[i + 1]![k] === '')).toBe(true));
+      if (day) expect(dayIn(row[0], NY)).toBe(day);
+      if (wallClock) expect(formatDate(row[1] as Date, NY, "yyyy-MM-dd'T'HH:mm:ss")).toBe(wallClock);
+      if (instant) expect((row[2] as Date).toISOString().replace('.000Z', 'Z')).toBe(instant);
+    });
+    expect(JSON.parse(queries(world)[0]!.body!)).toMatchObject({ dates: 'serial' });
   });
 
   it('takes filters and options the way a sheet user writes them', async () => {

@@ -75,6 +75,13 @@ async function expectAllEvents(world: AppsScriptWorld): Promise<void> {
   expect(rows).toEqual(expected.values.slice(1).map((r) => [r[0], r[1], r[2], String(r[3]).replace(/^'(?=[=+\-@])/, '')]));
 }
 
+/** The JSON bodies of every query the add-on sent. */
+function queryBodies(world: AppsScriptWorld): Record<string, unknown>[] {
+  return world.fetches
+    .filter((f) => f.url.includes('/query') && f.body !== null)
+    .map((f) => JSON.parse(f.body!) as Record<string, unknown>);
+}
+
 /** Rows as the API's text values, so sheet and API can be compared cell by cell. */
 function asApiText(rows: unknown[][], dateColumns: readonly number[]): unknown[][] {
   return rows.map((row) => row.map((cell, i) => (dateColumns.includes(i) ? dayIn(cell, NY) : cell)));
@@ -116,6 +123,9 @@ describe.each(MODES)('as %s', (mode) => {
         to: DEMO_END_DATE,
       });
       expect(result).toMatchObject({ sheet: 'daily_user_summary', cell: 'A1', result: 'ok', rows: expected.values.length - 1 });
+      // Dates travel as numbers (dates=serial) and land as the same dates the ISO text gave.
+      expect(queryBodies(world).length).toBeGreaterThan(1);
+      for (const body of queryBodies(world)) expect(body).toMatchObject({ format: 'values', dates: 'serial' });
 
       const sheet = world.spreadsheet.sheet('daily_user_summary')!;
       expect(asApiText(sheet.snapshot(), [])[0]).toEqual(SUMMARY_COLUMNS);
@@ -288,6 +298,8 @@ describe.each(MODES)('as %s', (mode) => {
       expect(sheetRows(world, 'daily_user_summary')).toEqual(before);
       world.runUntil(Date.UTC(2026, 9, 6, 11, 30));
 
+      // The refresh pages ask for dates=serial too, and their keys still find the rows written before.
+      for (const body of queryBodies(world)) expect(body).toMatchObject({ dates: 'serial' });
       const after = sheetRows(world, 'daily_user_summary');
       expect(after[target]).toEqual([before[target]![0], 12345, userId, before[target]![3]]);
       after.forEach((row, i) => i !== target && i < before.length && expect(row).toEqual(before[i]));

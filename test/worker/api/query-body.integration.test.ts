@@ -127,7 +127,7 @@ describe('bad bodies get a clear 4xx', () => {
   it('suggests the field a misspelt one was meant to be, as a misspelt query parameter gets', async () => {
     const body = await expectProblem(await post('events', { selct: ['user_id'] }), 400, 'bad-request');
     expect(body.detail).toMatch(
-      /^Unknown field "selct"\. Did you mean 'select'\? Fields: select, order, group_by, filters, from, to, limit, cursor, format, dry_run\.$/,
+      /^Unknown field "selct"\. Did you mean 'select'\? Fields: select, order, group_by, filters, from, to, limit, cursor, format, dates, dry_run\.$/,
     );
     expect(body.suggestions).toEqual(['select']);
     const filtrs = await expectProblem(await post('events', { filtrs: { user_id: 'eq.1' } }), 400, 'bad-request');

@@ -1,10 +1,10 @@
 import { leafColumns } from '../../../shared/columns.ts';
 import { planDisplayName } from '../../../shared/plans.ts';
 import { type ViewDef } from '../../../shared/types.ts';
-import { LIMITS } from '../../../shared/query-vocabulary.ts';
+import { DATE_FORMS, LIMITS } from '../../../shared/query-vocabulary.ts';
 import { AGGREGATES, FORMATS } from '../../query/model.ts';
 import { type Json } from '../json.ts';
-import { expectedValue, FILTER_EXAMPLES, filterableColumns, limitDescription, operatorsFor } from '../vocabulary.ts';
+import { DATES_DESCRIPTION, expectedValue, FILTER_EXAMPLES, filterableColumns, limitDescription, operatorsFor } from '../vocabulary.ts';
 import { list } from '../words.ts';
 
 /** The query parameters of /rows: shared ones and one set per view. */
@@ -42,6 +42,12 @@ export function sharedParameters(): Record<string, Json> {
       in: 'query',
       description: 'Response format; wins over a `rows.<format>` suffix and the Accept header.',
       schema: { type: 'string', enum: [...FORMATS], default: 'json' },
+    },
+    dates: {
+      name: 'dates',
+      in: 'query',
+      description: DATES_DESCRIPTION,
+      schema: { type: 'string', enum: [...DATE_FORMS], default: 'iso' },
     },
     ifNoneMatch: {
       name: 'If-None-Match',

@@ -3,14 +3,22 @@ import { PLANS } from '../../../shared/plans.ts';
 import { SCALAR_TYPES, type ViewDef } from '../../../shared/types.ts';
 import { VIEW_NAMES } from '../../../shared/views/index.ts';
 import { PROBLEM_BASE, PROBLEM_TYPES } from '../../http/errors.ts';
-import { LIMITS } from '../../../shared/query-vocabulary.ts';
+import { DATE_FORMS, LIMITS } from '../../../shared/query-vocabulary.ts';
 import { AGGREGATES, FORMATS } from '../../query/model.ts';
 import { CHANGE_COLUMN_NOTE } from '../follow.ts';
 import { columnInfo, viewDetail, viewList, viewSummary } from '../../catalog/views.ts';
 import { versionInfo } from '../../version.ts';
 import { dryRunBody, WAREHOUSE_KINDS } from '../../format/dry-run.ts';
 import { type Json, nullable, ref } from '../json.ts';
-import { expectedValue, FILTER_EXAMPLES, filterableColumns, JSON_SCHEMAS, limitDescription, operatorsFor } from '../vocabulary.ts';
+import {
+  DATES_DESCRIPTION,
+  expectedValue,
+  FILTER_EXAMPLES,
+  filterableColumns,
+  JSON_SCHEMAS,
+  limitDescription,
+  operatorsFor,
+} from '../vocabulary.ts';
 
 /** The schemas of rows, pages, queries and the catalog and service answers. */
 
@@ -111,6 +119,7 @@ export function querySchema(view: ViewDef): Json {
     limit: { type: 'integer', minimum: 1, maximum: LIMITS.maxExportRows, description: limitDescription() },
     cursor: { type: 'string', description: 'The `next_cursor` of the previous page; send the same query with it.' },
     format: { type: 'string', enum: [...FORMATS], default: 'json' },
+    dates: { type: 'string', enum: [...DATE_FORMS], default: 'iso', description: DATES_DESCRIPTION },
     dry_run: { type: 'boolean', default: false },
   };
   return {
@@ -178,7 +187,7 @@ export function sharedSchemas(): Record<string, Json> {
       type: 'object',
       title: 'Page (format=values)',
       description:
-        'A 2D array for a spreadsheet range: a header row of column names, then one array per row. Nulls are empty strings and text that would read as a formula is neutralised.',
+        'A 2D array for a spreadsheet range: a header row of column names, then one array per row. Nulls are empty strings and text that would read as a formula is neutralised. DATE, DATETIME and TIMESTAMP cells are ISO 8601 text, or numbers with `dates=serial` (see that parameter).',
       required: ['view', 'columns', 'values', 'row_count', 'next', 'next_cursor'],
       additionalProperties: false,
       properties: {

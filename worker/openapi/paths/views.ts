@@ -45,7 +45,7 @@ export function viewPaths(view: ViewDef): Record<string, Json> {
         summary: `Read ${view.name} rows`,
         description: `${view.description}\n\nExample: \`${example}\`. Every other query parameter is a filter on the column it names.`,
         tags,
-        parameters: [...viewParams, ref('parameters', 'format'), ref('parameters', 'dry_run'), ...filterParams],
+        parameters: [...viewParams, ref('parameters', 'format'), ref('parameters', 'dates'), ref('parameters', 'dry_run'), ...filterParams],
         responses: { '200': rowsResponse(view), '304': ref('responses', 'NotModified'), ...queryErrors },
       },
     },
@@ -58,6 +58,7 @@ export function viewPaths(view: ViewDef): Record<string, Json> {
         parameters: [
           { name: 'format', in: 'path', required: true, schema: { type: 'string', enum: [...FORMATS] } },
           ...viewParams,
+          ref('parameters', 'dates'),
           ref('parameters', 'dry_run'),
           ...filterParams,
         ],
