@@ -11,6 +11,7 @@ import { NO_KEY_CACHE, startLocalWorker } from '../../scripts/lib/local-worker.t
 import { OFFLINE_ENV, ROOT } from '../../scripts/lib/wrangler.ts';
 import { DEFAULT_DEMO_SEED, DEMO_TENANTS, type DemoTenantId } from '../../worker/demo/tenants.ts';
 import { demoApiKey } from '../../worker/tenants/keys.ts';
+import { fetchRetryingStaleSocket } from './stale-socket.ts';
 
 export interface LocalBridge {
   readonly url: string;
@@ -72,7 +73,9 @@ export async function startLocalBridge(options: LocalBridgeOptions): Promise<Loc
       async fireScheduled() {
         // Current wrangler serves the local scheduled route under /cdn-cgi/; older ones at /__scheduled.
         for (const path of ['/cdn-cgi/local/scheduled', '/__scheduled']) {
-          const res = await fetchRetryingStaleSocket(`${worker.url}${path}?cron=${encodeURIComponent('* * * * *')}`);
+          const res = await fetchRetryingStaleSocket(`${worker.url}${path}?cron=${encodeURIComponent('* * * * *')}`, {
+            signal: AbortSignal.timeout(60_000),
+          });
           await res.arrayBuffer();
           if (res.status === 404) continue;
           if (!res.ok) throw new Error(`the scheduled trigger answered ${res.status}`);
@@ -88,21 +91,6 @@ export async function startLocalBridge(options: LocalBridgeOptions): Promise<Loc
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
-  }
-}
-
-/**
- * A GET that is sent once more when the kept-alive connection it went out on had been closed
- * by wrangler dev while idle (undici's "other side closed"): that happens after a test has
- * spent a few seconds in `wrangler d1 execute`, and firing the Cron Trigger twice is harmless.
- */
-async function fetchRetryingStaleSocket(url: string): Promise<Response> {
-  try {
-    return await fetch(url, { signal: AbortSignal.timeout(60_000) });
-  } catch (err) {
-    const code = err instanceof TypeError ? (err.cause as { code?: unknown } | undefined)?.code : undefined;
-    if (code !== 'UND_ERR_SOCKET') throw err;
-    return fetch(url, { signal: AbortSignal.timeout(60_000) });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { DemoTenantId } from '../../../worker/demo/tenants.ts';
 import type { TestApi } from './worker-server.ts';
 import { AppsScriptWorld, type WorldOptions } from './world.ts';
+import { fetchRetryingStaleSocket } from '../stale-socket.ts';
 
 /**
  * Worlds for one test file: each test gets its own spreadsheet, stores and clock, and all
@@ -48,7 +49,7 @@ export async function apiValues(
   view: string,
   body: Record<string, unknown>,
 ): Promise<{ status: number; values: unknown[][]; detail?: string }> {
-  const res = await fetch(`${api.url}/v1/views/${view}/query`, {
+  const res = await fetchRetryingStaleSocket(`${api.url}/v1/views/${view}/query`, {
     method: 'POST',
     headers: { authorization: `Bearer ${api.keys[tenant]}`, 'content-type': 'application/json' },
     body: JSON.stringify({ format: 'values', limit: 10_000, ...body }),

@@ -27,7 +27,13 @@ const signal = new Int32Array(flag);
 port.on('message', async (request) => {
   let reply;
   try {
-    const res = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, redirect: request.redirect });
+    const init = { method: request.method, headers: request.headers, body: request.body, redirect: request.redirect };
+    // A pooled connection the dev server closed while this thread sat idle: the request never
+    // reached the Worker, so it goes once more (test/support/stale-socket.ts says why).
+    const res = await fetch(request.url, init).catch((err) => {
+      if (err && err.cause && err.cause.code === 'UND_ERR_SOCKET') return fetch(request.url, init);
+      throw err;
+    });
     const chunks = [];
     let size = 0;
     let tooLarge = false;
