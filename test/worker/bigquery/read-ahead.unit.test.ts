@@ -14,13 +14,16 @@ interface Asked {
 function result(total: number) {
   const asked: Asked[] = [];
   const fetchRange = (start: number, size: number, signal: AbortSignal) =>
-    new Promise<RangeAnswer<number>>((resolve, reject) => {
+    new Promise<() => RangeAnswer<number>>((resolve, reject) => {
       signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')), { once: true });
       asked.push({
         start,
         size,
         signal,
-        answer: (rows = size) => resolve({ rows: Array.from({ length: Math.min(rows, total - start) }, (_, i) => start + i) }),
+        answer: (rows = size) => {
+          const answer = { rows: Array.from({ length: Math.min(rows, total - start) }, (_, i) => start + i) };
+          resolve(() => answer);
+        },
         fail: reject,
       });
     });

@@ -38,7 +38,8 @@ export interface BigQueryClientOptions {
   readonly pollTimeoutMs?: number;
   /**
    * Rows per page (maxResults); BigQuery also caps a page at about 10 MB. With pagesAhead,
-   * up to (1 + pagesAhead) pages sit in memory at once, so this stays well below 128 MB.
+   * one parsed page and up to pagesAhead more as bytes sit in memory at once (read-ahead.ts):
+   * for `events`, about 20 MB parsed and 5 MB per page ahead at 5,000 rows, well below 128 MB.
    */
   readonly pageSize?: number;
   /**
@@ -202,9 +203,11 @@ export class BigQueryClient {
     if (!job) throw this.protocolError_('a page token without a jobReference');
     // The next pages are asked for before the first is handed over, so they travel while the
     // reader decodes and encodes it.
-    const ahead = new ReadAhead(this.pagesAhead_, this.pageSize_, first.rows?.length ?? 0, totalRows, (start, size, signal) =>
-      this.getResults_(spec, job, this.now_() + this.deadlineMs_, { startIndex: start, maxResults: size }, signal),
-    );
+    const ahead = new ReadAhead(this.pagesAhead_, this.pageSize_, first.rows?.length ?? 0, totalRows, async (start, size, signal) => {
+      const at = { startIndex: start, maxResults: size };
+      const held = await this.getResults_<ArrayBuffer>(spec, job, this.now_() + this.deadlineMs_, at, signal, 'bytes');
+      return () => this.parsePage_(held);
+    });
     try {
       yield page(first.rows ?? []);
       for (;;) {
@@ -304,13 +307,14 @@ export class BigQueryClient {
     });
   }
 
-  private getResults_(
+  private getResults_<T = ResultsPage>(
     spec: QuerySpec,
     job: JobReference,
     deadline: number,
     at: { pageToken?: string; startIndex?: number; maxResults?: number },
     signal?: AbortSignal,
-  ): Promise<ResultsPage> {
+    read: 'json' | 'bytes' = 'json',
+  ): Promise<T> {
     const url = new URL(`${this.queriesUrl_(job.projectId)}/${encodeURIComponent(job.jobId)}`);
     const remaining = Math.max(1, deadline - this.now_());
     url.searchParams.set('timeoutMs', String(Math.min(this.pollTimeoutMs_, remaining)));
@@ -320,7 +324,16 @@ export class BigQueryClient {
     if (location) url.searchParams.set('location', location);
     if (at.pageToken) url.searchParams.set('pageToken', at.pageToken);
     if (at.startIndex !== undefined) url.searchParams.set('startIndex', String(at.startIndex));
-    return this.call_<ResultsPage>(spec, deadline, 'GET', url.toString(), null, job, signal);
+    return this.call_<T>(spec, deadline, 'GET', url.toString(), null, job, signal, read);
+  }
+
+  /** A page held as its bytes (read-ahead.ts), parsed when the reader takes it. */
+  private parsePage_(held: ArrayBuffer): ResultsPage {
+    try {
+      return JSON.parse(new TextDecoder().decode(held)) as ResultsPage;
+    } catch {
+      throw this.protocolError_('a result page that is not JSON');
+    }
   }
 
   /** Exponential from baseMs, capped, with full jitter; never shorter than Retry-After. */
@@ -341,6 +354,7 @@ export class BigQueryClient {
     body: (() => string) | null,
     job?: JobReference,
     signal?: AbortSignal,
+    read: 'json' | 'bytes' = 'json',
   ): Promise<T> {
     let requestBody: string | null = null;
     let refreshedToken = false;
@@ -363,7 +377,7 @@ export class BigQueryClient {
           remaining,
           signal,
         );
-        if (res.ok) return (await res.json()) as T;
+        if (res.ok) return (read === 'bytes' ? await res.arrayBuffer() : await res.json()) as T;
         failure = await readGoogleError(res);
       } catch (err) {
         if (err instanceof ApiError || err instanceof Cancelled) throw err;

@@ -5,13 +5,16 @@ export interface RangeAnswer<Row> {
   readonly rows?: readonly Row[];
 }
 
-/** Asks for `size` rows from `start`; stops, rejecting, once `signal` aborts. */
-export type FetchRange<Row> = (start: number, size: number, signal: AbortSignal) => Promise<RangeAnswer<Row>>;
+/**
+ * Asks for `size` rows from `start`; stops, rejecting, once `signal` aborts. It resolves to
+ * the answer still unopened (its bytes, say), opened only when the reader reaches it.
+ */
+export type FetchRange<Row> = (start: number, size: number, signal: AbortSignal) => Promise<() => RangeAnswer<Row>>;
 
 interface Range<Row> {
   readonly start: number;
   readonly size: number;
-  readonly answer: Promise<RangeAnswer<Row>>;
+  readonly answer: Promise<() => RangeAnswer<Row>>;
   /** Set when the answer failed; read by `cancel` for the ranges nobody read. */
   failure?: unknown;
 }
@@ -25,14 +28,21 @@ interface Range<Row> {
  *
  * Memory is bounded: at most `depth` ranges are requested or held at once beyond the page the
  * reader has, each of at most `pageSize` rows (and BigQuery stops a page at about 10 MB), so
- * an export holds at most (1 + depth) pages of its result whatever its length. A range that
- * comes back short (the 10 MB cap) is finished before any later range is handed over.
+ * an export holds at most (1 + depth) pages of its result whatever its length. The pages
+ * ahead are held as the answer's bytes and parsed only when the reader takes them: a page of
+ * 2,000 `events` rows is 1.9 MB on the wire but 8 MB of objects once parsed, so the default
+ * (pagesAhead 2, pageSize 5,000) holds about 9 MB of bytes ahead instead of some 40 MB of
+ * objects, in an isolate of 128 MB, and parsed pages die young instead of waiting in the heap. A range that comes back
+ * short (the 10 MB cap) is finished before any later range is handed over.
  *
  * A failed range fails the reader once, when it reaches it, and cancels every request still
  * in flight; `cancel` does the same for a reader that stops early.
  *
  * @example
- * const ahead = new ReadAhead(4, 2000, first.rows.length, totalRows, (start, size, signal) => getRange(start, size, signal));
+ * const ahead = new ReadAhead(4, 2000, first.rows.length, totalRows, async (start, size, signal) => {
+ *   const bytes = await getRange(start, size, signal);
+ *   return () => JSON.parse(new TextDecoder().decode(bytes));
+ * });
  * try { for (let r; (r = await ahead.next()); ) encode(r.rows); } finally { ahead.cancel(); }
  */
 export class ReadAhead<Row> {
@@ -59,7 +69,7 @@ export class ReadAhead<Row> {
     if (!range) return null;
     let rows: readonly Row[];
     try {
-      rows = (await range.answer).rows ?? [];
+      rows = (await range.answer)().rows ?? [];
     } catch (err) {
       this.cancel();
       throw err;
