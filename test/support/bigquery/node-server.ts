@@ -20,12 +20,13 @@ import { ConnectionDropped, type BigQueryStandIn, type SqlExecutor } from './sta
 
 function executorOver(db: DatabaseSync): SqlExecutor & { close(): void } {
   return {
-    all: async (sql, params) =>
-      // Rows come back as objects keyed by the select aliases, which are unique (c0, k0...).
-      db
-        .prepare(sql)
-        .all(...(params as (string | number | null)[]))
-        .map((row) => Object.values(row as Record<string, unknown>)),
+    all: async (sql, params) => {
+      // Arrays in select order, as D1's raw() gives them: building an object per row and then
+      // taking its values again cost four times as much as the query itself on a 40,000-row result.
+      const statement = db.prepare(sql);
+      statement.setReturnArrays(true);
+      return statement.all(...(params as (string | number | null)[])) as unknown as unknown[][];
+    },
     close: () => db.close(),
   };
 }

@@ -402,6 +402,60 @@ describe('result pages fetched ahead of the reader', () => {
     expect(seen).toEqual(USERS.map((u) => String(u.uid)));
   });
 
+  it('keeps result order when later pages arrive first', async () => {
+    const { standIn, tokens, time } = await setup();
+    // The first three reads are held and let go last-first; later reads pass straight through.
+    const held: { start: string; release: () => void }[] = [];
+    const released: string[] = [];
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      const res = await standIn.fetch(input, init);
+      const start = new URL(new Request(input).url).searchParams.get('startIndex');
+      if (start === null || released.length + held.length >= 3) return res;
+      await new Promise<void>((release) => {
+        held.push({ start, release });
+        if (held.length < 3) return;
+        for (const h of held.splice(0).reverse()) {
+          released.push(h.start);
+          h.release();
+        }
+      });
+      return res;
+    };
+    const client = new BigQueryClient(tokens, { fetch, now: time.now, sleep: time.sleep, pageSize: 2, pagesAhead: 3 });
+    const result = await client.query(spec({ select: 'uid' }));
+    expect(released).toEqual(['6', '4', '2']);
+    expect(result.rows.map((r) => r.f[0]!.v)).toEqual(USERS.map((u) => String(u.uid)));
+  });
+
+  it('a page that fails ahead of the reader fails it once and aborts the reads still in flight', async () => {
+    const { standIn, tokens, time } = await setup();
+    standIn.inject({ endpoint: 'getQueryResults', status: 403, reason: 'accessDenied' });
+    const aborted: string[] = [];
+    // Every read but the failing one stays open until the client lets it go.
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      const start = new URL(new Request(input).url).searchParams.get('startIndex');
+      if (start === null || start === '2') return standIn.fetch(input, init);
+      return new Promise<Response>((_, reject) =>
+        init?.signal?.addEventListener(
+          'abort',
+          () => {
+            aborted.push(start);
+            reject(new DOMException('aborted', 'AbortError'));
+          },
+          { once: true },
+        ),
+      );
+    };
+    const client = new BigQueryClient(tokens, { fetch, now: time.now, sleep: time.sleep, pageSize: 2, pagesAhead: 3 });
+    const pages = client.pages(spec({ select: 'uid' }));
+    expect((await pages.next()).value!.rows).toHaveLength(2);
+    const err = await failure(pages.next());
+    expect([err.status, err.type]).toEqual([502, 'warehouse-error']);
+    expect(aborted.sort()).toEqual(['4', '6']);
+    expect((await pages.next()).done).toBe(true);
+    expect(standIn.count('getQueryResults')).toBe(1);
+  });
+
   it('a reader that stops early leaves no failure behind', async () => {
     const { client } = await setup({}, { pageSize: 2, pagesAhead: 3 });
     for await (const page of client.pages(spec({ select: 'uid' }))) {

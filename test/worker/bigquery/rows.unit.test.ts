@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import {
   canonicalDecimal,
   cellFor,
+  columnDecoders,
   decodeRow,
   decodeScalar,
   decodeValue,
   microsToTimestamp,
   RowFormatError,
+  type TableFieldSchema,
   type TableSchema,
 } from '../../../worker/warehouse/bigquery/rows.ts';
+import { SCALAR_TYPES } from '../../../shared/types.ts';
 
 describe('scalar cells become the same Cells as the D1 backend', () => {
   it('keeps INT64 exact beyond 2^53, under either spelling of the type', () => {
@@ -140,5 +143,82 @@ describe('coercion to the type the query declared', () => {
 
   it('refuses a nested value where a scalar column is expected', () => {
     expect(() => cellFor([1 as never], 'INT64')).toThrow(RowFormatError);
+  });
+});
+
+describe('column decoders chosen once per schema', () => {
+  // Wire values of every shape a scalar cell can take, canonical or not, and some it must refuse.
+  const RAW: readonly unknown[] = [
+    null,
+    undefined,
+    '0',
+    '-0',
+    '+42',
+    '007',
+    '-12',
+    '9007199254740993',
+    '2.50',
+    '1.5E3',
+    'NaN',
+    'true',
+    'FALSE',
+    '',
+    ' ',
+    'ada',
+    '2026-03-31',
+    '2026-03-31T08:00:00.250000',
+    '2026-03-31 08:00:00',
+    '08:00:00.000',
+    '1774944000250000',
+    '1.7749440002500E9',
+    '2026-03-31T08:00:00Z',
+    7,
+    true,
+    { f: [] },
+  ];
+  const WIRE_TYPES = [
+    'INTEGER',
+    'INT64',
+    'FLOAT',
+    'NUMERIC',
+    'BIGNUMERIC',
+    'BOOLEAN',
+    'STRING',
+    'DATE',
+    'DATETIME',
+    'TIME',
+    'TIMESTAMP',
+    'BYTES',
+  ];
+  const outcome = (f: () => unknown) => {
+    try {
+      return { value: f() };
+    } catch (err) {
+      return { error: err instanceof RowFormatError ? 'RowFormatError' : String(err) };
+    }
+  };
+
+  it('gives every wire value the Cell (or the refusal) that decodeRow and cellFor give it, for every declared type', () => {
+    for (const wire of WIRE_TYPES) {
+      for (const declared of SCALAR_TYPES) {
+        for (const timestamps of ['int64-micros', 'float-seconds'] as const) {
+          const field: TableFieldSchema = { name: 'c', type: wire, mode: 'NULLABLE' };
+          const [decode] = columnDecoders({ fields: [field] }, [declared], timestamps);
+          for (const raw of RAW) {
+            const expected = outcome(() => cellFor(decodeRow({ f: [{ v: raw }] }, { fields: [field] }, timestamps)[0]!, declared));
+            expect(
+              outcome(() => decode!(raw)),
+              `${wire} as ${declared}, ${timestamps}: ${JSON.stringify(raw)}`,
+            ).toEqual(expected);
+          }
+        }
+      }
+    }
+  });
+
+  it('decodes a REPEATED record column as decodeValue does, and refuses it for a scalar type', () => {
+    const field: TableFieldSchema = { name: 'agents', type: 'RECORD', mode: 'REPEATED', fields: [{ name: 'id', type: 'INTEGER' }] };
+    const [decode] = columnDecoders({ fields: [field] }, ['STRING'], 'int64-micros');
+    expect(() => decode!([{ v: { f: [{ v: '1' }] } }])).toThrow(RowFormatError);
   });
 });

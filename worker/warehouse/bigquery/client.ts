@@ -1,9 +1,9 @@
 import { ApiError } from '../../http/errors.ts';
-import { warnRecovered } from '../../log.ts';
 import type { BoundParam } from '../../query/sql.ts';
 import type { TokenSource } from './auth.ts';
 import { toQueryParameter } from './dialect.ts';
 import { mapGoogleError, readGoogleError, type GoogleError } from './errors.ts';
+import { ReadAhead } from './read-ahead.ts';
 import type { TableRow, TableSchema, TimestampFormat } from './rows.ts';
 
 /** The REST API root; tests and a local stand-in replace it through `apiBase`. */
@@ -38,7 +38,8 @@ export interface BigQueryClientOptions {
   readonly pollTimeoutMs?: number;
   /**
    * Rows per page (maxResults); BigQuery also caps a page at about 10 MB. With pagesAhead,
-   * up to (1 + pagesAhead) pages sit in memory at once, so this stays well below 128 MB.
+   * one parsed page and up to pagesAhead more as bytes sit in memory at once (read-ahead.ts):
+   * for `events`, about 20 MB parsed and 5 MB per page ahead at 5,000 rows, well below 128 MB.
    */
   readonly pageSize?: number;
   /**
@@ -103,6 +104,13 @@ const JOB_RETRY_REASONS = new Set(['jobRateLimitExceeded', 'jobBackendError', 'j
 
 /** Timed out against our own deadline (not an HTTP answer). */
 class DeadlineExceeded extends Error {}
+
+/** Stopped by the reader (it failed or went away), not by BigQuery: nobody waits for the answer. */
+class Cancelled extends Error {
+  constructor() {
+    super('cancelled: the reader no longer wants this page');
+  }
+}
 
 /** The job failed for a reason that a new job may not meet. */
 class JobFailed extends Error {
@@ -172,7 +180,8 @@ export class BigQueryClient {
 
   /**
    * Runs the query and yields its result page by page, fetching up to `pagesAhead` pages
-   * ahead of the reader. A reader that stops early leaves the pages in flight to be dropped.
+   * ahead of the reader (read-ahead.ts), in order. A page that fails fails the reader once;
+   * it, or a reader that stops early, cancels the requests still in flight.
    * @example for await (const page of client.pages(spec)) encode(page.rows);
    */
   async *pages(spec: QuerySpec): AsyncGenerator<ResultPage> {
@@ -181,17 +190,36 @@ export class BigQueryClient {
     const schema = first.schema ?? { fields: [] };
     const totalBytesProcessed = bytes(first.totalBytesProcessed);
     const page = (rows: readonly TableRow[]): ResultPage => ({ schema, rows, totalBytesProcessed, timestamps: 'int64-micros' });
-    yield page(first.rows ?? []);
-    if (!first.pageToken) return;
-    // The job is done and its result kept for a day: each later page gets a budget of its own,
-    // so a reader slow to take pages (a client downloading an export) is not timed out.
-    if (!job) throw this.protocolError_('a page token without a jobReference');
     const totalRows = first.totalRows !== undefined ? Number(first.totalRows) : NaN;
-    if (this.pagesAhead_ === 0 || !Number.isSafeInteger(totalRows)) {
+    if (!first.pageToken || this.pagesAhead_ === 0 || !Number.isSafeInteger(totalRows)) {
+      yield page(first.rows ?? []);
+      if (!first.pageToken) return;
+      // The job is done and its result kept for a day: each later page gets a budget of its own,
+      // so a reader slow to take pages (a client downloading an export) is not timed out.
+      if (!job) throw this.protocolError_('a page token without a jobReference');
       yield* this.followTokens_(spec, job, first.pageToken, page);
       return;
     }
-    yield* this.fetchAhead_(spec, job, first.rows?.length ?? 0, totalRows, page);
+    if (!job) throw this.protocolError_('a page token without a jobReference');
+    // The next pages are asked for before the first is handed over, so they travel while the
+    // reader decodes and encodes it.
+    const ahead = new ReadAhead(this.pagesAhead_, this.pageSize_, first.rows?.length ?? 0, totalRows, async (start, size, signal) => {
+      const at = { startIndex: start, maxResults: size };
+      const held = await this.getResults_<ArrayBuffer>(spec, job, this.now_() + this.deadlineMs_, at, signal, 'bytes');
+      return () => this.parsePage_(held);
+    });
+    try {
+      yield page(first.rows ?? []);
+      for (;;) {
+        const next = await ahead.next();
+        if (next === null) return;
+        if (next.rows.length === 0) throw this.protocolError_(`no rows at startIndex ${next.start} of ${totalRows}`);
+        yield page(next.rows);
+      }
+    } finally {
+      // An error, a reader that stopped early, or the end: nothing still in flight is wanted.
+      ahead.cancel();
+    }
   }
 
   /** Validates the query and returns the bytes it would scan, without running it. */
@@ -252,50 +280,6 @@ export class BigQueryClient {
     }
   }
 
-  /**
-   * Pages by startIndex, up to `pagesAhead` requests in flight, delivered in order. BigQuery
-   * may return fewer rows than asked (a page stops at about 10 MB); the rest of that range is
-   * asked for next, before any later range is delivered.
-   */
-  private async *fetchAhead_(
-    spec: QuerySpec,
-    job: JobReference,
-    from: number,
-    totalRows: number,
-    page: (rows: readonly TableRow[]) => ResultPage,
-  ): AsyncGenerator<ResultPage> {
-    interface Range {
-      readonly start: number;
-      readonly size: number;
-      readonly answer: Promise<ResultsPage>;
-    }
-    const request = (start: number, size: number): Range => {
-      const answer = this.getResults_(spec, job, this.now_() + this.deadlineMs_, { startIndex: start, maxResults: size });
-      // A reader that stops early never awaits the ranges still queued; a reader that awaits
-      // one gets its failure anyway, so this only keeps it from being an unhandled rejection.
-      answer.catch((err: unknown) => warnRecovered('bigquery.prefetch_failed', err, { start_index: start }));
-      return { start, size, answer };
-    };
-    const queue: Range[] = [];
-    let next = from;
-    const fill = () => {
-      while (queue.length < this.pagesAhead_ && next < totalRows) {
-        const size = Math.min(this.pageSize_, totalRows - next);
-        queue.push(request(next, size));
-        next += size;
-      }
-    };
-    fill();
-    while (queue.length > 0) {
-      const range = queue.shift()!;
-      const rows = (await range.answer).rows ?? [];
-      if (rows.length === 0) throw this.protocolError_(`no rows at startIndex ${range.start} of ${totalRows}`);
-      if (rows.length < range.size) queue.unshift(request(range.start + rows.length, range.size - rows.length));
-      fill();
-      yield page(rows.length > range.size ? rows.slice(0, range.size) : rows);
-    }
-  }
-
   private queriesUrl_(project: string): string {
     return `${this.apiBase_}/projects/${encodeURIComponent(project)}/queries`;
   }
@@ -323,12 +307,14 @@ export class BigQueryClient {
     });
   }
 
-  private getResults_(
+  private getResults_<T = ResultsPage>(
     spec: QuerySpec,
     job: JobReference,
     deadline: number,
     at: { pageToken?: string; startIndex?: number; maxResults?: number },
-  ): Promise<ResultsPage> {
+    signal?: AbortSignal,
+    read: 'json' | 'bytes' = 'json',
+  ): Promise<T> {
     const url = new URL(`${this.queriesUrl_(job.projectId)}/${encodeURIComponent(job.jobId)}`);
     const remaining = Math.max(1, deadline - this.now_());
     url.searchParams.set('timeoutMs', String(Math.min(this.pollTimeoutMs_, remaining)));
@@ -338,7 +324,16 @@ export class BigQueryClient {
     if (location) url.searchParams.set('location', location);
     if (at.pageToken) url.searchParams.set('pageToken', at.pageToken);
     if (at.startIndex !== undefined) url.searchParams.set('startIndex', String(at.startIndex));
-    return this.call_<ResultsPage>(spec, deadline, 'GET', url.toString(), null, job);
+    return this.call_<T>(spec, deadline, 'GET', url.toString(), null, job, signal, read);
+  }
+
+  /** A page held as its bytes (read-ahead.ts), parsed when the reader takes it. */
+  private parsePage_(held: ArrayBuffer): ResultsPage {
+    try {
+      return JSON.parse(new TextDecoder().decode(held)) as ResultsPage;
+    } catch {
+      throw this.protocolError_('a result page that is not JSON');
+    }
   }
 
   /** Exponential from baseMs, capped, with full jitter; never shorter than Retry-After. */
@@ -358,10 +353,13 @@ export class BigQueryClient {
     url: string,
     body: (() => string) | null,
     job?: JobReference,
+    signal?: AbortSignal,
+    read: 'json' | 'bytes' = 'json',
   ): Promise<T> {
     let requestBody: string | null = null;
     let refreshedToken = false;
     for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw new Cancelled();
       const remaining = deadline - this.now_();
       if (remaining <= 0) throw this.timedOut_(spec);
       if (body && requestBody === null) requestBody = body();
@@ -377,11 +375,13 @@ export class BigQueryClient {
             ...(requestBody !== null ? { body: requestBody } : {}),
           },
           remaining,
+          signal,
         );
-        if (res.ok) return (await res.json()) as T;
+        if (res.ok) return (read === 'bytes' ? await res.arrayBuffer() : await res.json()) as T;
         failure = await readGoogleError(res);
       } catch (err) {
-        if (err instanceof ApiError) throw err;
+        if (err instanceof ApiError || err instanceof Cancelled) throw err;
+        if (signal?.aborted) throw new Cancelled();
         if (err instanceof DeadlineExceeded) throw this.timedOut_(spec);
         // A dropped connection: as retryable as a 503.
         failure = {
@@ -415,20 +415,37 @@ export class BigQueryClient {
         `attempt ${attempt + 1}`,
         `wait ${Math.round(delay)}ms`,
       );
-      await this.sleep_(delay);
+      await this.pause_(delay, signal);
     }
   }
 
-  private async fetchWithin_(url: string, init: RequestInit, remainingMs: number): Promise<Response> {
+  /** The backoff wait, cut short when the reader cancels (the loop then stops before sending). */
+  private pause_(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    if (!signal) return this.sleep_(ms);
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      signal.addEventListener('abort', done, { once: true });
+      this.sleep_(ms).then(done, done);
+    });
+  }
+
+  private async fetchWithin_(url: string, init: RequestInit, remainingMs: number, cancel?: AbortSignal): Promise<Response> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), remainingMs);
+    const onCancel = () => controller.abort();
+    cancel?.addEventListener('abort', onCancel, { once: true });
     try {
       return await this.fetch_(url, { ...init, signal: controller.signal });
     } catch (err) {
+      if (cancel?.aborted) throw new Cancelled();
       if (controller.signal.aborted) throw new DeadlineExceeded();
       throw err;
     } finally {
       clearTimeout(timer);
+      cancel?.removeEventListener('abort', onCancel);
     }
   }
 

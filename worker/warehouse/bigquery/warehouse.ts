@@ -4,9 +4,9 @@ import { compileSelect } from '../../query/sql.ts';
 import type { Tenant } from '../../tenants/tenants.ts';
 import type { Cell, Page, Warehouse } from '../types.ts';
 import { CREDENTIALS_SECRET, sharedTokenSource, type TokenSource } from './auth.ts';
-import { BigQueryClient, type BigQueryClientOptions, type QuerySpec } from './client.ts';
+import { BigQueryClient, type BigQueryClientOptions, type QuerySpec, type ResultPage } from './client.ts';
 import { bigQueryDialect, bigQuerySource } from './dialect.ts';
-import { cellFor, decodeRow, RowFormatError } from './rows.ts';
+import { columnDecoders, RowFormatError, rowCells, type ColumnDecoder } from './rows.ts';
 
 /** Where a tenant's ActivConnect views live in BigQuery, and what a query may cost. */
 export interface BigQueryTenantConfig {
@@ -70,18 +70,29 @@ export class BigQueryWarehouse implements Warehouse {
   /** One job for the whole result, decoded page by page as BigQuery's pages arrive (fetched ahead). */
   async *pages(query: Query, limit: number): AsyncGenerator<Page> {
     const outputs = query.output.length;
-    const width = outputs + query.order.length;
+    const terms = query.order.length;
+    const width = outputs + terms;
+    const types = [...query.output.map((o) => o.type), ...query.order.map((term) => term.item.type)];
+    // Every page of one job shares its schema: the column decoders are chosen once for it.
+    let decode: ColumnDecoder[] = [];
+    let decodes: ResultPage | null = null;
     for await (const result of this.client_.pages(this.spec_(query, limit))) {
       if (result.schema.fields.length !== width) throw shapeError(`${result.schema.fields.length} columns, expected ${width}`);
-      const rows: Cell[][] = [];
-      const keys: (TypedValue | null)[][] = [];
+      if (result.schema !== decodes?.schema || result.timestamps !== decodes.timestamps) {
+        decode = columnDecoders(result.schema, types, result.timestamps);
+        decodes = result;
+      }
+      const rows: Cell[][] = new Array<Cell[]>(result.rows.length);
+      const keys: (TypedValue | null)[][] = new Array<(TypedValue | null)[]>(result.rows.length);
       try {
-        for (const raw of result.rows) {
-          const values = decodeRow(raw, result.schema, result.timestamps);
+        for (let r = 0; r < result.rows.length; r++) {
+          const cells = rowCells(result.rows[r]!);
           const row: Cell[] = new Array<Cell>(outputs);
-          for (let i = 0; i < outputs; i++) row[i] = cellFor(values[i]!, query.output[i]!.type);
-          rows.push(row);
-          keys.push(query.order.map((term, i) => cellFor(values[outputs + i]!, term.item.type)));
+          for (let i = 0; i < outputs; i++) row[i] = decode[i]!(cells[i]?.v ?? null);
+          const key: Cell[] = new Array<Cell>(terms);
+          for (let i = 0; i < terms; i++) key[i] = decode[outputs + i]!(cells[outputs + i]?.v ?? null);
+          rows[r] = row;
+          keys[r] = key;
         }
       } catch (err) {
         if (err instanceof RowFormatError) throw shapeError(err.message);
