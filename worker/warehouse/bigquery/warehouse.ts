@@ -1,6 +1,6 @@
 import { ApiError } from '../../http/errors.ts';
 import type { Query, TypedValue } from '../../query/model.ts';
-import { compileSelect } from '../../query/sql.ts';
+import { compileSelect, type CompiledQuery } from '../../query/sql.ts';
 import type { Tenant } from '../../tenants/tenants.ts';
 import type { Cell, Page, Warehouse } from '../types.ts';
 import { CREDENTIALS_SECRET, sharedTokenSource, type TokenSource } from './auth.ts';
@@ -70,8 +70,9 @@ export class BigQueryWarehouse implements Warehouse {
   /** One job for the whole result, decoded page by page as BigQuery's pages arrive (fetched ahead). */
   async *pages(query: Query, limit: number): AsyncGenerator<Page> {
     const outputs = query.output.length;
-    const width = outputs + query.order.length;
-    for await (const result of this.client_.pages(this.spec_(query, limit))) {
+    const compiled = this.compiled_(query, limit);
+    const { width, keyColumns } = compiled;
+    for await (const result of this.client_.pages(this.spec_(compiled))) {
       if (result.schema.fields.length !== width) throw shapeError(`${result.schema.fields.length} columns, expected ${width}`);
       const rows: Cell[][] = [];
       const keys: (TypedValue | null)[][] = [];
@@ -81,7 +82,7 @@ export class BigQueryWarehouse implements Warehouse {
           const row: Cell[] = new Array<Cell>(outputs);
           for (let i = 0; i < outputs; i++) row[i] = cellFor(values[i]!, query.output[i]!.type);
           rows.push(row);
-          keys.push(query.order.map((term, i) => cellFor(values[outputs + i]!, term.item.type)));
+          keys.push(query.order.map((term, i) => cellFor(values[keyColumns[i]!]!, term.item.type)));
         }
       } catch (err) {
         if (err instanceof RowFormatError) throw shapeError(err.message);
@@ -92,13 +93,15 @@ export class BigQueryWarehouse implements Warehouse {
   }
 
   async dryRun(query: Query): Promise<{ bytesProcessed: number | null }> {
-    const { totalBytesProcessed } = await this.client_.dryRun(this.spec_(query, query.limit));
+    const { totalBytesProcessed } = await this.client_.dryRun(this.spec_(this.compiled_(query, query.limit)));
     return { bytesProcessed: totalBytesProcessed };
   }
 
-  private spec_(query: Query, limit: number): QuerySpec {
-    const source = bigQuerySource(this.config.project, this.config.dataset);
-    const compiled = compileSelect(query, bigQueryDialect, source, limit);
+  private compiled_(query: Query, limit: number): CompiledQuery {
+    return compileSelect(query, bigQueryDialect, bigQuerySource(this.config.project, this.config.dataset), limit);
+  }
+
+  private spec_(compiled: CompiledQuery): QuerySpec {
     return {
       sql: compiled.sql,
       params: compiled.params,
