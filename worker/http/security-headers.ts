@@ -43,5 +43,8 @@ function withSecurityHeaders(res: Response): Response {
  */
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
   await next();
-  c.res = withSecurityHeaders(c.res);
+  const res = withSecurityHeaders(c.res);
+  // Assigning c.res makes Hono copy the response, its body re-wrapped as a stream that is then
+  // pumped through: headers set in place need no copy, so only a new response is assigned.
+  if (res !== c.res) c.res = res;
 };

@@ -47,9 +47,16 @@ export interface Dialect {
 export interface CompiledQuery {
   readonly sql: string;
   readonly params: readonly BoundParam[];
-  /** Aliases of the output columns, then of the hidden keyset columns (`__k0`...). */
+  /** Aliases of the output columns, then of the hidden keyset columns (`k0`...). */
   readonly outputAliases: readonly string[];
   readonly keyAliases: readonly string[];
+  /**
+   * Where each order key is in a result row, in query.order order: the output column that
+   * already returns the same expression, or a hidden keyset column after the outputs.
+   */
+  readonly keyColumns: readonly number[];
+  /** Columns in a result row: the outputs, then the hidden keyset columns. */
+  readonly width: number;
 }
 
 /** Output alias for the i-th output item: plain and safe in both dialects. */
@@ -78,13 +85,21 @@ export function compileSelect(query: Query, dialect: Dialect, source: string, li
   const outputExpr = (item: OutputItem): string => (item.kind === 'column' ? dialect.column(item.column) : rawExpr(item));
 
   const select: string[] = [];
-  const outputAliases = query.output.map((item, i) => {
-    select.push(`${dialect.output(outputExpr(item), item.type)} AS ${outputAlias(i)}`);
+  const outputs = query.output.map((item) => dialect.output(outputExpr(item), item.type));
+  const outputAliases = outputs.map((expr, i) => {
+    select.push(`${expr} AS ${outputAlias(i)}`);
     return outputAlias(i);
   });
-  const keyAliases = query.order.map((term, i) => {
-    select.push(`${dialect.output(outputExpr(term.item), term.item.type)} AS ${keyAlias(i)}`);
-    return keyAlias(i);
+  // A key the output already returns (a grouped column, a selected row-key column) is read
+  // from there: asked for twice, its every value would cross from the warehouse twice.
+  const keyAliases: string[] = [];
+  const keyColumns = query.order.map((term) => {
+    const expr = dialect.output(outputExpr(term.item), term.item.type);
+    const shown = outputs.indexOf(expr);
+    if (shown >= 0) return shown;
+    keyAliases.push(keyAlias(keyAliases.length));
+    select.push(`${expr} AS ${keyAliases.at(-1)!}`);
+    return outputs.length + keyAliases.length - 1;
   });
 
   const where = query.filters.map((f) => compileFilter(f, dialect, bind));
@@ -106,7 +121,7 @@ export function compileSelect(query: Query, dialect: Dialect, source: string, li
   }
   sql += ` LIMIT ${bind(String(limit), 'INT64')}`;
   if (query.after && query.afterTies) sql += ` OFFSET ${bind(String(query.afterTies), 'INT64')}`;
-  return { sql, params, outputAliases, keyAliases };
+  return { sql, params, outputAliases, keyAliases, keyColumns, width: outputs.length + keyAliases.length };
 }
 
 type Bind = (value: TypedValue, type: ScalarType) => string;

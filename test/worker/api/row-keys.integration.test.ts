@@ -66,6 +66,23 @@ describe('group_goals, whose row key (the target) is not unique', () => {
     expect(params.at(-1)).toEqual({ value: '2', type: 'INT64' });
   });
 
+  it('reads an order key the output already returns from that column, and selects only the keys it does not', () => {
+    const grouped = compileSelect(
+      queryFor('group_goals', { group_by: 'core_activity_hrs_day', select: 'core_activity_hrs_day,count()' }),
+      sqliteDialect,
+      'acme__group_goals',
+      3,
+    );
+    expect(grouped.keyColumns).toEqual([0]);
+    expect(grouped.width).toBe(2);
+    expect(grouped.sql).not.toMatch(/ AS k\d/);
+    // events' row key is three columns; one selected, two asked for as hidden keyset columns.
+    const events = compileSelect(queryFor('events', { select: 'user_id' }), sqliteDialect, 'acme__events', 3);
+    expect(events.keyColumns.filter((c) => c === 0)).toHaveLength(1);
+    expect(events.width).toBe(3);
+    expect(events.sql.match(/ AS k\d/g)).toHaveLength(2);
+  });
+
   it('keeps strict keyset paging, with no OFFSET, on views whose key is unique', () => {
     const query = { ...queryFor('events'), after: ['1', '2026-01-01T00:00:00Z', '1'] };
     expect(rowsCanTie(query)).toBe(false);

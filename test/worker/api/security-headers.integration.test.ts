@@ -1,5 +1,7 @@
 // Integration: every answer carries the security headers, errors and 404s included; /docs keeps its own CSP.
+import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { securityHeaders } from '../../../worker/http/security-headers.ts';
 import { api, seedTinyDemo } from '../support/demo.ts';
 import { rowsPath, type Keys } from './support/contract.ts';
 
@@ -58,6 +60,21 @@ describe('security headers', () => {
     const doc = await api('/openapi.json');
     expect(doc.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
     expect(doc.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('sets them on the response the route built, not on a copy, and copies only a response whose headers cannot change', async () => {
+    const built = new Response(new Uint8Array(64), { headers: { 'content-type': 'application/json' } });
+    const app = new Hono()
+      .use('*', securityHeaders)
+      .get('/built', () => built)
+      .get('/immutable', () => Response.redirect('http://bridge.test/built', 302)); // headers immutable (Fetch standard)
+    const res = await app.request('/built');
+    // A copy would re-wrap the body as a stream to be pumped through: a cost on every answer.
+    expect(res).toBe(built);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const redirect = await app.request('/immutable');
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it("keeps /docs's own policy, which lets its own script and style run", async () => {

@@ -1,6 +1,6 @@
 import { ApiError } from '../../http/errors.ts';
 import type { Query, TypedValue } from '../../query/model.ts';
-import { compileSelect } from '../../query/sql.ts';
+import { compileSelect, type CompiledQuery } from '../../query/sql.ts';
 import type { Tenant } from '../../tenants/tenants.ts';
 import type { Cell, Page, Warehouse } from '../types.ts';
 import { CREDENTIALS_SECRET, sharedTokenSource, type TokenSource } from './auth.ts';
@@ -70,16 +70,24 @@ export class BigQueryWarehouse implements Warehouse {
   /** One job for the whole result, decoded page by page as BigQuery's pages arrive (fetched ahead). */
   async *pages(query: Query, limit: number): AsyncGenerator<Page> {
     const outputs = query.output.length;
-    const terms = query.order.length;
-    const width = outputs + terms;
-    const types = [...query.output.map((o) => o.type), ...query.order.map((term) => term.item.type)];
-    // Every page of one job shares its schema: the column decoders are chosen once for it.
+    const compiled = this.compiled_(query, limit);
+    const { width, keyColumns } = compiled;
+    const outputTypes = query.output.map((o) => o.type);
+    const keyTypes = query.order.map((term) => term.item.type);
+    // Every page of one job shares its schema: the column decoders are chosen once for it. An
+    // order key reads the output column that already returns it, or its own column past them.
     let decode: ColumnDecoder[] = [];
+    let decodeKey: ColumnDecoder[] = [];
     let decodes: ResultPage | null = null;
-    for await (const result of this.client_.pages(this.spec_(query, limit))) {
+    for await (const result of this.client_.pages(this.spec_(compiled))) {
       if (result.schema.fields.length !== width) throw shapeError(`${result.schema.fields.length} columns, expected ${width}`);
       if (result.schema !== decodes?.schema || result.timestamps !== decodes.timestamps) {
-        decode = columnDecoders(result.schema, types, result.timestamps);
+        decode = columnDecoders({ ...result.schema, fields: result.schema.fields.slice(0, outputs) }, outputTypes, result.timestamps);
+        decodeKey = columnDecoders(
+          { ...result.schema, fields: keyColumns.map((c) => result.schema.fields[c]!) },
+          keyTypes,
+          result.timestamps,
+        );
         decodes = result;
       }
       const rows: Cell[][] = new Array<Cell[]>(result.rows.length);
@@ -89,8 +97,8 @@ export class BigQueryWarehouse implements Warehouse {
           const cells = rowCells(result.rows[r]!);
           const row: Cell[] = new Array<Cell>(outputs);
           for (let i = 0; i < outputs; i++) row[i] = decode[i]!(cells[i]?.v ?? null);
-          const key: Cell[] = new Array<Cell>(terms);
-          for (let i = 0; i < terms; i++) key[i] = decode[outputs + i]!(cells[outputs + i]?.v ?? null);
+          const key: Cell[] = new Array<Cell>(keyColumns.length);
+          for (let i = 0; i < keyColumns.length; i++) key[i] = decodeKey[i]!(cells[keyColumns[i]!]?.v ?? null);
           rows[r] = row;
           keys[r] = key;
         }
@@ -103,13 +111,15 @@ export class BigQueryWarehouse implements Warehouse {
   }
 
   async dryRun(query: Query): Promise<{ bytesProcessed: number | null }> {
-    const { totalBytesProcessed } = await this.client_.dryRun(this.spec_(query, query.limit));
+    const { totalBytesProcessed } = await this.client_.dryRun(this.spec_(this.compiled_(query, query.limit)));
     return { bytesProcessed: totalBytesProcessed };
   }
 
-  private spec_(query: Query, limit: number): QuerySpec {
-    const source = bigQuerySource(this.config.project, this.config.dataset);
-    const compiled = compileSelect(query, bigQueryDialect, source, limit);
+  private compiled_(query: Query, limit: number): CompiledQuery {
+    return compileSelect(query, bigQueryDialect, bigQuerySource(this.config.project, this.config.dataset), limit);
+  }
+
+  private spec_(compiled: CompiledQuery): QuerySpec {
     return {
       sql: compiled.sql,
       params: compiled.params,
