@@ -20,6 +20,7 @@ import { canonicalParams } from '../query/canonical.ts';
 import { decodeCursor, encodeCursor, type Resume } from '../query/cursor.ts';
 import { readRows } from '../query/execute.ts';
 import { warnRecovered } from '../log.ts';
+import { Utf8Builder } from '../encoding/utf8-builder.ts';
 import { LIMITS } from '../../shared/query-vocabulary.ts';
 import { type Format, type OutputColumn, type Query } from '../query/model.ts';
 import { parseQuery } from '../query/parse.ts';
@@ -140,7 +141,9 @@ async function buildPage(warehouse: Warehouse, query: Query, nextLink: NextLink,
   // Read about as many rows as this query's last page held (page-rows-hint.ts), not a whole
   // chunk of which a page of wide rows keeps about half.
   const read = readRows(warehouse, query, chunkRowsFor(hintKey, query.limit));
-  let body = encoder.head(columns, query.view.name);
+  // Encoded as it grows: the page's bytes are what is hashed, cached and sent.
+  const body = new Utf8Builder();
+  body.append(encoder.head(columns, query.view.name));
   let count = 0;
   let position: Resume | null = null;
   let full = false;
@@ -150,20 +153,20 @@ async function buildPage(warehouse: Warehouse, query: Query, nextLink: NextLink,
       full = true;
       break;
     }
-    body += row(cells, count++);
+    body.append(row(cells, count++));
     position = read.lastPosition();
   }
   if (!full) position = read.next();
   if (full || count === query.limit) rememberPageRows(hintKey, count);
   const next = position ? await nextLink(position) : null;
-  body += encoder.tail({ view: query.view.name, next: next?.url ?? null, nextCursor: next?.cursor ?? null, rowCount: count });
+  body.append(encoder.tail({ view: query.view.name, next: next?.url ?? null, nextCursor: next?.cursor ?? null, rowCount: count }));
   const headers: Record<string, string> = { 'content-type': encoder.contentType, 'x-row-count': String(count) };
   if (query.format === 'csv') headers['content-disposition'] = `inline; filename="${query.view.name}.csv"`;
   if (next) {
     headers['link'] = `<${next.url}>; rel="next"`;
     headers['x-next-cursor'] = next.cursor;
   }
-  return { body, headers };
+  return { bytes: body.bytes(), headers };
 }
 
 /**
