@@ -1,15 +1,12 @@
 import type { Freshness } from '../../shared/types.ts';
 import { ApiError } from '../http/errors.ts';
-import { etagOf, type CacheStatus, type CachedResult } from './entry.ts';
+import { etagOf, type CacheStatus, type CachedResult, type Content } from './entry.ts';
 import { warnRecovered } from '../log.ts';
 import { ageOf } from './policy.ts';
 import type { ResultMemo } from './memo.ts';
 import type { ResultStore } from './store.ts';
 
-export interface Computed {
-  readonly body: string;
-  readonly headers: Record<string, string>;
-}
+export type Computed = Content & { readonly headers: Record<string, string> };
 
 export interface CacheOutcome {
   readonly result: CachedResult;
@@ -67,7 +64,7 @@ export async function cachedResult(options: CachedResultOptions): Promise<CacheO
     if (!running) {
       running = (async () => {
         const computed = await compute();
-        const bytes = new TextEncoder().encode(computed.body);
+        const bytes = computed.bytes ?? new TextEncoder().encode(computed.body);
         const result: CachedResult = { ...computed, bytes, etag: await etagOf(bytes), storedAt: now() };
         // The answer does not wait for the Cache API: the put finishes after it.
         landing.set(key, result);

@@ -4,19 +4,21 @@
  * nor stale-if-error and both need the entry's age.
  */
 import { sha256Hex } from '../encoding/sha256.ts';
-export interface CachedResult {
-  readonly body: string;
-  /**
-   * `body` as UTF-8, when the result was just computed: encoded once for its ETag, the cache
-   * and the response alike, instead of once for each (a page is up to 4 MB).
-   */
-  readonly bytes?: Uint8Array;
+/**
+ * A result's content: its text, or its UTF-8 bytes, or both. A page just computed comes as
+ * bytes, encoded as it was built (worker/encoding/utf8-builder.ts) and then hashed for its
+ * ETag, cached and sent as they are; a result a test or another caller computes as text is
+ * encoded once, for all three.
+ */
+export type Content = { readonly body: string; readonly bytes?: Uint8Array } | { readonly body?: undefined; readonly bytes: Uint8Array };
+
+export type CachedResult = Content & {
   readonly etag: string;
   /** Headers that belong to the content (content-type, link, x-row-count...). */
   readonly headers: Record<string, string>;
   /** Epoch milliseconds when the warehouse produced it. */
   readonly storedAt: number;
-}
+};
 
 export type CacheStatus = 'HIT' | 'MISS' | 'STALE' | 'REVALIDATED' | 'BYPASS';
 

@@ -43,7 +43,7 @@ export class ResultMemo {
 
   set(key: string, result: CachedResult): void {
     this.drop(key);
-    const bytes = result.body.length * 2 + (result.bytes?.byteLength ?? 0) + 512;
+    const bytes = (result.body?.length ?? 0) * 2 + (result.bytes?.byteLength ?? 0) + 512;
     if (bytes > MAX_ENTRY_BYTES) return;
     while (this.bytes + bytes > MAX_BYTES && this.entries.size > 0) this.drop(this.entries.keys().next().value!);
     this.entries.set(key, { result, memoAt: this.now(), bytes });

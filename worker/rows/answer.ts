@@ -20,9 +20,11 @@ import { canonicalParams } from '../query/canonical.ts';
 import { decodeCursor, encodeCursor, type Resume } from '../query/cursor.ts';
 import { readRows } from '../query/execute.ts';
 import { warnRecovered } from '../log.ts';
+import { Utf8Builder } from '../encoding/utf8-builder.ts';
 import { LIMITS } from '../../shared/query-vocabulary.ts';
 import { type Format, type OutputColumn, type Query } from '../query/model.ts';
 import { parseQuery } from '../query/parse.ts';
+import { chunkRowsFor, pageRowsKey, rememberPageRows } from './page-rows-hint.ts';
 import { warehouseFor } from '../warehouse/for-tenant.ts';
 import type { Cell, Warehouse } from '../warehouse/types.ts';
 import { resolveView } from '../catalog/views.ts';
@@ -87,7 +89,7 @@ export async function answerRows(req: RowsRequest): Promise<Response> {
     store: new ResultStore(caches.default, query.view.freshness.maxAgeSeconds + STALE_IF_ERROR_SECONDS),
     key: await resultCacheKey(caller, query, origin),
     freshness: query.view.freshness,
-    compute: () => buildPage(warehouse, query, nextLink),
+    compute: () => buildPage(warehouse, query, nextLink, pageRowsKey(caller.tenant.id, query)),
     waitUntil: req.waitUntil,
     clientMaxAgeSeconds: requestMaxAge(req.cacheControl, req.pragma),
     // A read that skips the cache costs the warehouse a query: it takes a second token.
@@ -132,12 +134,16 @@ type NextLink = (position: Resume) => Promise<{ cursor: string; url: string }>;
  * because the body is held several times over (built, hashed, cached, sent) and an isolate
  * has 128 MB.
  */
-async function buildPage(warehouse: Warehouse, query: Query, nextLink: NextLink) {
+async function buildPage(warehouse: Warehouse, query: Query, nextLink: NextLink, hintKey: string) {
   const encoder = ENCODERS[query.format];
   const columns = outputColumns(query);
   const row = encoder.compile(columns, query.dates);
-  const read = readRows(warehouse, query);
-  let body = encoder.head(columns, query.view.name);
+  // Read about as many rows as this query's last page held (page-rows-hint.ts), not a whole
+  // chunk of which a page of wide rows keeps about half.
+  const read = readRows(warehouse, query, chunkRowsFor(hintKey, query.limit));
+  // Encoded as it grows: the page's bytes are what is hashed, cached and sent.
+  const body = new Utf8Builder();
+  body.append(encoder.head(columns, query.view.name));
   let count = 0;
   let position: Resume | null = null;
   let full = false;
@@ -147,19 +153,20 @@ async function buildPage(warehouse: Warehouse, query: Query, nextLink: NextLink)
       full = true;
       break;
     }
-    body += row(cells, count++);
+    body.append(row(cells, count++));
     position = read.lastPosition();
   }
   if (!full) position = read.next();
+  if (full || count === query.limit) rememberPageRows(hintKey, count);
   const next = position ? await nextLink(position) : null;
-  body += encoder.tail({ view: query.view.name, next: next?.url ?? null, nextCursor: next?.cursor ?? null, rowCount: count });
+  body.append(encoder.tail({ view: query.view.name, next: next?.url ?? null, nextCursor: next?.cursor ?? null, rowCount: count }));
   const headers: Record<string, string> = { 'content-type': encoder.contentType, 'x-row-count': String(count) };
   if (query.format === 'csv') headers['content-disposition'] = `inline; filename="${query.view.name}.csv"`;
   if (next) {
     headers['link'] = `<${next.url}>; rel="next"`;
     headers['x-next-cursor'] = next.cursor;
   }
-  return { body, headers };
+  return { bytes: body.bytes(), headers };
 }
 
 /**
