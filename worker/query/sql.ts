@@ -42,14 +42,25 @@ export interface Dialect {
    * here: they come from the stored values themselves. Optional: the value as is.
    */
   comparisonValue?(value: TypedValue, type: ScalarType): TypedValue;
+  /**
+   * True where an order term that is also an output is read from that output instead of
+   * being selected a second time (CompiledQuery.keyColumns says where). Optional: without it
+   * every key column follows the outputs, the layout the BigQuery warehouse reads.
+   */
+  readonly keysFromOutputs?: boolean;
 }
 
 export interface CompiledQuery {
   readonly sql: string;
   readonly params: readonly BoundParam[];
-  /** Aliases of the output columns, then of the hidden keyset columns (`__k0`...). */
+  /** Aliases of the output columns, then of the hidden keyset columns (`k0`...). */
   readonly outputAliases: readonly string[];
   readonly keyAliases: readonly string[];
+  /**
+   * Where each order term's value is in a result row: an output's index when the term
+   * selects the same expression as that output, else the index of its hidden key column.
+   */
+  readonly keyColumns: readonly number[];
 }
 
 /** Output alias for the i-th output item: plain and safe in both dialects. */
@@ -78,13 +89,25 @@ export function compileSelect(query: Query, dialect: Dialect, source: string, li
   const outputExpr = (item: OutputItem): string => (item.kind === 'column' ? dialect.column(item.column) : rawExpr(item));
 
   const select: string[] = [];
+  // Where each selected expression first is, for order terms that are also outputs.
+  const selected = new Map<string, number>();
   const outputAliases = query.output.map((item, i) => {
-    select.push(`${dialect.output(outputExpr(item), item.type)} AS ${outputAlias(i)}`);
+    const expr = dialect.output(outputExpr(item), item.type);
+    if (!selected.has(expr)) selected.set(expr, i);
+    select.push(`${expr} AS ${outputAlias(i)}`);
     return outputAlias(i);
   });
-  const keyAliases = query.order.map((term, i) => {
-    select.push(`${dialect.output(outputExpr(term.item), term.item.type)} AS ${keyAlias(i)}`);
-    return keyAlias(i);
+  // An order term that is one of the outputs (the row key columns of a whole-view export) is
+  // read from that output where the dialect allows, rather than selected again: every
+  // selected value is bytes the warehouse serialises and the client parses, per row.
+  const keyAliases: string[] = [];
+  const keyColumns = query.order.map((term) => {
+    const expr = dialect.output(outputExpr(term.item), term.item.type);
+    const reused = dialect.keysFromOutputs ? selected.get(expr) : undefined;
+    if (reused !== undefined) return reused;
+    keyAliases.push(keyAlias(keyAliases.length));
+    select.push(`${expr} AS ${keyAliases.at(-1)!}`);
+    return select.length - 1;
   });
 
   const where = query.filters.map((f) => compileFilter(f, dialect, bind));
@@ -106,7 +129,7 @@ export function compileSelect(query: Query, dialect: Dialect, source: string, li
   }
   sql += ` LIMIT ${bind(String(limit), 'INT64')}`;
   if (query.after && query.afterTies) sql += ` OFFSET ${bind(String(query.afterTies), 'INT64')}`;
-  return { sql, params, outputAliases, keyAliases };
+  return { sql, params, outputAliases, keyAliases, keyColumns };
 }
 
 type Bind = (value: TypedValue, type: ScalarType) => string;

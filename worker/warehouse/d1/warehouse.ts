@@ -84,7 +84,7 @@ export class D1Warehouse implements Warehouse {
       const row: Cell[] = new Array<Cell>(outputs);
       for (let i = 0; i < outputs; i++) row[i] = decodeSqlite(r[i], query.output[i]!.type);
       rows.push(row);
-      keys.push(query.order.map((t, i) => keyValue(r[outputs + i], t.item)));
+      keys.push(query.order.map((t, i) => keyValue(r[compiled.keyColumns[i]!], t.item)));
     }
     return { rows, keys };
   }
