@@ -6,7 +6,7 @@
  * bundles per round so machine load falls on both alike. Prints seconds and the ratio to the
  * run's median sqlite3 time.
  *
- *   npm run bench:exports -- --bundle before=DIR --bundle after=DIR [--rounds 3] [--size small] [--only csv|ndjson|pages]
+ *   npm run bench:exports -- --bundle before=DIR --bundle after=DIR [--rounds 3] [--size small] [--only csv,ndjson,pages]
  *   npm run bench:exports -- --snapshot DIR      (bundle the Worker as it is now into DIR)
  */
 import { rmSync } from 'node:fs';
@@ -29,6 +29,7 @@ const { values } = parseArgs({
   },
 });
 const log = (m: string) => console.error(`export-ratio: ${m}`);
+const wanted = (what: string) => !values.only || values.only.split(',').includes(what);
 
 async function main(): Promise<void> {
   if (values.snapshot) {
@@ -58,12 +59,12 @@ async function main(): Promise<void> {
         const t = (times[bundle.name] ??= {});
         const base = await timeSqliteCsv(state.sqliteFile, sql);
         (t.sqlite ??= []).push(base.seconds);
-        for (const format of (['csv', 'ndjson'] as const).filter((f) => !values.only || values.only === f)) {
+        for (const format of (['csv', 'ndjson'] as const).filter(wanted)) {
           const r = await streamedExport(worker, key, 'events', format);
           if (r.rows !== events) throw new Error(`${bundle.name} ${format}: ${r.rows} rows, not ${events}`);
           (t[format] ??= []).push(r.seconds);
         }
-        if (!values.only || values.only === 'pages') {
+        if (wanted('pages')) {
           const p = await pagedExport(worker, key, 'events', 10_000, 400);
           if (p.rows !== events) throw new Error(`${bundle.name} json pages: ${p.rows} rows, not ${events}`);
           (t.pages ??= []).push(p.seconds);
