@@ -4,9 +4,10 @@
  * bundle (a snapshot directory from `wrangler deploy --dry-run`, see snapshotWorker) is served
  * in turn over the same data and timed against `sqlite3 -csv` in the same run, alternating
  * bundles per round so machine load falls on both alike. Prints seconds and the ratio to the
- * run's median sqlite3 time.
+ * run's median sqlite3 time, and the CPU seconds workerd spent on each export (the Worker
+ * and the local D1 together), which a loaded machine moves far less than wall time.
  *
- *   npm run bench:exports -- --bundle before=DIR --bundle after=DIR [--rounds 3] [--size small] [--only csv|ndjson|pages]
+ *   npm run bench:exports -- --bundle before=DIR --bundle after=DIR [--rounds 3] [--size small] [--only csv,ndjson,pages]
  *   npm run bench:exports -- --snapshot DIR      (bundle the Worker as it is now into DIR)
  */
 import { rmSync } from 'node:fs';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
   },
 });
 const log = (m: string) => console.error(`export-ratio: ${m}`);
+const wanted = (what: string) => !values.only || values.only.split(',').includes(what);
 
 async function main(): Promise<void> {
   if (values.snapshot) {
@@ -58,15 +60,19 @@ async function main(): Promise<void> {
         const t = (times[bundle.name] ??= {});
         const base = await timeSqliteCsv(state.sqliteFile, sql);
         (t.sqlite ??= []).push(base.seconds);
-        for (const format of (['csv', 'ndjson'] as const).filter((f) => !values.only || values.only === f)) {
+        for (const format of (['csv', 'ndjson'] as const).filter(wanted)) {
+          const cpu = worker.workerdCpuSeconds();
           const r = await streamedExport(worker, key, 'events', format);
           if (r.rows !== events) throw new Error(`${bundle.name} ${format}: ${r.rows} rows, not ${events}`);
           (t[format] ??= []).push(r.seconds);
+          (t[`${format} cpu`] ??= []).push(worker.workerdCpuSeconds() - cpu);
         }
-        if (!values.only || values.only === 'pages') {
+        if (wanted('pages')) {
+          const cpu = worker.workerdCpuSeconds();
           const p = await pagedExport(worker, key, 'events', 10_000, 400);
           if (p.rows !== events) throw new Error(`${bundle.name} json pages: ${p.rows} rows, not ${events}`);
           (t.pages ??= []).push(p.seconds);
+          (t['pages cpu'] ??= []).push(worker.workerdCpuSeconds() - cpu);
         }
         log(`round ${round + 1} ${bundle.name}: ${JSON.stringify(Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.at(-1)])))}`);
       } finally {
@@ -83,6 +89,14 @@ async function main(): Promise<void> {
   for (const [name, t] of Object.entries(times)) {
     const m = (k: string) => (t[k] ? `${median(t[k]).toFixed(2)} s (${(median(t[k]) / base).toFixed(2)}x)` : 'not run');
     console.log(`| ${name} | ${m('csv')} | ${m('ndjson')} | ${m('pages')} |`);
+  }
+  // CPU seconds of workerd (the Worker and the local D1 together) per export: on a loaded
+  // machine these move far less between runs than the wall times above.
+  console.log('\n| bundle | csv workerd CPU | ndjson workerd CPU | json pages workerd CPU |');
+  console.log('|---|---|---|---|');
+  for (const [name, t] of Object.entries(times)) {
+    const c = (k: string) => (t[k] ? `${median(t[k]).toFixed(2)} s` : 'not run');
+    console.log(`| ${name} | ${c('csv cpu')} | ${c('ndjson cpu')} | ${c('pages cpu')} |`);
   }
 }
 

@@ -148,8 +148,10 @@ function fromDecimalText(text: string, unitMicros: number): Units | null {
 /**
  * From a JSON number as JSON.parse reads it. Taking the whole part off a float is exact, so
  * the only error is the float's own: half its step, which is under half a microsecond for a
- * DATETIME to 2079 and a TIMESTAMP from 1697 to 2242. Beyond that a value within one step of
- * a whole second is that second, so whole seconds come back exactly to the year 9999.
+ * DATETIME between 1720-07-25 and 2079-06-05 (a serial day under 2^16 in size) and a
+ * TIMESTAMP between 1697-10-17 and 2242-03-16 (under 2^33 epoch seconds). Beyond that a
+ * value within one step of a whole second is that second, so whole seconds come back exactly
+ * to the year 9999.
  */
 function fromFloat(value: number, unitMicros: number): Units | null {
   if (!Number.isFinite(value)) return null;

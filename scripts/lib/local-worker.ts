@@ -41,6 +41,11 @@ export interface LocalWorker {
   workerdRss(): number;
   /** RSS and its anonymous part, summed over the workerd processes. */
   workerdMemory(): Memory;
+  /**
+   * CPU seconds (user + system) the workerd processes under this wrangler have used so far:
+   * on a loaded machine, the difference over one request moves far less than its wall time.
+   */
+  workerdCpuSeconds(): number;
   /** Last lines wrangler printed, for diagnostics. */
   output(): string;
   stop(): Promise<void>;
@@ -144,6 +149,19 @@ export interface Memory {
   readonly anon: number;
 }
 
+/** utime + stime of one process in seconds, 0 when it is gone. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of proc(5), counted after the comm: utime and stime in clock ticks
+    // (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** Memory of one process in bytes, zeros when it is gone. */
 function memoryOf(pid: number): Memory {
   try {
@@ -212,6 +230,10 @@ async function startOnce(options: LocalWorkerOptions, configPath: string): Promi
     }
     return { rss, anon };
   };
+  const workerdCpuSeconds = (): number =>
+    descendants(child.pid!)
+      .filter((p) => p.comm.startsWith('workerd'))
+      .reduce((sum, p) => sum + cpuSecondsOf(p.pid), 0);
   const stop = async () => {
     if (exited !== null || child.pid === undefined) return;
     try {
@@ -254,6 +276,7 @@ async function startOnce(options: LocalWorkerOptions, configPath: string): Promi
     pid: child.pid!,
     workerdRss: () => workerdMemory().rss,
     workerdMemory,
+    workerdCpuSeconds,
     output: () => lines.join('\n'),
     stop,
   };

@@ -113,4 +113,4 @@ export const DATES_DESCRIPTION =
   'DATETIME is the serial day plus the time as a fraction of the day to 12 decimals (`46023.5` is noon); round value × 86400 to the microsecond for the exact time. ' +
   'TIMESTAMP is Unix epoch seconds, exact, with the fraction of a second when it has one (`1767282369.25`). ' +
   'Before 1899-12-30 (DATE, DATETIME) or 1970 (TIMESTAMP) the numbers are negative. TIME stays text; nulls stay empty strings. ' +
-  'Parsed as 64-bit floats, microseconds stay exact for DATETIME to 2079 and TIMESTAMP from 1697 to 2242; whole seconds always.';
+  'Parsed as 64-bit floats, microseconds stay exact for DATETIME between 1720-07-25 and 2079-06-05 and TIMESTAMP between 1697-10-17 and 2242-03-16; whole seconds always.';

@@ -70,7 +70,7 @@ describe('D1 round trips per request', () => {
     await app.settle();
     // The key read and the page's one query; then (waitUntil, not awaited by the answer) the
     // usage write and the key's first last-used stamp.
-    expect([...counted.sql].sort()).toEqual(['SELECT CAST("uid" AS', 'SELECT k.id AS', 'UPDATE api_keys SET', 'batch']);
+    expect([...counted.sql].sort()).toEqual(['SELECT CASE WHEN', 'SELECT k.id AS', 'UPDATE api_keys SET', 'batch']);
 
     const tripsBefore = counted.trips;
     for (let i = 0; i < 5; i++) {

@@ -58,6 +58,28 @@ describe('group_goals, whose row key (the target) is not unique', () => {
     expect(out.map((r) => String(r[0]))).toEqual(sorted);
   });
 
+  it.each([1, 2, 4])('reads every tied row once from D1 chunk by chunk, as an export does, in chunks of %i', async (chunk) => {
+    const query = { ...queryFor('group_goals', { order: 'core_activity_hrs_day' }), limit: 100 };
+    const out: Cell[][] = [];
+    const read = readRows(warehouses.d1, query, chunk);
+    for await (const rows of read.chunks) out.push(...rows);
+    expect(out.map((r) => String(r[0]))).toEqual(sorted);
+    expect(read.next()).toBeNull();
+  });
+
+  it('chunk by chunk, stops at the limit with the position the rest continues from', async () => {
+    const query = { ...queryFor('group_goals', { order: 'core_activity_hrs_day' }), limit: 4 };
+    const read = readRows(warehouses.d1, query, 1);
+    const out: Cell[][] = [];
+    for await (const rows of read.chunks) out.push(...rows);
+    expect(out.map((r) => String(r[0]))).toEqual(sorted.slice(0, 4));
+    const rest: Cell[][] = [];
+    for await (const rows of readRows(warehouses.d1, { ...query, limit: 100, after: read.next()!.after, afterTies: read.next()!.ties }, 1)
+      .chunks)
+      rest.push(...rows);
+    expect(rest.map((r) => String(r[0]))).toEqual(sorted.slice(4));
+  });
+
   it('resumes at the tied position and skips the rows already returned there', () => {
     const query = { ...queryFor('group_goals'), after: ['3.9'], afterTies: 2 };
     const { sql, params } = compileSelect(query, sqliteDialect, 'acme__group_goals', 3);

@@ -19,14 +19,23 @@ function wholeSecondBound(text: string): string {
   return text.replace(/\.\d+(Z?)$/, '$1~');
 }
 
+/**
+ * An INT64 value as it crosses D1's JSON exactly: an integer a JavaScript number holds
+ * exactly travels as a number; anything else (beyond 2^53, or a non-integer in a table that
+ * is not STRICT) as its text, as every value did before. The definitions set no range on any
+ * INT64 column, so large ones must stay exact; text for all of them cost the binding a quoted
+ * string per cell of every row.
+ */
+const exactInteger = (expr: string) =>
+  `CASE WHEN typeof(${expr}) = 'integer' AND ${expr} BETWEEN ${-Number.MAX_SAFE_INTEGER} AND ${Number.MAX_SAFE_INTEGER} THEN ${expr} ELSE CAST(${expr} AS TEXT) END`;
+
 /** SQLite as D1 runs it, over the demo layout: one table per tenant and view, nested fields flattened. */
 export const sqliteDialect: Dialect = {
   from: (_view: ViewDef, source: string) => quote(source),
   column: (column) => quote(column.name),
   // Numbered, so one bound value can be referenced more than once (keyset conditions).
   placeholder: (index) => `?${index + 1}`,
-  // INT64 travels as text so values beyond 2^53 are not rounded by JavaScript numbers.
-  output: (expr, type) => (type === 'INT64' ? `CAST(${expr} AS TEXT)` : expr),
+  output: (expr, type) => (type === 'INT64' ? exactInteger(expr) : expr),
   aggregate: (fn, expr) => (expr === null ? 'COUNT(*)' : `${fn.toUpperCase()}(${expr})`),
   // SQLite's LIKE ignores ASCII case, so case-sensitive `like` becomes GLOB.
   like: (expr, placeholder, caseInsensitive) =>

@@ -45,7 +45,9 @@ function numberToDecimal(n: number): string {
  * would repeat it forever, or skip its ties.
  */
 function keyValue(value: unknown, item: OutputItem): TypedValue | null {
-  if (item.kind === 'aggregate' && typeof value === 'number' && item.type !== 'BOOL') return value;
+  // INT64 arrives as a number only where that number is exact (dialect.ts): its digits, as
+  // the output and every cursor already written have them.
+  if (item.kind === 'aggregate' && typeof value === 'number' && item.type !== 'BOOL' && item.type !== 'INT64') return value;
   return decodeSqlite(value, item.type);
 }
 
