@@ -224,7 +224,7 @@ const FIGURE_RUNS: Record<FigureId, Figure> = {
     run.goals.jsonPagesSeconds = pages.seconds;
     emit({
       id: '2b',
-      what: `events → json pages of 10000 via next links (${pages.requests} requests, ${fmt.mb(pages.bytes)})`,
+      what: `events → json pages of 10000 via next links (${pages.requests} requests, ${fmt.mb(pages.bytes)}; each page drained unparsed, next from its Link header, no gzip)`,
       api: rate(pages) + rowCountCheck(pages.rows, run.eventCount),
       baseline: base.text,
       ratio: `${fmt.ratio(pages.seconds, base.seconds)} the time`,
