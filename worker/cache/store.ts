@@ -23,7 +23,8 @@ export class ResultStore {
     res.headers.forEach((value, name) => {
       if (name !== STORED_AT && name !== ETAG && name !== 'cache-control' && name !== 'content-length') headers[name] = value;
     });
-    return { body: await res.text(), etag, headers, storedAt };
+    // Kept as the bytes it was stored as: a HIT is sent without decoding it to text and back.
+    return { bytes: new Uint8Array(await res.arrayBuffer()), etag, headers, storedAt };
   }
 
   async put(key: string, result: CachedResult): Promise<void> {

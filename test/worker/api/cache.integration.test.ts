@@ -3,7 +3,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Freshness } from '../../../shared/types.ts';
 import { VIEWS } from '../../../shared/views/index.ts';
-import { cachedResult, inflightCount, type CachedResultOptions, type Computed } from '../../../worker/cache/cached-result.ts';
+import {
+  cachedResult,
+  inflightCount,
+  type CacheOutcome,
+  type CachedResultOptions,
+  type Computed,
+} from '../../../worker/cache/cached-result.ts';
+import type { CachedResult } from '../../../worker/cache/entry.ts';
 import { requestMaxAge } from '../../../worker/cache/policy.ts';
 import { ResultMemo } from '../../../worker/cache/memo.ts';
 import { ResultStore } from '../../../worker/cache/store.ts';
@@ -252,7 +259,7 @@ async function harness(name: string) {
       },
       waitUntil: (p) => background.push(p),
       now: () => now,
-    });
+    }).then(readable);
   return {
     get,
     at: (t: number) => (now = t),
@@ -270,16 +277,24 @@ async function harness(name: string) {
 
 const failing = (err: Error) => () => Promise.reject(err);
 
+/**
+ * A result with its content as text: a computed result holds its text and bytes, one read
+ * back from the Cache API only its bytes, and these tests are about which copy is served.
+ */
+const withText = <R extends CachedResult | null>(result: R) =>
+  result && { ...result, text: result.body ?? new TextDecoder().decode(result.bytes) };
+const readable = (outcome: CacheOutcome) => ({ ...outcome, result: withText(outcome.result) });
+
 describe('cachedResult', () => {
   it('computes on a miss, then serves HIT without the warehouse while fresh', async () => {
     const h = await harness('fresh');
     const miss = await h.get();
     expect(miss.status).toBe('MISS');
-    expect(miss.result).toMatchObject({ body: 'v1', storedAt: T0, headers: { 'content-type': 'text/plain', 'x-row-count': '1' } });
+    expect(miss.result).toMatchObject({ text: 'v1', storedAt: T0, headers: { 'content-type': 'text/plain', 'x-row-count': '1' } });
     h.at(seconds(59));
     const hit = await h.get();
     expect(hit.status).toBe('HIT');
-    expect(hit.result.body).toBe('v1');
+    expect(hit.result.text).toBe('v1');
     expect(hit.result.etag).toBe(miss.result.etag);
     expect(hit.result.headers['x-row-count']).toBe('1');
     expect(h.calls()).toBe(1);
@@ -291,12 +306,12 @@ describe('cachedResult', () => {
     h.at(seconds(61));
     const stale = await h.get();
     expect(stale).toMatchObject({ status: 'STALE', staleReason: 'revalidating' });
-    expect(stale.result.body).toBe('v1');
+    expect(stale.result.text).toBe('v1');
     await h.settle();
     expect(h.calls()).toBe(2);
     const after = await h.get();
     expect(after.status).toBe('HIT');
-    expect(after.result).toMatchObject({ body: 'v2', storedAt: seconds(61) });
+    expect(after.result).toMatchObject({ text: 'v2', storedAt: seconds(61) });
   });
 
   it('when stale and the background refresh fails, keeps serving the old copy and the failure does not escape', async () => {
@@ -307,7 +322,7 @@ describe('cachedResult', () => {
     expect((await h.get()).status).toBe('STALE');
     await expect(h.settle()).resolves.toBeDefined();
     const again = await h.get();
-    expect(again).toMatchObject({ status: 'STALE', result: { body: 'v1' } });
+    expect(again).toMatchObject({ status: 'STALE', result: { text: 'v1' } });
   });
 
   it.each([
@@ -348,7 +363,7 @@ describe('cachedResult', () => {
     await h.get();
     h.at(seconds(1000));
     const fresh = await h.get();
-    expect(fresh).toMatchObject({ status: 'MISS', result: { body: 'v2' } });
+    expect(fresh).toMatchObject({ status: 'MISS', result: { text: 'v2' } });
   });
 
   it('does not hide a bad request behind a stale copy, and has nothing to serve when the first compute fails', async () => {
@@ -376,7 +391,7 @@ describe('cachedResult', () => {
     release();
     const outcomes = await Promise.all(pending);
     expect(h.calls()).toBe(1);
-    expect(new Set(outcomes.map((o) => o.result.body))).toEqual(new Set(['shared']));
+    expect(new Set(outcomes.map((o) => o.result.text))).toEqual(new Set(['shared']));
     expect(inflightCount()).toBe(0);
   });
 
@@ -387,7 +402,7 @@ describe('cachedResult', () => {
     const charged: number[] = [];
     const forced = await h.get({ clientMaxAgeSeconds: 0, beforeForcedRefresh: async () => void charged.push(1) });
     expect(forced.status).toBe('MISS');
-    expect(forced.result.body).toBe('v2');
+    expect(forced.result.text).toBe('v2');
     expect(charged).toEqual([1]);
     h.answer(failing(new ApiError(503, 'warehouse-unavailable', 'down')));
     await expect(h.get({ clientMaxAgeSeconds: 0 })).rejects.toMatchObject({ status: 503 });
@@ -429,11 +444,11 @@ describe('cachedResult', () => {
         waitUntil: () => undefined,
         now: () => seconds(10),
         memo,
-      });
+      }).then(readable);
     memoNow = 29_999;
-    expect(await fromMemo()).toMatchObject({ status: 'HIT', result: { body: 'v1', etag: first.result.etag } });
+    expect(await fromMemo()).toMatchObject({ status: 'HIT', result: { text: 'v1', etag: first.result.etag } });
     memoNow = 30_000;
-    expect(await fromMemo()).toMatchObject({ status: 'MISS', result: { body: 'recomputed' } });
+    expect(await fromMemo()).toMatchObject({ status: 'MISS', result: { text: 'recomputed' } });
   });
 
   it('with a memo, never serves a held copy that is no longer fresh, nor one the client asked to revalidate', async () => {
@@ -441,10 +456,10 @@ describe('cachedResult', () => {
     const memo = { results: new ResultMemo(() => 0), maxAgeMs: 30_000 };
     await h.get({ memo });
     h.at(seconds(61));
-    expect(await h.get({ memo })).toMatchObject({ status: 'STALE', result: { body: 'v1' } });
+    expect(await h.get({ memo })).toMatchObject({ status: 'STALE', result: { text: 'v1' } });
     await h.settle();
     h.at(seconds(62));
-    expect(await h.get({ memo, clientMaxAgeSeconds: 0 })).toMatchObject({ status: 'MISS', result: { body: 'v3' } });
+    expect(await h.get({ memo, clientMaxAgeSeconds: 0 })).toMatchObject({ status: 'MISS', result: { text: 'v3' } });
   });
 
   it('with a bound of 0, holds nothing in the memo', async () => {
@@ -474,14 +489,14 @@ describe('cachedResult', () => {
         compute: async () => ({ body: `v${++calls}`, headers: {} }),
         waitUntil: (p) => background.push(p),
         now: () => T0,
-      });
+      }).then(readable);
     const miss = await get();
-    expect(miss).toMatchObject({ status: 'MISS', result: { body: 'v1' } });
+    expect(miss).toMatchObject({ status: 'MISS', result: { text: 'v1' } });
     expect(background).toHaveLength(1);
-    expect(await get()).toMatchObject({ status: 'HIT', result: { body: 'v1', etag: miss.result.etag } });
+    expect(await get()).toMatchObject({ status: 'HIT', result: { text: 'v1', etag: miss.result.etag } });
     land();
     await Promise.all(background);
-    expect(await store.get('https://cache.test/slow-put')).toMatchObject({ body: 'v1', etag: miss.result.etag });
+    expect(withText(await store.get('https://cache.test/slow-put'))).toMatchObject({ text: 'v1', etag: miss.result.etag });
     expect(calls).toBe(1);
   });
 
