@@ -402,7 +402,7 @@ const FIGURE_RUNS: Record<FigureId, Figure> = {
     log(`webhooks: ${hookCount} hooks with a backlog, one cron trigger, measured for ${hookSeconds} s`);
     const d = await measureDrain(run.worker, run.receiver, hookSeconds);
     // The backlog goes on draining after the window, into the next figure's time on this
-    // 2-core machine (figure 9 measured it as 1.88x instead of 2.2x): no hooks, no draining.
+    // 2-core machine (figure 9 measured 1.88x with it, 2.35x without): no hooks, no draining.
     await run.restartWorker(() => dropHooks(run.state.sqliteFile));
     emit({
       id: '8',
