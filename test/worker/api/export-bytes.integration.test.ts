@@ -1,7 +1,8 @@
 // Integration: a whole-view export written in several chunks of about 1 MB is, byte for byte,
 // the UTF-8 of its rows, whatever characters they hold: text needing two, three and four bytes
-// (a surrogate pair in JavaScript) in every row, so every chunk holds them and a character
-// may fall at a chunk's edge.
+// (a surrogate pair in JavaScript) in every row, so every chunk and every segment the encoder
+// flattens is two bytes a character. Chunks are cut between rows; a pair split across appends
+// is the Utf8Builder unit test's (test/node/encoding/utf8-builder.unit.test.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seedTinyDemo, testEnv } from '../support/demo.ts';
 import { api, rowsPath, tableOf, type Keys, type Row, type RowsBody } from './support/contract.ts';
@@ -58,7 +59,7 @@ describe('a whole-view export of text in every UTF-8 width', () => {
   it('csv decodes as strict UTF-8 into every row, each cell whole', async () => {
     const bytes = await exportBytes('csv');
     expect(bytes.length).toBeGreaterThan(1.5 * 1024 * 1024);
-    // fatal: a character cut at a chunk's edge or a lone surrogate would throw here.
+    // fatal: bytes that are not valid UTF-8, such as a character cut in two, throw here.
     const [header, ...records] = parseCsv(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
     const name = header!.indexOf('group_name');
     const written = records.map((r) => r[name]!).filter((cell) => cell.startsWith(TEXT));
